@@ -1,0 +1,182 @@
+//! Which subtrees are never article text.
+//!
+//! Hard junk (always pruned): form controls, embedded media, dialogs.
+//! Soft junk (pruned unless the subtree holds most of the page's paragraph
+//! text — trafilatura's over-pruning guard): `nav`, `header`, `footer`,
+//! `aside`, `form`, hidden nodes, unlikely ARIA roles, and elements whose
+//! class or id names share, social, related, newsletter, cookie, ad, byline,
+//! … containers. Comment containers are always pruned (and collected
+//! separately when comments are requested).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{Dom, Kind, Tag};
+use crate::Favor;
+
+/// Why a node is junk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Junk {
+    /// Not junk.
+    No,
+    /// Pruned.
+    Yes,
+    /// A user-comment container: pruned, but collected when comments are wanted.
+    Comments,
+}
+
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)(^|[\s_-])(",
+        r"share|sharing|shares|social|socials|sociable|syndication|viral|",
+        r"related|recommend(ed|ations?)?|more-?stories|most-?(popular|read|viewed)|popular|trending|read-?more|",
+        r"newsletter|subscribe|subscription|signup|sign-up|regwall|paywall|premium|piano|",
+        r"promo|promotions?|sponsor(ed)?|advert(isement)?s?|ads?|adslot|ad-?unit|ad-?container|dfp|gpt|banner|",
+        r"outbrain|taboola|zergnet|revcontent|",
+        r"cookies?|consent|gdpr|cmp|",
+        r"breadcrumbs?|sidebar|side-?bar|rail|widget|widgets|toolbar|tools|",
+        r"nav|navbar|navigation|menu|masthead|site-?header|site-?footer|footer|",
+        r"modal|popup|overlay|lightbox|dialog|",
+        r"byline|author-?(bio|info|box|card)|bio|contributor|",
+        r"tags|tag-?list|topics|keywords|categories|",
+        r"caption|credit|credits|figcaption|",
+        r"meta|timestamp|dateline|date|published|",
+        r"print|pagination|pager|next|prev|previous|",
+        r"hidden|hide|visually-?hidden|sr-only|screen-?reader|offscreen|",
+        r"skip|jump|",
+        r"rating|survey|poll|feedback|",
+        r"gallery|carousel|slideshow|slider|",
+        r"video|player|podcast|audio|embed|",
+        r"teaser|card|cards|list-?item|headline-?list|",
+        r"login|log-?in|account|register",
+        r")($|[\s_-])"
+    ))
+    .expect("static regex")
+});
+
+static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(^|[\s_-])(comments?|comment-?(list|section|thread|area|s-?container)|disqus|discussion|replies|respond|reactions|talk|livefyre|coral|viafoura|spot-?im|openweb)($|[\s_-])")
+        .expect("static regex")
+});
+
+/// Class / id tokens that mark the article itself: never pruned as soft junk.
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(article|story|entry|post|main|page|news|blog|text|content|body|rich)[_-]?(body|content|text|container|copy|main|inner|wrapper)|itemprop|articlebody|storybody|postbody|entry|hentry|h-entry|prose")
+        .expect("static regex")
+});
+
+const BAD_ROLES: &[&str] = &[
+    "navigation", "banner", "complementary", "contentinfo", "menu", "menubar", "menuitem", "dialog", "alertdialog",
+    "alert", "search", "searchbox", "tablist", "toolbar", "tooltip", "button", "checkbox", "radio",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    Hard,
+    Soft,
+    Comments,
+}
+
+fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
+    let Kind::Elem { tag, el } = dom.nodes[i].kind else { return Verdict::Keep };
+    use Tag::*;
+    match tag {
+        Head | Title | Button | Select | Option | Input | Textarea | Label | Iframe | Object | Embed | Video
+        | Audio | Canvas | Map | Picture | Dialog | Menu | Template | Figcaption => return Verdict::Hard,
+        Figure => return Verdict::Soft,
+        Nav | Footer | Aside => return Verdict::Soft,
+        Header if favor != Favor::Recall => return Verdict::Soft,
+        Form => return Verdict::Soft,
+        Body | Html => return Verdict::Keep,
+        _ => {}
+    }
+    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+        return Verdict::Soft;
+    }
+    if let Some(style) = el.attr("style") {
+        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return Verdict::Soft;
+        }
+    }
+    if let Some(role) = el.attr("role") {
+        if BAD_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()) {
+            return Verdict::Soft;
+        }
+    }
+    if el.attr("itemprop").is_some_and(|p| p == "articleBody" || p == "text") {
+        return Verdict::Keep;
+    }
+    let class = el.attr("class").unwrap_or("");
+    let id = el.attr("id").unwrap_or("");
+    if class.is_empty() && id.is_empty() {
+        return Verdict::Keep;
+    }
+    for name in [class, id] {
+        if name.is_empty() {
+            continue;
+        }
+        if COMMENTS.is_match(name) && !POSITIVE.is_match(name) {
+            return Verdict::Comments;
+        }
+    }
+    for name in [class, id] {
+        if !name.is_empty() && NEGATIVE.is_match(name) && !POSITIVE.is_match(name) {
+            return Verdict::Soft;
+        }
+    }
+    Verdict::Keep
+}
+
+/// Mark every node: junk or not, with the reason inherited by descendants.
+pub fn mark(dom: &Dom<'_>, favor: Favor) -> Vec<Junk> {
+    let n = dom.len();
+    let verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor)).collect();
+
+    // Paragraph-ish text per subtree, ignoring hard junk (bottom-up).
+    let mut para = vec![0usize; n];
+    for i in (0..n).rev() {
+        if verdicts[i] == Verdict::Hard {
+            para[i] = 0;
+        } else if let Kind::Text(t) = dom.nodes[i].kind {
+            let parent = dom.nodes[i].parent;
+            if parent != usize::MAX && matches!(dom.tag(parent), Some(Tag::P | Tag::Pre | Tag::Blockquote | Tag::Li | Tag::Td | Tag::Div | Tag::Span | Tag::A | Tag::B | Tag::I | Tag::Em | Tag::Strong | Tag::Font)) {
+                para[i] = t.trim().len();
+            }
+        }
+        let p = dom.nodes[i].parent;
+        if p != usize::MAX {
+            para[p] += para[i];
+        }
+    }
+    let total = para.first().copied().unwrap_or(0).max(1);
+    let guard = match favor {
+        Favor::Precision => 0.7,
+        Favor::Balanced => 0.5,
+        Favor::Recall => 0.3,
+    };
+
+    let mut out = vec![Junk::No; n];
+    let mut i = 0;
+    while i < n {
+        let v = verdicts[i];
+        let j = match v {
+            Verdict::Keep => None,
+            Verdict::Hard => Some(Junk::Yes),
+            Verdict::Comments => (para[i] as f64 / total as f64 <= 0.7).then_some(Junk::Comments),
+            Verdict::Soft => (para[i] as f64 / total as f64 <= guard).then_some(Junk::Yes),
+        };
+        if let Some(j) = j {
+            let end = dom.nodes[i].end;
+            for o in &mut out[i..end] {
+                *o = j;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,174 @@
+//! HTML main-content extraction.
+//!
+//! 1. [`prescan`]: cut scripts, styles, SVG, comments before parsing.
+//! 2. Parse (html5ever via scraper) and flatten the tree into preorder arrays
+//!    ([`dom`]); every later pass is a loop over those arrays, so no pass
+//!    recurses and deep nesting cannot overflow the stack.
+//! 3. Mark junk subtrees ([`junk`]): navigation, forms, hidden nodes,
+//!    share / related / comment / cookie / ad containers by class and id —
+//!    with a guard that refuses to prune a subtree holding most of the page's
+//!    paragraph text.
+//! 4. Score containers Readability-style ([`score`]) and take the best with
+//!    its related siblings.
+//! 5. Emit blocks ([`blocks`]) and filter them: link-heavy blocks, and the
+//!    text-mode phrase rules (share lines, appeals, datelines, bylines).
+//! 6. Fall back to JSON-LD `articleBody` or to every paragraph of the page
+//!    when the result is implausibly short.
+
+mod blocks;
+mod dom;
+mod junk;
+pub mod meta;
+pub mod prescan;
+mod score;
+
+use thresh_doc::{DropReason, Removed};
+
+use crate::text::phrases::Phrases;
+use crate::text::normalize;
+use crate::{dates, lang, Favor};
+use blocks::Block;
+
+/// Limits and switches for HTML extraction.
+#[derive(Debug, Clone)]
+pub struct HtmlConfig {
+    /// Precision / recall trade-off.
+    pub favor: Favor,
+    /// Extract user comments into their own field.
+    pub include_comments: bool,
+    /// Largest page accepted, in bytes (after the pre-scan).
+    pub max_bytes: usize,
+    /// Most elements accepted in one page.
+    pub max_elements: usize,
+}
+
+impl Default for HtmlConfig {
+    fn default() -> Self {
+        HtmlConfig { favor: Favor::Balanced, include_comments: false, max_bytes: 16 << 20, max_elements: 200_000 }
+    }
+}
+
+/// What the extractor produces.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlOutput {
+    /// Metadata.
+    pub meta: meta::Meta,
+    /// Body paragraphs.
+    pub paragraphs: Vec<String>,
+    /// Comments (when asked for).
+    pub comments: Vec<String>,
+    /// Removed segments inside the chosen content.
+    pub removed: Vec<Removed>,
+    /// How the body was found.
+    pub method: &'static str,
+    /// Detected language of the body.
+    pub lang: Option<String>,
+}
+
+/// Below this many characters an extraction is suspect and fallbacks are tried.
+const MIN_EXTRACTED: usize = 250;
+
+/// Extract the main content and metadata of an HTML page.
+pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases) -> Result<HtmlOutput, DropReason> {
+    let pre = prescan::prescan(raw);
+    if pre.html.len() > cfg.max_bytes {
+        return Err(DropReason::TooLarge);
+    }
+    let parsed = scraper::Html::parse_document(&pre.html);
+    let meta = meta::extract(&parsed, &pre.json_ld, url);
+    let dom = dom::Dom::build(&parsed, cfg.max_elements).ok_or(DropReason::TooManyElements)?;
+    let junk = junk::mark(&dom, cfg.favor);
+    let stats = score::Stats::compute(&dom, &junk);
+    let picked = score::pick(&dom, &junk, &stats, cfg.favor);
+
+    let mut out = HtmlOutput { meta, method: "container", ..Default::default() };
+    let title_key = out.meta.title.as_deref().map(normalize::key);
+    if let Some(picked) = &picked {
+        let raw_blocks = blocks::emit(&dom, &junk, picked);
+        filter_blocks(raw_blocks, &mut out, phrases, title_key.as_deref(), cfg.favor);
+    }
+
+    let chars: usize = out.paragraphs.iter().map(|p| p.chars().count()).sum();
+    if chars < MIN_EXTRACTED && cfg.favor != Favor::Precision {
+        // Fallback 1: every paragraph on the page that is not junk.
+        let all = blocks::emit_paragraphs(&dom, &junk);
+        let mut alt = HtmlOutput::default();
+        filter_blocks(all, &mut alt, phrases, title_key.as_deref(), cfg.favor);
+        let alt_chars: usize = alt.paragraphs.iter().map(|p| p.chars().count()).sum();
+        if alt_chars > chars * 2 {
+            out.paragraphs = alt.paragraphs;
+            out.removed = alt.removed;
+            out.method = "paragraphs";
+        }
+        // Fallback 2: the article body the page declares in JSON-LD.
+        let chars: usize = out.paragraphs.iter().map(|p| p.chars().count()).sum();
+        if let Some(body) = &out.meta.article_body {
+            if body.chars().count() > chars * 2 {
+                out.paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+                out.removed.clear();
+                out.method = "json-ld";
+            }
+        }
+    }
+    if cfg.include_comments {
+        out.comments = blocks::emit_comments(&dom, &junk);
+    }
+    out.lang = lang::detect(&out.paragraphs.join("\n"))
+        .map(str::to_string)
+        .or_else(|| out.meta.lang.clone());
+    Ok(out)
+}
+
+/// Keep or remove each emitted block; removals are recorded with a kind.
+fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, title_key: Option<&str>, favor: Favor) {
+    let max_ld = match favor {
+        Favor::Precision => 0.35,
+        Favor::Balanced => 0.5,
+        Favor::Recall => 0.8,
+    };
+    for b in blocks {
+        let text = b.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let chars = text.chars().count();
+        let ld = b.link_chars as f64 / chars.max(1) as f64;
+        let reason: Option<(String, String)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading {
+            Some(("links".into(), format!("link-density:{ld:.2}")))
+        } else if let Some(h) = phrases.matches(text) {
+            Some((h.kind.to_string(), h.rule.to_string()))
+        } else if dates::dateline(text).is_some() {
+            Some(("dateline".into(), "dateline".into()))
+        } else if is_byline(text) {
+            Some(("byline".into(), "byline".into()))
+        } else if title_key.is_some_and(|t| normalize::key(text) == t) {
+            Some(("title".into(), "title".into()))
+        } else {
+            None
+        };
+        match reason {
+            Some((kind, rule)) => out.removed.push(Removed { kind, rule, text: text.to_string() }),
+            None => {
+                for line in text.split('\n') {
+                    let line = line.trim();
+                    if !line.is_empty() {
+                        out.paragraphs.push(line.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "By Jane Doe", "By Jane Doe and John Roe, Reuters" — short, starts with "By".
+fn is_byline(s: &str) -> bool {
+    let w = normalize::words(s);
+    (2..=10).contains(&w) && {
+        let l = s.trim_start().to_lowercase();
+        (l.starts_with("by ") || l.starts_with("von ") || l.starts_with("par ") || l.starts_with("por "))
+            && !s.trim_end().ends_with('.')
+    }
+}
+
+#[cfg(test)]
+mod tests;

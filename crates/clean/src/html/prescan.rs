@@ -1,0 +1,233 @@
+//! A byte-level pass before parsing: cut the spans no extractor ever keeps.
+//!
+//! On news pages most bytes sit inside `<script>`, `<style>`, `<svg>`,
+//! `<noscript>`, `<template>` and comments, and the HTML tokenizer would
+//! walk them character by character only for the tree builder to discard
+//! them. [`prescan`] finds those spans with `memchr` and copies everything
+//! else; JSON-LD (`<script type="application/ld+json">`) contents are kept
+//! aside for metadata. The cut is conservative: it only ever removes a span
+//! that the tokenizer would also treat as raw text or a comment.
+
+use memchr::memmem;
+
+/// The reduced document and what was set aside.
+#[derive(Debug, Default)]
+pub struct Prescan {
+    /// The HTML with the dropped spans cut out.
+    pub html: String,
+    /// Contents of JSON-LD script elements, in document order.
+    pub json_ld: Vec<String>,
+    /// Bytes cut.
+    pub cut_bytes: usize,
+}
+
+/// Deeper nesting than this is flattened: html5ever's tree builder does
+/// work proportional to the open-element stack for every tag, so a
+/// 100,000-deep page would take minutes. Text is kept; only the excess
+/// start and end tags are dropped.
+pub const MAX_DEPTH: usize = 512;
+
+const VOID: &[&[u8]] = &[
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"param", b"source",
+    b"track", b"wbr", b"!doctype",
+];
+
+/// Elements whose whole content is cut.
+const CUT: &[&[u8]] = &[b"script", b"style", b"svg", b"noscript", b"template", b"math"];
+
+/// Cut raw-text elements and comments out of `html`.
+pub fn prescan(html: &str) -> Prescan {
+    let bytes = html.as_bytes();
+    let mut out = Prescan { html: String::with_capacity(html.len() / 2), ..Default::default() };
+    let mut copied_to = 0; // bytes[..copied_to] are handled
+    let mut pos = 0;
+    let mut depth = 0usize;
+    let mut flattened = 0usize; // start tags dropped and not yet closed
+    while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
+        let lt = pos + off;
+        let rest = &bytes[lt + 1..];
+        // Comment: <!-- ... -->
+        if rest.starts_with(b"!--") {
+            let end = memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
+            out.html.push_str(&html[copied_to..lt]);
+            out.cut_bytes += end - lt;
+            copied_to = end;
+            pos = end;
+            continue;
+        }
+        let Some(name) = CUT.iter().find(|n| tag_is(rest, n)) else {
+            // Track nesting depth; flatten what is too deep.
+            let (is_end, name_start) = if rest.first() == Some(&b'/') { (true, 1) } else { (false, 0) };
+            let name_len = rest[name_start..]
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'!'))
+                .unwrap_or(rest.len() - name_start);
+            let name = &rest[name_start..name_start + name_len];
+            if name_len == 0 || !name[0].is_ascii_alphabetic() || VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+                pos = lt + 1;
+                continue;
+            }
+            let cut = if is_end {
+                if flattened > 0 {
+                    flattened -= 1;
+                    true
+                } else {
+                    depth = depth.saturating_sub(1);
+                    false
+                }
+            } else if depth >= MAX_DEPTH {
+                flattened += 1;
+                true
+            } else {
+                depth += 1;
+                false
+            };
+            if cut {
+                let gt = find_tag_end(bytes, lt + 1).map_or(bytes.len(), |g| g + 1);
+                out.html.push_str(&html[copied_to..lt]);
+                out.cut_bytes += gt - lt;
+                copied_to = gt;
+                pos = gt;
+            } else {
+                pos = lt + 1;
+            }
+            continue;
+        };
+        // Find the end of the opening tag.
+        let Some(gt) = find_tag_end(bytes, lt + 1 + name.len()) else {
+            // An unterminated start tag: the tokenizer would eat the rest too.
+            out.html.push_str(&html[copied_to..lt]);
+            out.cut_bytes += bytes.len() - lt;
+            copied_to = bytes.len();
+            break;
+        };
+        let open_tag = &bytes[lt..=gt];
+        let self_closing = open_tag.ends_with(b"/>") && *name == b"svg";
+        let content_start = gt + 1;
+        let (content_end, end) = if self_closing {
+            (content_start, content_start)
+        } else {
+            match find_close(bytes, content_start, name) {
+                Some((ce, e)) => (ce, e),
+                None => (bytes.len(), bytes.len()),
+            }
+        };
+        if *name == b"script" && is_json_ld(open_tag) {
+            out.json_ld.push(html[content_start..content_end].to_string());
+        }
+        out.html.push_str(&html[copied_to..lt]);
+        out.cut_bytes += end - lt;
+        copied_to = end;
+        pos = end;
+    }
+    out.html.push_str(&html[copied_to..]);
+    out
+}
+
+/// `rest` (just after `<`) starts with tag `name`, case-insensitively, and
+/// the name ends there.
+fn tag_is(rest: &[u8], name: &[u8]) -> bool {
+    rest.len() > name.len()
+        && rest[..name.len()].eq_ignore_ascii_case(name)
+        && matches!(rest[name.len()], b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/' | b'\x0c')
+}
+
+/// The `>` closing a start tag, skipping quoted attribute values.
+fn find_tag_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut quote = 0u8;
+    while i < b.len() {
+        let c = b[i];
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else if c == b'"' || c == b'\'' {
+            quote = c;
+        } else if c == b'>' {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Where `</name` starts and where its `>` ends, from `from` on.
+fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
+    let mut i = from;
+    // <svg> and <math> may nest; raw-text elements may not.
+    let nests = name == b"svg" || name == b"math";
+    let mut depth = 0usize;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let lt = i + off;
+        let rest = &b[lt + 1..];
+        if rest.first() == Some(&b'/') && tag_is(&rest[1..], name) {
+            let gt = memchr::memchr(b'>', &b[lt..]).map_or(b.len(), |g| lt + g + 1);
+            if depth == 0 {
+                return Some((lt, gt));
+            }
+            depth -= 1;
+            i = gt;
+            continue;
+        }
+        if nests && tag_is(rest, name) {
+            depth += 1;
+        }
+        i = lt + 1;
+    }
+    None
+}
+
+fn is_json_ld(open_tag: &[u8]) -> bool {
+    let lower = open_tag.to_ascii_lowercase();
+    memmem::find(&lower, b"application/ld+json").is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_scripts_styles_svg_comments_and_keeps_json_ld() {
+        let html = r#"<html><head><style>p{color:red}</style><script>if (a<b) {x="</p>"}</script>
+<script type="application/ld+json">{"headline":"H"}</script></head>
+<body><!-- a comment <p>hidden</p> --><p>Keep <b>me</b></p><svg><svg><title>icon</title></svg></svg><SCRIPT>y()</SCRIPT><p>too</p></body></html>"#;
+        let p = prescan(html);
+        assert_eq!(p.json_ld, [r#"{"headline":"H"}"#]);
+        assert!(p.html.contains("<p>Keep <b>me</b></p>"));
+        assert!(p.html.contains("<p>too</p>"));
+        for gone in ["color:red", "a<b", "hidden", "icon", "y()", "headline"] {
+            assert!(!p.html.contains(gone), "{gone} in {}", p.html);
+        }
+    }
+
+    #[test]
+    fn does_not_cut_lookalike_tags_or_text() {
+        let html = "<p>a <scripts> b</p><p>if x < script then</p><stylesheet>c</stylesheet>";
+        assert_eq!(prescan(html).html, html);
+    }
+
+    #[test]
+    fn unterminated_spans_cut_to_the_end() {
+        assert_eq!(prescan("<p>a</p><script>never closed <p>b</p>").html, "<p>a</p>");
+        assert_eq!(prescan("<p>a</p><!-- open").html, "<p>a</p>");
+        assert_eq!(prescan("<p>a</p><script src='x'").html, "<p>a</p>");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_text_kept() {
+        let n = MAX_DEPTH + 100;
+        let html = format!("{}<p>deep text</p>{}", "<div>".repeat(n), "</div>".repeat(n));
+        let out = prescan(&html).html;
+        assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
+        assert!(out.contains("deep text"));
+        let flat = "<p>a</p><br><img src=x><div>b</div>".repeat(1000);
+        assert_eq!(prescan(&flat).html, flat);
+    }
+
+    #[test]
+    fn quoted_gt_in_attributes() {
+        let p = prescan(r#"<script data-x="a>b">code()</script><p>ok</p>"#);
+        assert_eq!(p.html, "<p>ok</p>");
+    }
+}

@@ -1,0 +1,276 @@
+//! Container scoring, Readability-style, over the flattened tree.
+//!
+//! Every paragraph-like element with at least 25 characters of its own text
+//! scores `1 + commas + min(chars / 100, 3)`, credited to its parent in full,
+//! its grandparent by half and further ancestors by `1 / (3 · level)`.
+//! A container's score adds a tag prior and a class/id weight and is
+//! discounted by its link density. The best container is widened to its
+//! parent when the parent scores comparably, and joined by siblings that
+//! score well or read like paragraphs.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{Dom, Kind, Tag};
+use super::junk::Junk;
+use crate::Favor;
+
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story").expect("static regex")
+});
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)-ad-|hidden|^hid$|banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|teaser|recirc|newsletter")
+        .expect("static regex")
+});
+static STRONG_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(^|[\s_-])(article|story|entry|post|news|blog|main)[_-]?(body|content|text|copy)($|[\s_-])|articlebody|storybody|postbody|article__body|story__body|entry-content|post-content|field-body|body-?text|article-?text|rich-?text")
+        .expect("static regex")
+});
+
+/// Per-node text statistics (junk excluded).
+pub struct Stats {
+    /// Characters of text in the subtree.
+    pub text: Vec<u32>,
+    /// Characters inside links in the subtree.
+    pub link: Vec<u32>,
+    /// Characters of text not inside a nested block element.
+    pub flow: Vec<u32>,
+    /// Commas in the subtree.
+    pub commas: Vec<u32>,
+}
+
+/// Characters a text node contributes once whitespace is collapsed.
+pub fn collapsed_len(t: &str) -> u32 {
+    let mut n = 0u32;
+    let mut words = 0u32;
+    for w in t.split_whitespace() {
+        n += w.chars().count() as u32;
+        words += 1;
+    }
+    n + words.saturating_sub(1) + u32::from(words > 0 && t.starts_with(char::is_whitespace))
+}
+
+impl Stats {
+    /// One reverse pass over the preorder arrays.
+    pub fn compute(dom: &Dom<'_>, junk: &[Junk]) -> Stats {
+        let n = dom.len();
+        let mut s = Stats { text: vec![0; n], link: vec![0; n], flow: vec![0; n], commas: vec![0; n] };
+        for i in (0..n).rev() {
+            if junk[i] != Junk::No {
+                continue;
+            }
+            match dom.nodes[i].kind {
+                Kind::Text(t) => {
+                    let len = collapsed_len(t);
+                    s.text[i] = len;
+                    s.flow[i] = len;
+                    s.commas[i] = t.matches([',', '，', '、']).count() as u32;
+                }
+                Kind::Elem { tag: Tag::A, .. } => s.link[i] = s.text[i],
+                _ => {}
+            }
+            let p = dom.nodes[i].parent;
+            if p == usize::MAX {
+                continue;
+            }
+            s.text[p] += s.text[i];
+            s.link[p] += s.link[i];
+            s.commas[p] += s.commas[i];
+            let is_block = dom.tag(i).is_some_and(Tag::is_block);
+            if !is_block {
+                s.flow[p] += s.flow[i];
+            }
+        }
+        s
+    }
+
+    /// Link density of node `i`.
+    pub fn link_density(&self, i: usize) -> f64 {
+        if self.text[i] == 0 {
+            0.0
+        } else {
+            self.link[i] as f64 / self.text[i] as f64
+        }
+    }
+}
+
+fn class_weight(dom: &Dom<'_>, i: usize) -> f64 {
+    let mut w = 0.0;
+    for a in ["class", "id"] {
+        if let Some(v) = dom.attr(i, a).filter(|v| !v.is_empty()) {
+            if NEGATIVE.is_match(v) {
+                w -= 25.0;
+            }
+            if POSITIVE.is_match(v) {
+                w += 25.0;
+            }
+            if STRONG_BODY.is_match(v) {
+                w += 25.0;
+            }
+        }
+    }
+    if dom.attr(i, "itemprop").is_some_and(|p| p == "articleBody") {
+        w += 50.0;
+    }
+    w
+}
+
+fn tag_prior(tag: Tag) -> f64 {
+    use Tag::*;
+    match tag {
+        Div | Article | Section | Main => 5.0,
+        Pre | Td | Blockquote => 3.0,
+        Address | Ol | Ul | Dl | Dd | Dt | Li | Form => -3.0,
+        H1 | H2 | H3 | H4 | H5 | H6 | Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// The chosen content: container roots in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picked {
+    /// Roots of the subtrees that make up the article.
+    pub roots: Vec<usize>,
+}
+
+fn is_paragraph_like(tag: Tag) -> bool {
+    use Tag::*;
+    matches!(tag, P | Pre | Td | Blockquote | Div | Section | Article | Main | Li | Dd | Span | Font | Center | Address)
+}
+
+/// Score containers and pick the article.
+pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Picked> {
+    let n = dom.len();
+    let mut acc = vec![0f64; n];
+    let mut touched = vec![false; n];
+    for i in 0..n {
+        if junk[i] != Junk::No {
+            continue;
+        }
+        let Some(tag) = dom.tag(i) else { continue };
+        if !is_paragraph_like(tag) {
+            continue;
+        }
+        // A list item only counts when it reads like prose.
+        let own = if matches!(tag, Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote) { st.text[i] } else { st.flow[i] };
+        if own < 25 || (tag == Tag::Li && own < 100) {
+            continue;
+        }
+        let own_ld = if st.text[i] > 0 { st.link[i] as f64 / st.text[i] as f64 } else { 0.0 };
+        if own_ld > 0.5 {
+            continue;
+        }
+        let score = 1.0 + st.commas[i] as f64 + (own as f64 / 100.0).floor().min(3.0);
+        let mut a = dom.nodes[i].parent;
+        let mut level = 0;
+        while a != usize::MAX && level < 5 {
+            if dom.tag(a).is_none() {
+                break;
+            }
+            touched[a] = true;
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f64 * 3.0,
+            };
+            acc[a] += score / div;
+            a = dom.nodes[a].parent;
+            level += 1;
+        }
+    }
+    let fin = |i: usize| -> f64 {
+        if !touched[i] {
+            return 0.0;
+        }
+        let base = tag_prior(dom.tag(i).unwrap_or(Tag::Other)) + class_weight(dom, i);
+        (base + acc[i]) * (1.0 - st.link_density(i))
+    };
+    let scores: Vec<f64> = (0..n).map(fin).collect();
+    let mut top = (0..n).filter(|&i| touched[i]).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))?;
+    if scores[top] <= 0.0 {
+        return None;
+    }
+
+    // Widen to a parent that scores comparably (the article split over siblings).
+    let is_top_level = |i: usize| matches!(dom.tag(i), Some(Tag::Body | Tag::Html) | None);
+    let mut last = scores[top];
+    let mut p = dom.nodes[top].parent;
+    while p != usize::MAX && !is_top_level(p) {
+        if !touched[p] {
+            p = dom.nodes[p].parent;
+            continue;
+        }
+        if scores[p] < last / 3.0 {
+            break;
+        }
+        if scores[p] > scores[top] {
+            top = p;
+            break;
+        }
+        last = scores[p];
+        p = dom.nodes[p].parent;
+    }
+    // An only child stands for its parent.
+    loop {
+        let p = dom.nodes[top].parent;
+        if p == usize::MAX || is_top_level(p) {
+            break;
+        }
+        let element_children = dom.children(p).filter(|&c| dom.tag(c).is_some() && junk[c] == Junk::No).count();
+        let loose_text = dom.children(p).any(|c| matches!(dom.nodes[c].kind, Kind::Text(t) if !t.trim().is_empty()));
+        if element_children == 1 && !loose_text {
+            top = p;
+        } else {
+            break;
+        }
+    }
+
+    // Siblings.
+    let factor = match favor {
+        Favor::Precision => 0.3,
+        Favor::Balanced => 0.2,
+        Favor::Recall => 0.1,
+    };
+    let threshold = (scores[top] * factor).max(10.0);
+    let parent = dom.nodes[top].parent;
+    if parent == usize::MAX {
+        return Some(Picked { roots: vec![top] });
+    }
+    let top_class = dom.attr(top, "class").filter(|c| !c.is_empty());
+    let mut roots = Vec::new();
+    for s in dom.children(parent) {
+        if s == top {
+            roots.push(s);
+            continue;
+        }
+        if junk[s] != Junk::No || dom.tag(s).is_none() {
+            continue;
+        }
+        let bonus = if top_class.is_some() && dom.attr(s, "class") == top_class { scores[top] * 0.2 } else { 0.0 };
+        let ok = if touched[s] && scores[s] + bonus >= threshold {
+            true
+        } else if dom.tag(s) == Some(Tag::P) {
+            let len = st.text[s];
+            let ld = st.link_density(s);
+            (len > 80 && ld < 0.25) || (len > 0 && len <= 80 && ld == 0.0 && ends_like_sentence(dom, s))
+        } else {
+            false
+        };
+        if ok {
+            roots.push(s);
+        }
+    }
+    Some(Picked { roots })
+}
+
+fn ends_like_sentence(dom: &Dom<'_>, i: usize) -> bool {
+    let end = dom.nodes[i].end;
+    (i..end)
+        .rev()
+        .find_map(|j| match dom.nodes[j].kind {
+            Kind::Text(t) if !t.trim().is_empty() => Some(t.trim_end().ends_with(['.', '!', '?', '"', '”'])),
+            _ => None,
+        })
+        .unwrap_or(false)
+}

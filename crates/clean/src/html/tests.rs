@@ -1,0 +1,86 @@
+use super::*;
+
+fn run(html: &str) -> HtmlOutput {
+    extract(html, None, &HtmlConfig::default(), &Phrases::builtin()).unwrap()
+}
+
+const PARA: &str = "The committee met on Tuesday to discuss the proposal, which would change how the city funds its schools and libraries over the next decade.";
+
+fn page(body: &str) -> String {
+    format!("<!doctype html><html lang=en><head><title>A Story - The Site</title></head><body>{body}</body></html>")
+}
+
+#[test]
+fn picks_the_article_and_drops_chrome() {
+    let html = page(&format!(
+        r#"<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+        <div class="main"><article><h1>A Story</h1><p>By Jane Doe</p>
+        <p>{PARA}</p><h2>Funding gap</h2><p>{PARA} Again, with feeling.</p>
+        <div class="share-tools"><a href='#'>Share on Facebook</a></div>
+        <p>{PARA} A third time.</p></article>
+        <aside class="related"><h3>Related</h3><ul><li><a href="/x">Other story one</a></li></ul></aside></div>
+        <div id="comments"><p>Great article, I totally agree with everything the author has said here!</p></div>
+        <footer>© 2019 The Site. All rights reserved.</footer>"#
+    ));
+    let out = run(&html);
+    assert_eq!(out.paragraphs, [PARA.to_string(), "Funding gap".into(), format!("{PARA} Again, with feeling."), format!("{PARA} A third time.")]);
+    assert!(out.removed.iter().any(|r| r.kind == "title"));
+    assert!(out.removed.iter().any(|r| r.kind == "byline"));
+    assert_eq!(out.meta.title.as_deref(), Some("A Story"));
+    assert_eq!(out.lang.as_deref(), Some("en"));
+}
+
+#[test]
+fn comments_are_excluded_by_default_and_collected_on_request() {
+    let html = page(&format!(
+        r#"<article><p>{PARA}</p><p>{PARA}</p></article><section class="comments"><div class="comment"><p>First comment here, quite long enough to count as text.</p></div></section>"#
+    ));
+    assert!(!run(&html).paragraphs.iter().any(|p| p.contains("First comment")));
+    let cfg = HtmlConfig { include_comments: true, ..Default::default() };
+    let out = extract(&html, None, &cfg, &Phrases::builtin()).unwrap();
+    assert!(out.comments.iter().any(|c| c.contains("First comment")));
+    assert!(!out.paragraphs.iter().any(|p| p.contains("First comment")));
+}
+
+#[test]
+fn br_splits_and_inline_spacing() {
+    let html = page(&format!(r#"<div class="story-body"><p>{PARA}</p><p>Line one<br>Line <b>two</b>, <i>here</i>.</p></div>"#));
+    let out = run(&html);
+    assert_eq!(out.paragraphs[1..], ["Line one", "Line two, here."]);
+}
+
+#[test]
+fn guard_keeps_an_article_inside_a_misleading_container() {
+    // The whole page sits in a form with a "sidebar-layout" class: pruning it would lose everything.
+    let html = page(&format!(r#"<form id="aspnetForm"><div class="sidebar-layout"><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div></form>"#));
+    assert_eq!(run(&html).paragraphs.len(), 3);
+}
+
+#[test]
+fn json_ld_body_is_a_fallback() {
+    let body = "A long declared body. ".repeat(30);
+    let html = format!(
+        r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","headline":"H","articleBody":"{body}"}}</script></head><body><div>Menu</div></body></html>"#
+    );
+    let out = run(&html);
+    assert_eq!(out.method, "json-ld");
+    assert_eq!(out.paragraphs, [body.trim()]);
+}
+
+#[test]
+fn element_cap_and_deep_nesting() {
+    let deep = format!("<html><body>{}<p>{PARA}</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let cfg = HtmlConfig { max_elements: 1000, ..Default::default() };
+    let wide = page(&format!("<p>{PARA}</p>").repeat(2000));
+    assert_eq!(extract(&wide, None, &cfg, &Phrases::builtin()).unwrap_err(), DropReason::TooManyElements);
+    // With the default cap the deep page is processed without overflowing the stack.
+    let out = run(&deep);
+    assert_eq!(out.paragraphs, [PARA]);
+}
+
+#[test]
+fn garbage_does_not_panic() {
+    for s in ["", "<", "<<<>>>", "<p", "</p></div></body>", "\u{0}\u{fffd}<html><p>x", "<table><td><p>a<li>b</table>", "<svg><p>x</svg>"] {
+        let _ = extract(s, None, &HtmlConfig::default(), &Phrases::builtin());
+    }
+}

@@ -1,0 +1,222 @@
+//! Rule family `context`: jusText-style classification of blocks in context.
+//!
+//! Each block first gets a context-free class from its length and stopword
+//! density (or is already known bad from another rule). Then short and
+//! near-good blocks take the class of their surroundings: a short line
+//! between good paragraphs ("'Deep differences'") is a heading of the
+//! article; a short line among boilerplate ("Indy Politics") is not.
+//! Parameters and the algorithm follow Pomikálek (2011); see
+//! `shared/research/methods.md` §1.1.
+
+/// A block's class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Content.
+    Good,
+    /// Probably content; decided by neighbours.
+    NearGood,
+    /// Too short to tell; decided by neighbours.
+    Short,
+    /// Boilerplate.
+    Bad,
+}
+
+/// jusText's thresholds.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// Below this many characters a block is `Short`.
+    pub length_low: usize,
+    /// Above this many characters a dense block is `Good` (else `NearGood`).
+    pub length_high: usize,
+    /// Stopword density for `NearGood`.
+    pub stopwords_low: f64,
+    /// Stopword density for `Good`.
+    pub stopwords_high: f64,
+    /// How far below a heading (in characters) a good block may be.
+    pub max_heading_distance: usize,
+}
+
+impl Default for Params {
+    /// jusText's published defaults.
+    fn default() -> Self {
+        Params { length_low: 70, length_high: 200, stopwords_low: 0.30, stopwords_high: 0.32, max_heading_distance: 200 }
+    }
+}
+
+impl Params {
+    /// Defaults for text dumps of news pages: paragraphs there are often one
+    /// or two sentences, so a dense 140-character line already anchors the
+    /// body (jusText's 200 leaves many articles without a single anchor).
+    pub fn for_dumps() -> Params {
+        Params { length_low: 70, length_high: 140, stopwords_low: 0.25, stopwords_high: 0.30, max_heading_distance: 200 }
+    }
+}
+
+/// Context-free class from length (characters) and stopword density.
+pub fn context_free(p: &Params, chars: usize, density: f64) -> Class {
+    if chars < p.length_low {
+        Class::Short
+    } else if density >= p.stopwords_high {
+        if chars > p.length_high {
+            Class::Good
+        } else {
+            Class::NearGood
+        }
+    } else if density >= p.stopwords_low {
+        Class::NearGood
+    } else {
+        Class::Bad
+    }
+}
+
+/// One block as the context pass sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Block {
+    /// Context-free class.
+    pub class: Class,
+    /// Characters.
+    pub chars: usize,
+    /// Looks like a heading (short, no terminal punctuation).
+    pub heading: bool,
+}
+
+/// Revise classes in context; returns the final class of every block
+/// (only `Good` or `Bad`).
+pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
+    let n = blocks.len();
+    let mut cls: Vec<Class> = blocks.iter().map(|b| b.class).collect();
+
+    // Short headings followed closely by good text become near-good.
+    for i in 0..n {
+        if blocks[i].heading && cls[i] == Class::Short && good_below(p, blocks, &cls, i) {
+            cls[i] = Class::NearGood;
+        }
+    }
+
+    // Short blocks.
+    let mut new = cls.clone();
+    for i in 0..n {
+        if cls[i] != Class::Short {
+            continue;
+        }
+        let prev = neighbour(&cls, i, true, false);
+        let next = neighbour(&cls, i, true, true);
+        new[i] = match (prev, next) {
+            (Class::Good, Class::Good) => Class::Good,
+            (Class::Bad, Class::Bad) => Class::Bad,
+            _ => {
+                // Mixed: look at the nearest neighbour on the bad side, near-good counted.
+                let bad_side_next = next == Class::Bad;
+                if neighbour(&cls, i, false, bad_side_next) == Class::NearGood {
+                    Class::Good
+                } else {
+                    Class::Bad
+                }
+            }
+        };
+    }
+    cls = new;
+
+    // Near-good blocks.
+    let mut new = cls.clone();
+    for i in 0..n {
+        if cls[i] != Class::NearGood {
+            continue;
+        }
+        let prev = neighbour(&cls, i, true, false);
+        let next = neighbour(&cls, i, true, true);
+        new[i] = if prev == Class::Bad && next == Class::Bad { Class::Bad } else { Class::Good };
+    }
+    cls = new;
+
+    // Headings that were not bad context-free, with good text close below.
+    for i in 0..n {
+        if blocks[i].heading && cls[i] == Class::Bad && blocks[i].class != Class::Bad && good_below(p, blocks, &cls, i) {
+            cls[i] = Class::Good;
+        }
+    }
+    cls
+}
+
+fn good_below(p: &Params, blocks: &[Block], cls: &[Class], i: usize) -> bool {
+    let mut dist = 0;
+    for j in i + 1..blocks.len() {
+        if cls[j] == Class::Good {
+            return true;
+        }
+        dist += blocks[j].chars;
+        if dist > p.max_heading_distance {
+            return false;
+        }
+    }
+    false
+}
+
+/// The class of the nearest block that is Good or Bad (or NearGood, unless
+/// ignored), skipping Short ones; the document edges count as Bad.
+fn neighbour(cls: &[Class], i: usize, ignore_neargood: bool, forward: bool) -> Class {
+    let mut j = i;
+    loop {
+        if forward {
+            j += 1;
+            if j >= cls.len() {
+                return Class::Bad;
+            }
+        } else {
+            if j == 0 {
+                return Class::Bad;
+            }
+            j -= 1;
+        }
+        match cls[j] {
+            Class::Good | Class::Bad => return cls[j],
+            Class::NearGood if !ignore_neargood => return Class::NearGood,
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Class::*;
+
+    fn b(class: Class) -> Block {
+        Block { class, chars: if class == Short { 20 } else { 300 }, heading: false }
+    }
+
+    #[test]
+    fn short_between_good_is_good_and_among_bad_is_bad() {
+        let p = Params::default();
+        assert_eq!(revise(&p, &[b(Good), b(Short), b(Good)]), [Good, Good, Good]);
+        assert_eq!(revise(&p, &[b(Bad), b(Short), b(Bad)]), [Bad, Bad, Bad]);
+        // trailing widgets: good, short, short, <edge>
+        assert_eq!(revise(&p, &[b(Good), b(Short), b(Short)]), [Good, Bad, Bad]);
+    }
+
+    #[test]
+    fn near_good_survives_unless_both_sides_are_bad() {
+        let p = Params::default();
+        assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Good)]), [Bad, Good, Good]);
+        assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Bad)]), [Bad, Bad, Bad]);
+        // mixed short next to near-good on the bad side
+        assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Short), b(Good)]), [Bad, Good, Good, Good]);
+    }
+
+    #[test]
+    fn heading_before_good_text_is_kept() {
+        let p = Params::default();
+        let h = Block { class: Short, chars: 18, heading: true };
+        assert_eq!(revise(&p, &[b(Bad), h, b(Good)]), [Bad, Good, Good]);
+    }
+
+    #[test]
+    fn context_free_thresholds() {
+        let p = Params::default();
+        assert_eq!(context_free(&p, 30, 0.9), Short);
+        assert_eq!(context_free(&p, 250, 0.4), Good);
+        assert_eq!(context_free(&p, 150, 0.4), NearGood);
+        assert_eq!(context_free(&p, 250, 0.31), NearGood);
+        assert_eq!(context_free(&p, 250, 0.1), Bad);
+    }
+}

@@ -1,0 +1,88 @@
+//! Rule family `glue`: sentences glued together without a space.
+//!
+//! Scrapers that concatenate text nodes leave "…makes all the
+//! difference.David Cameron is…". A boundary is terminal punctuation
+//! (optionally a closing quote) after a lower-case letter, digit or closing
+//! bracket, followed at once by a capital and a lower-case letter. Not a
+//! boundary: abbreviations and initials on the left ("U.S.", "e.g.", "Mr."),
+//! decimals ("3.5"), domains and file names ("example.com"), acronyms
+//! ("ASP.NET").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static BOUNDARY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[\p{Ll}0-9%)\]][.!?]["'”’)]?(\p{Lu}\p{Ll})"#).expect("static regex"));
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "vs", "etc", "inc", "ltd", "jr", "sr", "prof", "gen", "gov", "sen", "rep",
+    "co", "corp", "col", "lt", "sgt", "capt", "cmdr", "adm", "rev", "hon", "mt", "ft", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "fig", "vol", "ch", "pp", "al",
+];
+
+/// Byte offsets where a glued line should be cut into sentences. Empty when
+/// the line has no glued boundary.
+pub fn boundaries(line: &str) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    for m in BOUNDARY.captures_iter(line) {
+        let whole = m.get(0).expect("match");
+        let right = m.get(1).expect("group").start();
+        // The token on the left of the punctuation, back to the last space.
+        let left = &line[..whole.start() + 1];
+        let token = left.rsplit(char::is_whitespace).next().unwrap_or("");
+        let token_l = token.to_lowercase();
+        let bare = token_l.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if bare.contains('.') || ABBREVIATIONS.contains(&bare) || bare.chars().count() == 1 {
+            continue;
+        }
+        cuts.push(right);
+    }
+    cuts
+}
+
+/// Split a line at its glued boundaries.
+pub fn split(line: &str) -> Vec<&str> {
+    let cuts = boundaries(line);
+    if cuts.is_empty() {
+        return vec![line];
+    }
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut from = 0;
+    for c in cuts {
+        out.push(&line[from..c]);
+        from = c;
+    }
+    out.push(&line[from..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_glued_sentences() {
+        assert_eq!(
+            split("Your support makes all the difference.David Cameron is to hold talks."),
+            ["Your support makes all the difference.", "David Cameron is to hold talks."]
+        );
+        assert_eq!(split("He said “no.”Then he left!Again"), ["He said “no.”", "Then he left!", "Again"]);
+    }
+
+    #[test]
+    fn leaves_abbreviations_decimals_and_domains() {
+        for s in [
+            "The U.S.Army said so.",
+            "See e.g.Smith for details.",
+            "Mr.Jones arrived.",
+            "It rose 3.5 percent.",
+            "Visit example.com today.",
+            "Built on ASP.NET and Node.js.",
+            "J.Smith wrote it.",
+            "Normal sentence. Another one.",
+        ] {
+            assert_eq!(split(s), [s], "{s}");
+        }
+    }
+}

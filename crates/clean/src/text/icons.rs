@@ -1,0 +1,64 @@
+//! Rule family `icon-string`: the text of an inline SVG sprite or icon font.
+//!
+//! A naive `get_text()` over a sprite joins every `<title>icon X</title>`
+//! without separators: "icon bookmark-bicon bookmarkicon cameraicon …". The
+//! signature is one short affix glued onto many tokens, in a line with almost
+//! no function words. No list of icon names is involved.
+
+use crate::lang::Stopwords;
+
+/// Whether the line is an icon-sprite string.
+pub fn is_icon_string(line: &str, stop: Stopwords) -> bool {
+    let tokens: Vec<String> = line.split_whitespace().map(str::to_lowercase).collect();
+    if tokens.len() < 6 {
+        return false;
+    }
+    let (words, stops) = stop.count(line);
+    if words == 0 || stops * 10 >= words {
+        return false;
+    }
+    // Candidate affixes: alphabetic whole tokens of 3+ characters.
+    let mut best = 0usize;
+    let mut seen: Vec<&str> = Vec::new();
+    for t in &tokens {
+        let t = t.as_str();
+        if t.len() < 3 || !t.chars().all(char::is_alphabetic) || seen.contains(&t) {
+            continue;
+        }
+        seen.push(t);
+        let containing = tokens.iter().filter(|o| o.contains(t)).count();
+        let glued = tokens.iter().filter(|o| o.len() > t.len() && o.contains(t)).count();
+        if glued >= 3 {
+            best = best.max(containing);
+        }
+    }
+    best >= 5 && best * 10 > tokens.len() * 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn en() -> Stopwords {
+        Stopwords::for_lang(Some("en"))
+    }
+
+    #[test]
+    fn sprite_strings_are_caught() {
+        assert!(is_icon_string(
+            "icon bookmark-bicon bookmarkicon cameraicon checkicon chevron downicon chevron lefticon closeicon",
+            en()
+        ));
+        assert!(is_icon_string("svg arrow-svg close-svg menu-svg search-svg user-svg twitter-svg", en()));
+    }
+
+    #[test]
+    fn prose_and_plain_navigation_are_not() {
+        assert!(!is_icon_string(
+            "The icon of the movement, an iconic figure, said the icons of the era were iconoclasts at heart.",
+            en()
+        ));
+        assert!(!is_icon_string("News Sport News World News UK News Business News Politics News", en()));
+        assert!(!is_icon_string("icon one two", en()));
+    }
+}

@@ -1,0 +1,288 @@
+//! Text-dump cleaning: what a naive scraper left behind, line by line.
+//!
+//! Rule families, each in its own file and each recording removals under its
+//! own kind: [`normalize`] (invisible characters), [`icons`] (icon-font sprite
+//! strings), [`phrases`] (known phrases from a data file: widgets, share,
+//! donation, subscription, comment and cookie lines, image credits),
+//! [`glue`] (sentences glued without a space), datelines, and [`context`]
+//! (jusText classification of what is left, in context). On top of those,
+//! two document-level rules: an appeal region (lines between two appeal lines
+//! are appeal too) and an end-of-article marker (a comment prompt after the
+//! body ends it).
+
+pub mod context;
+pub mod glue;
+pub mod icons;
+pub mod normalize;
+pub mod phrases;
+
+use thresh_doc::Removed;
+
+use crate::dates;
+use crate::lang::{self, Stopwords};
+use context::{Block, Class, Params};
+use phrases::Phrases;
+
+/// What the text cleaner produces.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextOutput {
+    /// The headline (first title-like line).
+    pub title: Option<String>,
+    /// A date from a dateline near the top, ISO 8601.
+    pub published: Option<String>,
+    /// Detected language.
+    pub lang: Option<String>,
+    /// Kept paragraphs, in order.
+    pub paragraphs: Vec<String>,
+    /// Removed segments, in order.
+    pub removed: Vec<Removed>,
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    /// The original line, trimmed (what is recorded when removed).
+    orig: String,
+    /// Normalised text that would be kept.
+    text: String,
+    class: Class,
+    /// Why it is bad, when a rule (not context) decided.
+    kind: Option<(String, String)>,
+    heading: bool,
+}
+
+/// Does the line end like a sentence?
+fn terminal(s: &str) -> bool {
+    let s = s.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+    s.ends_with(['.', '!', '?', '…', '。', '！', '？', ':'])
+}
+
+/// Clean a text dump.
+pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
+    let lang = lang::detect(raw);
+    let has_stoplist = matches!(lang, Some("en" | "de" | "fr" | "es" | "it" | "pt" | "nl" | "ru"));
+    let stop = Stopwords::for_lang(lang);
+    let mut out = TextOutput { lang: lang.map(str::to_string), ..Default::default() };
+    let mut removed_glued: Vec<(usize, Removed)> = Vec::new();
+
+    let mut lines: Vec<Line> = Vec::new();
+    for orig in raw.lines() {
+        let text = normalize::line(orig);
+        if text.is_empty() {
+            continue;
+        }
+        let mut line = Line { orig: orig.trim().to_string(), text, class: Class::Short, kind: None, heading: false };
+        // Glued residue: cut rule-matched sentences out of a line that also
+        // holds other text ("…makes all the difference.David Cameron is…").
+        let pieces = glue::split(&line.text);
+        if pieces.len() > 1 {
+            let hits: Vec<_> = pieces.iter().map(|p| phrases.matches(p)).collect();
+            if hits.iter().any(Option::is_some) && hits.iter().any(Option::is_none) {
+                let mut kept = Vec::new();
+                for (p, h) in pieces.iter().zip(&hits) {
+                    match h {
+                        Some(h) => removed_glued.push((lines.len(), Removed::new(h.kind, h.rule, p.trim()))),
+                        None => kept.push(p.trim()),
+                    }
+                }
+                line.text = kept.join(" ");
+            }
+        }
+        classify_free(&mut line, phrases, stop, has_stoplist, params, &mut out.published, lines.len());
+        lines.push(line);
+    }
+
+    pick_title(&mut lines, &mut out);
+    appeal_regions(&mut lines);
+    end_of_article(&mut lines);
+
+    let blocks: Vec<Block> =
+        lines.iter().map(|l| Block { class: l.class, chars: l.text.chars().count(), heading: l.heading }).collect();
+    let final_cls = context::revise(params, &blocks);
+
+    let mut glued = removed_glued.into_iter().peekable();
+    for (i, (line, cls)) in lines.into_iter().zip(final_cls).enumerate() {
+        while let Some((_, r)) = glued.next_if(|(at, _)| *at == i) {
+            out.removed.push(r);
+        }
+        if cls == Class::Good {
+            out.paragraphs.push(line.text);
+            continue;
+        }
+        let (kind, rule) = line.kind.unwrap_or_else(|| {
+            let kind = if normalize::words(&line.text) <= 4 { "widget" } else { "boilerplate" };
+            (kind.to_string(), format!("context:{:?}", line.class).to_lowercase())
+        });
+        out.removed.push(Removed { kind, rule, text: line.orig });
+    }
+    out
+}
+
+/// Context-free classification of one line: rule families first, then
+/// length and stopword density.
+fn classify_free(
+    line: &mut Line,
+    phrases: &Phrases,
+    stop: Stopwords,
+    has_stoplist: bool,
+    params: &Params,
+    published: &mut Option<String>,
+    index: usize,
+) {
+    let t = &line.text;
+    let bad = |line: &mut Line, kind: &str, rule: &str| {
+        line.class = Class::Bad;
+        line.kind = Some((kind.to_string(), rule.to_string()));
+    };
+    if icons::is_icon_string(t, stop) {
+        return bad(line, "icon-string", "icon-affix");
+    }
+    if let Some(h) = phrases.matches(t) {
+        let (k, r) = (h.kind.to_string(), h.rule.to_string());
+        return bad(line, &k, &r);
+    }
+    if let Some(iso) = dates::dateline(t) {
+        if published.is_none() && index < 40 {
+            *published = Some(iso);
+        }
+        return bad(line, "dateline", "dateline");
+    }
+    if !t.chars().any(char::is_alphabetic) {
+        return bad(line, "widget", "no-letters");
+    }
+    let chars = t.chars().count();
+    let density = if has_stoplist {
+        let (w, s) = stop.count(t);
+        if w == 0 { 0.0 } else { s as f64 / w as f64 }
+    } else if terminal(t) || t.contains(['。', '，', '、', ',']) {
+        // No stoplist for this language (e.g. CJK): sentence punctuation stands in.
+        1.0
+    } else {
+        0.0
+    };
+    line.class = context::context_free(params, chars, density);
+    line.heading = chars < params.length_low && !terminal(t) && normalize::words(t) <= 12;
+}
+
+/// The first title-like line becomes the title and leaves the body; later
+/// lines repeating it (a page title, then the same headline) go too.
+fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
+    let Some(i) = lines.iter().take(12).position(|l| {
+        let w = normalize::words(&l.text);
+        l.kind.is_none() && (1..=40).contains(&w) && l.text.chars().count() >= 8
+            && !(terminal(&l.text) && w > 25)
+    }) else {
+        return;
+    };
+    let title = lines[i].text.clone();
+    let key = normalize::key(&title);
+    // "Headline - Site" and "Headline | Site" repeat as plain "Headline".
+    let short_key = key.rsplit_once([" - ", " | "].as_slice()).map(|(h, _)| h.to_string());
+    for l in lines.iter_mut().skip(i) {
+        let k = normalize::key(&l.text);
+        if k == key || short_key.as_deref() == Some(&k) {
+            l.class = Class::Bad;
+            l.kind = Some(("title".into(), "title".into()));
+        }
+    }
+    out.title = Some(title);
+}
+
+trait RsplitAny {
+    fn rsplit_once(&self, seps: &[&str]) -> Option<(&str, &str)>;
+}
+impl RsplitAny for String {
+    fn rsplit_once(&self, seps: &[&str]) -> Option<(&str, &str)> {
+        seps.iter()
+            .filter_map(|s| self.rfind(s).map(|i| (i, s.len())))
+            .max()
+            .map(|(i, n)| (&self[..i], &self[i + n..]))
+    }
+}
+
+/// Lines sandwiched between two donation-appeal lines (at most 4 apart) are
+/// part of the same appeal.
+fn appeal_regions(lines: &mut [Line]) {
+    let is_appeal = |l: &Line| l.kind.as_ref().is_some_and(|(k, _)| k == "donation-appeal");
+    let idx: Vec<usize> = (0..lines.len()).filter(|&i| is_appeal(&lines[i])).collect();
+    for w in idx.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if b - a <= 4 {
+            for l in &mut lines[a + 1..b] {
+                if l.kind.is_none() {
+                    l.class = Class::Bad;
+                    l.kind = Some(("donation-appeal".into(), "appeal-region".into()));
+                }
+            }
+        }
+    }
+}
+
+/// A comment prompt after the body ends the article: everything after it
+/// is the comment section or page chrome — but only when there is more good
+/// text before the marker than after it.
+fn end_of_article(lines: &mut [Line]) {
+    let good_chars = |ls: &[Line]| ls.iter().filter(|l| l.class == Class::Good).map(|l| l.text.len()).sum::<usize>();
+    let Some(m) = lines.iter().position(|l| l.kind.as_ref().is_some_and(|(k, _)| k == "comments-prompt")) else {
+        return;
+    };
+    let before = good_chars(&lines[..m]);
+    if before == 0 || good_chars(&lines[m + 1..]) >= before {
+        return;
+    }
+    for l in &mut lines[m + 1..] {
+        if l.kind.is_none() {
+            l.class = Class::Bad;
+            l.kind = Some(("comments".into(), "after-comments-prompt".into()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &str) -> TextOutput {
+        clean(s, &Phrases::builtin(), &Params::for_dumps())
+    }
+
+    const P1: &str = "Senior British and Russian officials are to resume efforts to find a solution to the crisis in Syria, David Cameron and Vladimir Putin have agreed on Monday.";
+    const P2: &str = "The resumption of talks between security advisers was discussed by the leaders in a telephone conversation on Monday, Downing Street said in a statement.";
+
+    #[test]
+    fn title_body_and_widgets() {
+        let t = run(&format!("UK and Russia to resume talks\n\n  • Published\n{P1}\n\n'Deep differences'\n\n{P2}\nClose\nWhat's Hot\n"));
+        assert_eq!(t.title.as_deref(), Some("UK and Russia to resume talks"));
+        assert_eq!(t.paragraphs, [P1, "'Deep differences'", P2]);
+        let kinds: Vec<_> = t.removed.iter().map(|r| (r.kind.as_str(), r.text.as_str())).collect();
+        assert_eq!(kinds, [("title", "UK and Russia to resume talks"), ("widget", "• Published"), ("widget", "Close"), ("widget", "What's Hot")]);
+    }
+
+    #[test]
+    fn glued_appeal_is_cut_out_of_the_paragraph() {
+        let t = run(&format!("Headline here\nYour support makes all the difference.{P1}\n{P2}"));
+        assert_eq!(t.paragraphs, [P1, P2]);
+        assert!(t.removed.iter().any(|r| r.kind == "donation-appeal" && r.text == "Your support makes all the difference."));
+    }
+
+    #[test]
+    fn dateline_sets_published() {
+        let t = run(&format!("10 May, 2013 18:20\nRussia, UK both interested in ending Syrian violence\n{P1}\n{P2}"));
+        assert_eq!(t.published.as_deref(), Some("2013-05-10T18:20"));
+        assert_eq!(t.title.as_deref(), Some("Russia, UK both interested in ending Syrian violence"));
+        assert_eq!(t.removed[0].kind, "dateline");
+    }
+
+    #[test]
+    fn comment_section_after_prompt_is_dropped() {
+        let t = run(&format!("Title of it\n{P1}\n{P2}\nJoin our commenting forum\nA reader wrote that this is all a plot by the government and they should resign, honestly, what a shame.\n"));
+        assert_eq!(t.paragraphs, [P1, P2]);
+        assert_eq!(t.removed.last().unwrap().kind, "comments");
+    }
+
+    #[test]
+    fn empty_and_junk_inputs_do_not_panic() {
+        assert_eq!(run("").paragraphs.len(), 0);
+        assert_eq!(run("\n\n   \n").paragraphs.len(), 0);
+        let _ = run("\u{feff}\u{e000}\u{0}|||\n....\n");
+    }
+}

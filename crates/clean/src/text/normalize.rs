@@ -1,0 +1,72 @@
+//! Rule family `normalize`: make a dump line comparable without losing text.
+//!
+//! Removes Private-Use-Area code points (icon-font glyphs), zero-width and
+//! control characters and soft hyphens; turns no-break and other odd spaces
+//! into plain spaces; collapses runs of spaces; trims.
+
+/// Icon fonts (Font Awesome and friends) live in the Private Use Areas.
+pub fn is_pua(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+        || (c.is_control() && c != '\t')
+}
+
+/// Normalise one line.
+pub fn line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if is_pua(c) || is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// The key phrase rules match against: lower case, straight quotes, single spaces.
+pub fn key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '‘' | '’' | '‛' | '′' => out.push('\''),
+            '“' | '”' | '„' | '″' => out.push('"'),
+            '–' | '—' => out.push('-'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Number of whitespace-separated words.
+pub fn words(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_invisible_and_pua() {
+        assert_eq!(line("  \u{f101} Share\u{00a0}\u{00a0}this\u{200b} \t"), "Share this");
+        assert_eq!(line("co\u{00ad}operate"), "cooperate");
+        assert_eq!(line(""), "");
+    }
+
+    #[test]
+    fn key_folds_quotes_and_case() {
+        assert_eq!(key("What’s Hot – “Now”"), "what's hot - \"now\"");
+    }
+}

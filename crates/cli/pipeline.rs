@@ -1,0 +1,113 @@
+//! The parallel part shared by `ingest` and `extract`: inputs go through
+//! load → clean → fingerprint on the rayon pool in fixed-size batches; each
+//! batch comes back in input order, so whatever consumes it (the SQLite
+//! writer, the printer) sees the same sequence for any thread count, and
+//! memory is bounded by the batch size.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use thresh_clean::Cleaner;
+use thresh_doc::{Doc, DropReason, Verdict};
+use thresh_fetch::{FetchError, Input, LoadConfig};
+
+/// Inputs processed per batch.
+pub const BATCH: usize = 64;
+
+/// One input after the parallel stages.
+pub enum Processed {
+    /// Kept, with the sha256 of its normalised text.
+    Kept(Box<Doc>, String),
+    /// Read but not kept.
+    Dropped(Box<Doc>, DropReason),
+    /// Failed.
+    Failed {
+        /// The path / URL.
+        locator: String,
+        /// Which stage.
+        stage: &'static str,
+        /// Stable error class.
+        kind: &'static str,
+        /// Full message (names the locator).
+        message: String,
+    },
+}
+
+impl Processed {
+    fn from_fetch_error(locator: String, e: &FetchError) -> Processed {
+        Processed::Failed { locator, stage: "fetch", kind: e.kind(), message: e.to_string() }
+    }
+}
+
+/// Load, clean and fingerprint one input. Pure but for reading the input.
+pub fn process(input: &Input, load: &LoadConfig, cleaner: &Cleaner) -> Processed {
+    let doc = match thresh_fetch::load(input, load) {
+        Ok(d) => d,
+        Err(e) => return Processed::from_fetch_error(input.locator(), &e),
+    };
+    match cleaner.apply(doc) {
+        Verdict::Keep(doc) => {
+            let sha = thresh_dedup::text_sha256(&doc.text());
+            Processed::Kept(Box::new(doc), sha)
+        }
+        Verdict::Drop(doc, reason) => Processed::Dropped(Box::new(doc), reason),
+    }
+}
+
+/// Run every input through [`process`] on `pool`, handing each batch, in
+/// input order, to `sink`. Stops early if `sink` returns false.
+pub fn run_batches(
+    inputs: Vec<Result<Input, FetchError>>,
+    pool: &rayon::ThreadPool,
+    load: &LoadConfig,
+    cleaner: &Cleaner,
+    progress: &ProgressBar,
+    mut sink: impl FnMut(Vec<Processed>) -> bool,
+) {
+    for chunk in inputs.chunks(BATCH) {
+        let batch: Vec<Processed> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|r| {
+                    let p = match r {
+                        Ok(input) => process(input, load, cleaner),
+                        Err(e) => Processed::from_fetch_error(error_locator(e), e),
+                    };
+                    progress.inc(1);
+                    p
+                })
+                .collect()
+        });
+        if !sink(batch) {
+            break;
+        }
+    }
+    progress.finish_and_clear();
+}
+
+fn error_locator(e: &FetchError) -> String {
+    match e {
+        FetchError::Io { path, .. }
+        | FetchError::Gzip { path, .. }
+        | FetchError::Empty { path }
+        | FetchError::Binary { path, .. }
+        | FetchError::TooLarge { path, .. } => path.to_string_lossy().into_owned(),
+    }
+}
+
+/// A progress bar on stderr, or a hidden one (not a terminal, or `--quiet`).
+pub fn progress_bar(len: usize, show: bool, what: &str) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{prefix} {bar:40} {pos}/{len} {per_sec} eta {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    pb.set_style(style);
+    pb.set_prefix(what.to_string());
+    pb
+}
+
+/// The rayon pool for `threads` workers.
+pub fn pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
+    Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("thresh-worker-{i}")).build()?)
+}

@@ -1,0 +1,327 @@
+//! The one record that flows through thresh, and the small types around it.
+//!
+//! Every stage crate depends on this one and on nothing else of thresh's:
+//! `fetch` makes a [`Doc`] from an input, `clean` fills in its metadata, body
+//! and removed segments, `dedup` fingerprints its text, `store` writes it.
+//! A stage answers with a [`Verdict`]: keep the document, or drop it with a
+//! stable [`DropReason`]. Errors are the stage's own `Err` type and carry the
+//! locator of what failed.
+//!
+//! ```
+//! use thresh_doc::{Doc, MediaType, Source, Verdict};
+//! let doc = Doc::new(Source::file("page.html"), MediaType::Html, "<p>Hi</p>".into());
+//! assert_eq!(doc.source.locator, "page.html");
+//! let v = Verdict::Keep(doc);
+//! assert!(v.kept().is_some());
+//! ```
+#![warn(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::AddAssign;
+
+use serde::Serialize;
+
+/// Where a document came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// What kind of input this is.
+    pub kind: SourceKind,
+    /// A stable, unique name for the input: a file path, `-` for stdin, a URL,
+    /// or `FILE#OFFSET` for a record inside an archive. Re-running on the same
+    /// input yields the same locator, so a refresh finds the same row.
+    pub locator: String,
+}
+
+/// The kinds of input thresh reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A local file (possibly gzip-compressed).
+    File,
+    /// Standard input.
+    Stdin,
+    /// A record inside a WARC archive.
+    Warc,
+    /// A URL fetched over HTTP.
+    Url,
+}
+
+impl SourceKind {
+    /// The stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::File => "file",
+            SourceKind::Stdin => "stdin",
+            SourceKind::Warc => "warc",
+            SourceKind::Url => "url",
+        }
+    }
+}
+
+impl Source {
+    /// A local file source.
+    pub fn file(path: impl Into<String>) -> Self {
+        Source { kind: SourceKind::File, locator: path.into() }
+    }
+    /// Standard input (`-`).
+    pub fn stdin() -> Self {
+        Source { kind: SourceKind::Stdin, locator: "-".into() }
+    }
+}
+
+/// How the body is to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaType {
+    /// HTML markup: main-content extraction applies.
+    Html,
+    /// A plain-text dump: line rules apply.
+    Text,
+}
+
+impl MediaType {
+    /// The stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaType::Html => "html",
+            MediaType::Text => "text",
+        }
+    }
+}
+
+/// One piece of text the cleaner cut, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    /// The family of boilerplate, e.g. `widget`, `donation-appeal`, `icon-string`.
+    pub kind: String,
+    /// The rule inside that family that fired, e.g. `phrase:close`, `context`.
+    pub rule: String,
+    /// The text that was removed, as it stood in the input.
+    pub text: String,
+}
+
+impl Removed {
+    /// A removal of `text` of the given kind by the named rule.
+    pub fn new(kind: impl Into<String>, rule: impl Into<String>, text: impl Into<String>) -> Self {
+        Removed { kind: kind.into(), rule: rule.into(), text: text.into() }
+    }
+}
+
+/// The document: its source, its raw body, and — once cleaned — its metadata
+/// and clean body.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Doc {
+    /// Where it came from.
+    pub source: Source,
+    /// How to read the body.
+    pub media_type: MediaType,
+    /// The decoded raw body (HTML or text).
+    #[serde(skip)]
+    pub raw: String,
+    /// sha256 (hex) of the raw bytes as read, before decoding: tells a changed
+    /// input from an unchanged one.
+    pub raw_sha256: String,
+    /// The charset the raw bytes were decoded from (WHATWG name).
+    pub charset: String,
+    /// The page URL when known (from the HTTP request, the WARC record, a manifest).
+    pub url: Option<String>,
+    /// When the input was fetched (ISO 8601), when known.
+    pub fetched_at: Option<String>,
+    /// HTTP `ETag` validator, when fetched over HTTP.
+    pub etag: Option<String>,
+    /// HTTP `Last-Modified` validator, when fetched over HTTP.
+    pub last_modified: Option<String>,
+
+    /// Title.
+    pub title: Option<String>,
+    /// Published date, ISO 8601 (`YYYY-MM-DD` or with a time).
+    pub published: Option<String>,
+    /// Author or byline.
+    pub author: Option<String>,
+    /// Site name.
+    pub site: Option<String>,
+    /// Language, ISO 639-1 where known (e.g. `en`).
+    pub lang: Option<String>,
+    /// Canonical URL declared by the page.
+    pub canonical_url: Option<String>,
+    /// The clean body, one paragraph per entry.
+    pub paragraphs: Vec<String>,
+    /// User comments, when asked for (kept apart from the body).
+    pub comments: Vec<String>,
+    /// Everything the cleaner cut, in input order.
+    pub removed: Vec<Removed>,
+    /// How the body was found (e.g. `container`, `readability`, `lines`).
+    pub method: Option<String>,
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Source::file(String::new())
+    }
+}
+
+impl Default for MediaType {
+    fn default() -> Self {
+        MediaType::Text
+    }
+}
+
+impl Doc {
+    /// A fresh, uncleaned document.
+    pub fn new(source: Source, media_type: MediaType, raw: String) -> Self {
+        Doc { source, media_type, raw, ..Doc::default() }
+    }
+
+    /// The clean body: paragraphs joined by `\n`.
+    pub fn text(&self) -> String {
+        self.paragraphs.join("\n")
+    }
+
+    /// The host of the page URL (or canonical URL), lower-cased, without `www.`.
+    pub fn host(&self) -> Option<String> {
+        let u = self.url.as_deref().or(self.canonical_url.as_deref())?;
+        let rest = u.split_once("://").map(|(_, r)| r)?;
+        let host = rest.split(['/', '?', '#']).next()?;
+        let host = host.rsplit('@').next()?.split(':').next()?.to_ascii_lowercase();
+        let host = host.strip_prefix("www.").map(str::to_string).unwrap_or(host);
+        (!host.is_empty()).then_some(host)
+    }
+}
+
+/// Why a document was dropped: a stable `snake_case` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// Nothing was left after cleaning.
+    EmptyAfterClean,
+    /// The page is larger than the configured size cap.
+    TooLarge,
+    /// The page has more elements than the configured element cap.
+    TooManyElements,
+}
+
+impl DropReason {
+    /// The stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::EmptyAfterClean => "empty_after_clean",
+            DropReason::TooLarge => "too_large",
+            DropReason::TooManyElements => "too_many_elements",
+        }
+    }
+}
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a stage decided about a document.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    /// Go on with this document.
+    Keep(Doc),
+    /// Stop here; the document and the reason are still recorded.
+    Drop(Doc, DropReason),
+}
+
+impl Verdict {
+    /// The document if it was kept.
+    pub fn kept(&self) -> Option<&Doc> {
+        match self {
+            Verdict::Keep(d) => Some(d),
+            Verdict::Drop(..) => None,
+        }
+    }
+    /// The document, kept or not.
+    pub fn doc(&self) -> &Doc {
+        match self {
+            Verdict::Keep(d) | Verdict::Drop(d, _) => d,
+        }
+    }
+}
+
+/// Counters one worker keeps for itself and merges once at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StageStats {
+    /// Documents that entered the stage.
+    pub docs_in: u64,
+    /// Documents kept.
+    pub kept: u64,
+    /// Documents dropped, by reason.
+    pub dropped: BTreeMap<String, u64>,
+    /// Inputs that failed with an error.
+    pub errors: u64,
+    /// Segments removed, by kind.
+    pub removed_by_kind: BTreeMap<String, u64>,
+    /// Characters of raw text that entered cleaning.
+    pub chars_in: u64,
+    /// Characters of clean text kept.
+    pub chars_kept: u64,
+}
+
+impl StageStats {
+    /// Count one document: kept, or dropped for a reason.
+    pub fn count(&mut self, doc: &Doc, dropped: Option<DropReason>) {
+        self.docs_in += 1;
+        match dropped {
+            None => self.kept += 1,
+            Some(r) => *self.dropped.entry(r.as_str().to_string()).or_default() += 1,
+        }
+        for r in &doc.removed {
+            *self.removed_by_kind.entry(r.kind.clone()).or_default() += 1;
+        }
+        self.chars_in += doc.raw.len() as u64;
+        self.chars_kept += doc.paragraphs.iter().map(|p| p.len() as u64).sum::<u64>();
+    }
+}
+
+impl AddAssign<&StageStats> for StageStats {
+    fn add_assign(&mut self, o: &StageStats) {
+        self.docs_in += o.docs_in;
+        self.kept += o.kept;
+        self.errors += o.errors;
+        self.chars_in += o.chars_in;
+        self.chars_kept += o.chars_kept;
+        for (k, v) in &o.dropped {
+            *self.dropped.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.removed_by_kind {
+            *self.removed_by_kind.entry(k.clone()).or_default() += v;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_strips_www_port_and_case() {
+        let mut d = Doc::new(Source::file("x"), MediaType::Html, String::new());
+        d.url = Some("https://WWW.Example.com:8080/a/b?c#d".into());
+        assert_eq!(d.host().as_deref(), Some("example.com"));
+        d.url = None;
+        assert_eq!(d.host(), None);
+    }
+
+    #[test]
+    fn stats_merge_adds_every_counter() {
+        let mut d = Doc::new(Source::file("x"), MediaType::Text, "abc".into());
+        d.paragraphs = vec!["ab".into()];
+        d.removed.push(Removed::new("widget", "r", "Close"));
+        let mut a = StageStats::default();
+        a.count(&d, None);
+        let mut b = StageStats::default();
+        b.count(&d, Some(DropReason::EmptyAfterClean));
+        a += &b;
+        assert_eq!(a.docs_in, 2);
+        assert_eq!(a.kept, 1);
+        assert_eq!(a.dropped["empty_after_clean"], 1);
+        assert_eq!(a.removed_by_kind["widget"], 2);
+        assert_eq!(a.chars_in, 6);
+        assert_eq!(a.chars_kept, 4);
+    }
+}

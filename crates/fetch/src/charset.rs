@@ -1,0 +1,172 @@
+//! Charset: BOM, then a declared charset, then detection; and HTML sniffing.
+
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use thresh_doc::MediaType;
+
+/// How far into a document a `<meta charset>` declaration is looked for.
+const META_SCAN: usize = 4096;
+
+/// Decode `bytes` to a `String`, returning the WHATWG name of the charset used.
+///
+/// Order: a byte-order mark; then `declared` (e.g. from an HTTP header) or a
+/// `<meta charset>` / `http-equiv` declaration in the first 4 KiB; then
+/// chardetng. A declared single-byte Western charset (ISO-8859-1,
+/// windows-1252, ASCII) is overridden when the bytes are valid UTF-8 with
+/// non-ASCII content: pages mis-declare this way far more often than Latin-1
+/// text happens to be valid UTF-8.
+pub fn decode(bytes: &[u8], declared: Option<&str>) -> (String, &'static str) {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return (text.into_owned(), enc.name());
+    }
+    let declared = declared
+        .and_then(|l| Encoding::for_label(l.trim().as_bytes()))
+        .or_else(|| meta_charset(&bytes[..bytes.len().min(META_SCAN)]));
+    let enc = match declared {
+        // UTF-16 cannot be declared inside an ASCII-compatible document.
+        Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => UTF_8,
+        Some(e) if e == WINDOWS_1252 && looks_utf8(bytes) => UTF_8,
+        Some(e) => e,
+        None if std::str::from_utf8(bytes).is_ok() => UTF_8,
+        None => {
+            let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+            det.feed(bytes, true);
+            det.guess(None, Utf8Detection::Allow)
+        }
+    };
+    let (text, _, _) = enc.decode(bytes);
+    (text.into_owned(), enc.name())
+}
+
+/// Valid UTF-8 with at least one multi-byte sequence.
+fn looks_utf8(bytes: &[u8]) -> bool {
+    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
+}
+
+/// Find `<meta charset=X>` or `<meta http-equiv=content-type content="...charset=X">`.
+fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&lower[from..], b"<meta") {
+        let start = from + i;
+        let end = lower[start..].iter().position(|&b| b == b'>').map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(p) = memchr::memmem::find(tag, b"charset") {
+            let rest = &tag[p + 7..];
+            let rest = rest.trim_ascii_start();
+            if let Some(rest) = rest.strip_prefix(b"=") {
+                let rest = rest.trim_ascii_start();
+                let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+                let label_end = rest
+                    .iter()
+                    .position(|&b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>'))
+                    .unwrap_or(rest.len());
+                if let Some(enc) = Encoding::for_label(&rest[..label_end]) {
+                    return Some(enc);
+                }
+            }
+        }
+        from = end.max(start + 5);
+        if from >= lower.len() {
+            break;
+        }
+    }
+    None
+}
+
+/// Decide whether a decoded body is HTML or a plain-text dump, from its content
+/// first and its file name (`hint`) only when the content is ambiguous.
+pub fn sniff_media_type(text: &str, hint: Option<&str>) -> MediaType {
+    let head: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(1024).collect();
+    let lower = head.to_ascii_lowercase();
+    const OPENERS: [&str; 6] = ["<!doctype html", "<html", "<head", "<body", "<?xml", "<!--"];
+    if OPENERS.iter().any(|o| lower.starts_with(o)) {
+        return MediaType::Html;
+    }
+    // Count structural tags in the first 64 KiB: dumps rarely contain any.
+    let sample = &text[..floor_char_boundary(text, 65536)];
+    let lower = sample.to_ascii_lowercase();
+    let tags = ["<p>", "<p ", "<div", "<br", "<a href", "<span", "<meta", "<title", "<table", "<li"]
+        .iter()
+        .map(|t| lower.matches(t).count())
+        .sum::<usize>();
+    if tags >= 3 {
+        return MediaType::Html;
+    }
+    match hint.map(|h| h.to_ascii_lowercase()) {
+        Some(h) if tags >= 1 && (h.ends_with(".html") || h.ends_with(".htm") || h.ends_with(".html.gz")) => {
+            MediaType::Html
+        }
+        _ => MediaType::Text,
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_wins() {
+        let (t, c) = decode(b"\xef\xbb\xbfhello", Some("iso-8859-1"));
+        assert_eq!((t.as_str(), c), ("hello", "UTF-8"));
+        let (t, c) = decode(b"\xff\xfeh\x00i\x00", None);
+        assert_eq!((t.as_str(), c), ("hi", "UTF-16LE"));
+    }
+
+    #[test]
+    fn meta_charset_is_honoured() {
+        let html = b"<html><head><meta charset='windows-1251'></head><body>\xcf\xf0\xe8\xe2\xe5\xf2</body>";
+        let (t, c) = decode(html, None);
+        assert_eq!(c, "windows-1251");
+        assert!(t.contains("Привет"));
+        let html = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\"><p>caf\xe9";
+        let (t, c) = decode(html, None);
+        assert_eq!(c, "windows-1252");
+        assert!(t.contains("café"));
+    }
+
+    #[test]
+    fn declared_latin1_but_valid_utf8_comes_out_right() {
+        let html = "<meta charset=\"ISO-8859-1\"><p>Zürich – naïve “quotes”</p>";
+        let (t, c) = decode(html.as_bytes(), None);
+        assert_eq!(c, "UTF-8");
+        assert!(t.contains("Zürich – naïve “quotes”"));
+    }
+
+    #[test]
+    fn undeclared_latin1_is_detected() {
+        let (t, _) = decode(b"Le caf\xe9 est tr\xe8s bon, d\xe9j\xe0 vu, \xe0 la fran\xe7aise.", None);
+        assert!(t.contains("café"), "{t}");
+        assert!(t.contains("française"), "{t}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_not_fatal() {
+        let (t, _) = decode(b"ok \xff\xfe\xfd then more ascii text here", Some("utf-8"));
+        assert!(t.starts_with("ok "));
+        assert!(t.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff_media_type("<!DOCTYPE html><html>", None), MediaType::Html);
+        assert_eq!(sniff_media_type("  \n<html lang=en>", Some("a.txt")), MediaType::Html);
+        assert_eq!(sniff_media_type("Title\n\nA paragraph.", Some("a.html")), MediaType::Text);
+        assert_eq!(
+            sniff_media_type("junk <div>a</div><p>b</p><br>", Some("a.txt")),
+            MediaType::Html
+        );
+        assert_eq!(sniff_media_type("a < b and c > d", None), MediaType::Text);
+    }
+}

@@ -1,0 +1,285 @@
+//! Local inputs: files, directories, gzip, stdin.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+use sha2::{Digest, Sha256};
+use thresh_doc::{Doc, Source};
+
+use crate::{decode, sniff_media_type, FetchError};
+
+/// One thing to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+impl Input {
+    /// The locator stored as the document's source.
+    pub fn locator(&self) -> String {
+        match self {
+            Input::File(p) => p.to_string_lossy().into_owned(),
+            Input::Stdin => "-".into(),
+        }
+    }
+}
+
+/// Limits applied while loading.
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    /// Largest input accepted, after decompression, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for LoadConfig {
+    fn default() -> Self {
+        LoadConfig { max_bytes: 64 << 20 }
+    }
+}
+
+/// File names taken when walking a directory.
+fn wanted(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n.strip_suffix(".gz").unwrap_or(&n);
+    [".html", ".htm", ".txt", ".xhtml"].iter().any(|e| n.ends_with(e))
+}
+
+/// Expand user-named paths into inputs, in a deterministic order: each path
+/// in the order given; a directory recursively, sorted by file name, keeping
+/// `.html`, `.htm`, `.xhtml`, `.txt` and their `.gz` forms. A file named
+/// explicitly is taken whatever its name. Paths that cannot be read come back
+/// as errors, in place, so the caller can report them and go on.
+pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Ok(Input::Stdin));
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(e) => out.push(Err(FetchError::Io { path: p.clone(), source: e })),
+            Ok(m) if m.is_dir() => {
+                let walk = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name();
+                for entry in walk {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() && wanted(&e.file_name().to_string_lossy()) => {
+                            out.push(Ok(Input::File(e.into_path())))
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
+                            let source = e.into_io_error().unwrap_or_else(|| io::Error::other("walk error"));
+                            out.push(Err(FetchError::Io { path, source }));
+                        }
+                    }
+                }
+            }
+            Ok(_) => out.push(Ok(Input::File(p.clone()))),
+        }
+    }
+    out
+}
+
+/// Read a whole file, transparently gunzipping it when it starts with the gzip
+/// magic bytes (whatever its name), up to `max` bytes.
+pub fn read_maybe_gzip(path: &Path, max: u64) -> Result<Vec<u8>, FetchError> {
+    let io_err = |source| FetchError::Io { path: path.to_path_buf(), source };
+    let mut f = File::open(path).map_err(io_err)?;
+    let mut head = [0u8; 2];
+    let n = read_full(&mut f, &mut head).map_err(io_err)?;
+    let mut raw = head[..n].to_vec();
+    if n == 2 && head == [0x1f, 0x8b] {
+        let mut gz = MultiGzDecoder::new(io::Cursor::new(head).chain(f));
+        let mut buf = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            match gz.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(k) => {
+                    buf.extend_from_slice(&chunk[..k]);
+                    if buf.len() as u64 > max {
+                        return Err(FetchError::TooLarge { path: path.into(), size: buf.len() as u64, limit: max });
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(source) => {
+                    return Err(FetchError::Gzip { path: path.into(), offset: buf.len() as u64, source })
+                }
+            }
+        }
+        return Ok(buf);
+    }
+    f.take(max + 1 - raw.len() as u64).read_to_end(&mut raw).map_err(io_err)?;
+    if raw.len() as u64 > max {
+        return Err(FetchError::TooLarge { path: path.into(), size: raw.len() as u64, limit: max });
+    }
+    Ok(raw)
+}
+
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Read one input into an uncleaned [`Doc`].
+pub fn load(input: &Input, cfg: &LoadConfig) -> Result<Doc, FetchError> {
+    match input {
+        Input::File(p) => {
+            let bytes = read_maybe_gzip(p, cfg.max_bytes)?;
+            load_bytes(Source::file(p.to_string_lossy()), &bytes, None, Some(&p.to_string_lossy()))
+        }
+        Input::Stdin => {
+            let path = PathBuf::from("-");
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .take(cfg.max_bytes + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|source| FetchError::Io { path: path.clone(), source })?;
+            if bytes.len() as u64 > cfg.max_bytes {
+                return Err(FetchError::TooLarge { path, size: bytes.len() as u64, limit: cfg.max_bytes });
+            }
+            // stdin may itself be gzip
+            let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+                let mut out = Vec::new();
+                MultiGzDecoder::new(&bytes[..])
+                    .take(cfg.max_bytes + 1)
+                    .read_to_end(&mut out)
+                    .map_err(|source| FetchError::Gzip { path: path.clone(), offset: out.len() as u64, source })?;
+                out
+            } else {
+                bytes
+            };
+            load_bytes(Source::stdin(), &bytes, None, None)
+        }
+    }
+}
+
+/// Make a [`Doc`] from bytes already in memory (a file, an HTTP body, a WARC
+/// record): reject empty and binary input, decode the charset (`declared`
+/// from a transport header, if any), and sniff HTML vs text (`name_hint` is a
+/// file name or URL used only when the content is ambiguous).
+pub fn load_bytes(
+    source: Source,
+    bytes: &[u8],
+    declared: Option<&str>,
+    name_hint: Option<&str>,
+) -> Result<Doc, FetchError> {
+    let path = PathBuf::from(&source.locator);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(FetchError::Empty { path });
+    }
+    if let Some(why) = binary_evidence(bytes) {
+        return Err(FetchError::Binary { path, why });
+    }
+    let (text, charset) = decode(bytes, declared);
+    let media = sniff_media_type(&text, name_hint);
+    let mut doc = Doc::new(source, media, text);
+    doc.charset = charset.to_string();
+    doc.raw_sha256 = hex::encode(Sha256::digest(bytes));
+    Ok(doc)
+}
+
+/// Some bytes are not text: NUL bytes (outside UTF-16, which has a BOM), or a
+/// high share of C0 control characters. Returns what gave it away.
+fn binary_evidence(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(8192)];
+    if let Some(i) = memchr::memchr(0, sample) {
+        return Some(format!("NUL byte at offset {i}"));
+    }
+    let ctl = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    if ctl * 20 > sample.len() {
+        return Some(format!("{ctl} control bytes in the first {} bytes", sample.len()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn directories_are_walked_in_name_order_and_filtered() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        for n in ["b.html", "a.txt", "sub/c.htm.gz", "skip.jpg", "z.TXT"] {
+            std::fs::write(d.path().join(n), "x").unwrap();
+        }
+        let got: Vec<String> = enumerate(&[d.path().to_path_buf()])
+            .into_iter()
+            .map(|r| r.unwrap().locator())
+            .map(|l| l.strip_prefix(&*d.path().to_string_lossy()).unwrap().to_string())
+            .collect();
+        assert_eq!(got, ["/a.txt", "/b.html", "/sub/c.htm.gz", "/z.TXT"]);
+    }
+
+    #[test]
+    fn missing_path_is_an_error_in_place() {
+        let got = enumerate(&[PathBuf::from("/no/such/thresh/path")]);
+        assert!(matches!(&got[0], Err(FetchError::Io { path, .. }) if path.ends_with("path")));
+    }
+
+    #[test]
+    fn gzip_by_magic_and_truncated_gzip() {
+        let d = tempfile::tempdir().unwrap();
+        let body = b"<html><body><p>Hello gzip</p></body></html>".repeat(50);
+        let z = gz(&body);
+        let ok = d.path().join("page.bin");
+        std::fs::write(&ok, &z).unwrap();
+        assert_eq!(read_maybe_gzip(&ok, 1 << 20).unwrap(), body);
+        let bad = d.path().join("cut.html.gz");
+        std::fs::write(&bad, &z[..z.len() / 2]).unwrap();
+        let err = read_maybe_gzip(&bad, 1 << 20).unwrap_err();
+        assert_eq!(err.kind(), "gzip");
+        assert!(err.to_string().contains("cut.html.gz"), "{err}");
+    }
+
+    #[test]
+    fn size_cap() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("big.txt");
+        std::fs::write(&p, vec![b'a'; 1000]).unwrap();
+        let err = read_maybe_gzip(&p, 100).unwrap_err();
+        assert_eq!(err.kind(), "too_large");
+    }
+
+    #[test]
+    fn empty_and_binary_are_rejected_with_the_path() {
+        let e = load_bytes(Source::file("e.txt"), b"  \n ", None, None).unwrap_err();
+        assert_eq!(e.kind(), "empty");
+        let e = load_bytes(Source::file("x.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", None, None).unwrap_err();
+        assert_eq!(e.kind(), "binary");
+        assert!(e.to_string().starts_with("x.png: "), "{e}");
+    }
+
+    #[test]
+    fn load_sets_hash_charset_and_media_type() {
+        let d = load_bytes(Source::file("a.txt"), "Title\n\nBody text é".as_bytes(), None, Some("a.txt")).unwrap();
+        assert_eq!(d.charset, "UTF-8");
+        assert_eq!(d.media_type, thresh_doc::MediaType::Text);
+        assert_eq!(d.raw_sha256.len(), 64);
+    }
+}

@@ -1,0 +1,287 @@
+//! thresh's SQLite store.
+//!
+//! [`Store::open`] sets the pragmas (WAL, foreign keys, busy timeout) and
+//! applies the migrations in `migrations/` — compiled into the binary — so a
+//! database is always at the schema the program expects. The writer side is
+//! [`Store::write_batch`]: one transaction per batch, documents decided in the
+//! order given, so the content is the same whatever produced the batch.
+//!
+//! ```
+//! use thresh_store::Store;
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+//! let run = store.begin_run("ingest", "[]", "{}", 1).unwrap();
+//! store.finish_run(run, "finished").unwrap();
+//! assert_eq!(store.stats().unwrap().runs.len(), 1);
+//! ```
+#![warn(missing_docs)]
+
+mod read;
+mod write;
+
+pub use read::{RunStats, Stats};
+pub use write::{Item, Outcome};
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use include_dir::{include_dir, Dir};
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::Migrations;
+
+static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/../../migrations");
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations/ is compiled in and validated by a test")
+});
+
+/// How long a writer waits for another connection's lock before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Store failures; each names the database file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is not an SQLite database (or is corrupt).
+    #[error("{path}: not a usable thresh database: {source}")]
+    NotADatabase {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's complaint.
+        source: rusqlite::Error,
+    },
+    /// The file is an SQLite database, but not one thresh made.
+    #[error("{path}: an SQLite database, but not a thresh database; refusing to touch it")]
+    Foreign {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// Another process holds the database lock longer than the busy timeout.
+    #[error("{path}: database is locked by another process (waited {}s)", BUSY_TIMEOUT.as_secs())]
+    Locked {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The schema could not be brought up to date.
+    #[error("{path}: cannot migrate schema: {source}")]
+    Migration {
+        /// The database file.
+        path: PathBuf,
+        /// What the migration runner said.
+        source: rusqlite_migration::Error,
+    },
+    /// The database was not found (for read-only commands).
+    #[error("{path}: no such database")]
+    Missing {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// Any other SQLite error.
+    #[error("{path}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+}
+
+/// An open thresh database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Open (creating if needed) a database for writing, and migrate it.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path).map_err(|e| classify(path, e))?;
+        Store::setup(conn, path, true)
+    }
+
+    /// Open an existing database for reading; fails if it does not exist or
+    /// is not a thresh database. Migrations are applied if the schema is
+    /// behind (so an old database keeps working with a newer binary).
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing { path: path.to_path_buf() });
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| classify(path, e))?;
+        let store = Store::setup(conn, path, false)?;
+        Ok(store)
+    }
+
+    fn setup(mut conn: Connection, path: &Path, create: bool) -> Result<Store, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(path, e))?;
+        // Touch the file header first: a non-database file fails here, clearly.
+        let objects: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| classify(path, e))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
+        if objects > 0 && version == 0 {
+            // Someone else's database: leave it untouched.
+            return Err(StoreError::Foreign { path: path.to_path_buf() });
+        }
+        if !create {
+            // Never migrate a database that thresh did not make.
+            let is_thresh: bool = conn
+                .query_row(
+                    "SELECT count(*) = 1 FROM sqlite_master WHERE type='table' AND name='documents'",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|e| classify(path, e))?;
+            if !is_thresh {
+                return Err(StoreError::Foreign { path: path.to_path_buf() });
+            }
+        }
+        if create {
+            let mode: String =
+                conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
+            debug_assert!(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory"));
+        }
+        conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")
+            .map_err(|e| classify(path, e))?;
+        MIGRATIONS.to_latest(&mut conn).map_err(|source| match source {
+            rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
+            source => StoreError::Migration { path: path.to_path_buf(), source },
+        })?;
+        Ok(Store { conn, path: path.to_path_buf() })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for read-only queries in tools and tests.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path, e)
+    }
+
+    /// Start a run; any run left `running` by a killed process is marked
+    /// `interrupted` first. Returns the new run's id.
+    pub fn begin_run(&mut self, command: &str, args: &str, config: &str, threads: usize) -> Result<i64, StoreError> {
+        let now = now();
+        self.conn
+            .execute("UPDATE runs SET status='interrupted' WHERE status='running'", [])
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute(
+                "INSERT INTO runs(started_at, status, command, args, config, threads, thresh_version)
+                 VALUES (?1, 'running', ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![now, command, args, config, threads as i64, env!("CARGO_PKG_VERSION")],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Close a run with a status (`finished` or `aborted`).
+    pub fn finish_run(&mut self, run: i64, status: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE runs SET finished_at=?1, status=?2 WHERE id=?3", rusqlite::params![now(), status, run])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Store per-stage counters for a run (replacing any already there).
+    pub fn put_run_stats(&mut self, run: i64, stage: &str, values: &[(String, u64)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(|e| classify(&self.path, e))?;
+        {
+            let mut st = tx
+                .prepare_cached("INSERT OR REPLACE INTO run_stats(run_id, stage, name, value) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(|e| classify(&self.path, e))?;
+            for (name, value) in values {
+                st.execute(rusqlite::params![run, stage, name, *value as i64]).map_err(|e| classify(&self.path, e))?;
+            }
+        }
+        tx.commit().map_err(|e| classify(&self.path, e))
+    }
+}
+
+/// Current time, ISO 8601 UTC with milliseconds.
+pub fn now() -> String {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    iso8601_utc(d.as_secs() as i64, d.subsec_millis())
+}
+
+/// Format seconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+fn iso8601_utc(secs: i64, millis: u32) -> String {
+    let days = secs.div_euclid(86400);
+    let rem = secs.rem_euclid(86400);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ffi::ErrorCode;
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => StoreError::NotADatabase { path, source: e },
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Locked { path },
+        _ => StoreError::Sqlite { path, source: e },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        MIGRATIONS.validate().unwrap();
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso8601_utc(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601_utc(1_700_000_000, 5), "2023-11-14T22:13:20.005Z");
+        assert_eq!(iso8601_utc(951_782_400, 0), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn garbage_file_is_not_a_database() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("junk.db");
+        std::fs::write(&p, b"this is definitely not sqlite, just some text padding it out ......").unwrap();
+        let e = Store::open(&p).err().unwrap();
+        assert!(matches!(e, StoreError::NotADatabase { .. }), "{e}");
+        assert!(e.to_string().contains("junk.db"));
+        // and the file is left alone
+        assert!(std::fs::read(&p).unwrap().starts_with(b"this is definitely"));
+    }
+
+    #[test]
+    fn open_existing_refuses_missing_and_foreign() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(matches!(Store::open_existing(&d.path().join("nope.db")), Err(StoreError::Missing { .. })));
+        let p = d.path().join("other.db");
+        Connection::open(&p).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
+        assert!(matches!(Store::open_existing(&p), Err(StoreError::Foreign { .. })));
+        assert!(matches!(Store::open(&p), Err(StoreError::Foreign { .. })));
+    }
+
+    #[test]
+    fn interrupted_runs_are_marked() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&d.path().join("t.db")).unwrap();
+        let r1 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        let r2 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        s.finish_run(r2, "finished").unwrap();
+        let st: String = s.conn.query_row("SELECT status FROM runs WHERE id=?1", [r1], |r| r.get(0)).unwrap();
+        assert_eq!(st, "interrupted");
+    }
+}

@@ -1,0 +1,116 @@
+//! Read-backs: statistics for `thresh stats`.
+
+use serde_json::{json, Value};
+
+use crate::{Store, StoreError};
+
+/// One run's summary row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunStats {
+    /// Run id.
+    pub id: i64,
+    /// Command (`ingest`, `refresh`).
+    pub command: String,
+    /// `running`, `finished`, `aborted` or `interrupted`.
+    pub status: String,
+    /// Start, ISO 8601.
+    pub started_at: String,
+    /// End, ISO 8601 (None while running or if killed).
+    pub finished_at: Option<String>,
+    /// Inputs seen.
+    pub n_inputs: i64,
+    /// New documents (duplicates included).
+    pub n_new: i64,
+    /// Updated documents.
+    pub n_updated: i64,
+    /// Unchanged inputs.
+    pub n_unchanged: i64,
+    /// Duplicates among the new / updated.
+    pub n_duplicates: i64,
+    /// Inputs dropped.
+    pub n_dropped: i64,
+    /// Inputs that failed.
+    pub n_errors: i64,
+}
+
+/// Whole-database statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    /// All document rows.
+    pub documents: i64,
+    /// Rows marked as duplicates.
+    pub duplicates: i64,
+    /// Segments removed, by kind, most first.
+    pub removals_by_kind: Vec<(String, i64)>,
+    /// Error rows.
+    pub errors: i64,
+    /// Errors by kind, most first.
+    pub errors_by_kind: Vec<(String, i64)>,
+    /// Every run, oldest first.
+    pub runs: Vec<RunStats>,
+}
+
+impl Stats {
+    /// As JSON, for `--format json`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "documents": self.documents,
+            "duplicates": self.duplicates,
+            "removals_by_kind": self.removals_by_kind.iter().map(|(k, n)| json!({"kind": k, "count": n})).collect::<Vec<_>>(),
+            "errors": self.errors,
+            "errors_by_kind": self.errors_by_kind.iter().map(|(k, n)| json!({"kind": k, "count": n})).collect::<Vec<_>>(),
+            "runs": self.runs.iter().map(|r| json!({
+                "id": r.id, "command": r.command, "status": r.status,
+                "started_at": r.started_at, "finished_at": r.finished_at,
+                "inputs": r.n_inputs, "new": r.n_new, "updated": r.n_updated, "unchanged": r.n_unchanged,
+                "duplicates": r.n_duplicates, "dropped": r.n_dropped, "errors": r.n_errors,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+impl Store {
+    /// Gather [`Stats`].
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        let c = &self.conn;
+        let e = |e| self.err(e);
+        let (documents, duplicates): (i64, i64) = c
+            .query_row("SELECT count(*), count(dup_of) FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(e)?;
+        let pairs = |sql: &str| -> Result<Vec<(String, i64)>, StoreError> {
+            let mut st = c.prepare(sql).map_err(e)?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
+            rows.collect::<Result<_, _>>().map_err(e)
+        };
+        let removals_by_kind = pairs("SELECT kind, count(*) FROM removed_segments GROUP BY kind ORDER BY 2 DESC, 1")?;
+        let errors_by_kind = pairs("SELECT kind, count(*) FROM errors GROUP BY kind ORDER BY 2 DESC, 1")?;
+        let errors = errors_by_kind.iter().map(|(_, n)| n).sum();
+        let mut st = c
+            .prepare(
+                "SELECT id, command, status, started_at, finished_at, n_inputs, n_new, n_updated, n_unchanged,
+                        n_duplicates, n_dropped, n_errors FROM runs ORDER BY id",
+            )
+            .map_err(e)?;
+        let runs = st
+            .query_map([], |r| {
+                Ok(RunStats {
+                    id: r.get(0)?,
+                    command: r.get(1)?,
+                    status: r.get(2)?,
+                    started_at: r.get(3)?,
+                    finished_at: r.get(4)?,
+                    n_inputs: r.get(5)?,
+                    n_new: r.get(6)?,
+                    n_updated: r.get(7)?,
+                    n_unchanged: r.get(8)?,
+                    n_duplicates: r.get(9)?,
+                    n_dropped: r.get(10)?,
+                    n_errors: r.get(11)?,
+                })
+            })
+            .map_err(e)?
+            .collect::<Result<_, _>>()
+            .map_err(e)?;
+        Ok(Stats { documents, duplicates, removals_by_kind, errors, errors_by_kind, runs })
+    }
+}

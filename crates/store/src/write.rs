@@ -1,0 +1,395 @@
+//! The writer: one transaction per batch, decisions in the order given.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use thresh_doc::{Doc, DropReason};
+
+use crate::{classify, now, Store, StoreError};
+
+/// One thing for the writer to record.
+#[derive(Debug)]
+pub enum Item<'a> {
+    /// A clean document with the sha256 of its normalised text.
+    Doc {
+        /// The document.
+        doc: &'a Doc,
+        /// `thresh_dedup::text_sha256` of its text.
+        text_sha256: &'a str,
+    },
+    /// A document that was read but not kept.
+    Dropped {
+        /// The document.
+        doc: &'a Doc,
+        /// Why.
+        reason: DropReason,
+    },
+    /// An input that failed.
+    Error {
+        /// The file / URL / `FILE#OFFSET`.
+        locator: &'a str,
+        /// `fetch`, `clean` or `store`.
+        stage: &'a str,
+        /// A stable name for the error class.
+        kind: &'a str,
+        /// The full message (it names the locator).
+        message: &'a str,
+    },
+}
+
+/// What the writer did with an [`Item`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new document row; `dup_of` is set when it duplicates an earlier one.
+    New {
+        /// The row id.
+        id: i64,
+        /// The earliest document with the same normalised text, if any.
+        dup_of: Option<i64>,
+    },
+    /// The input changed since it was stored: the row was updated in place.
+    Updated {
+        /// The row id.
+        id: i64,
+        /// The earliest other document with the same normalised text, if any.
+        dup_of: Option<i64>,
+    },
+    /// The input is byte-identical to what is stored and cleans the same.
+    Unchanged {
+        /// The row id.
+        id: i64,
+    },
+    /// Recorded in `drops`.
+    Dropped,
+    /// Recorded in `errors`.
+    Error,
+}
+
+impl Store {
+    /// Record a batch in one transaction, in order. Run counters are updated
+    /// in the same transaction, so a kill between batches leaves the database
+    /// consistent: every committed batch is whole and counted.
+    pub fn write_batch(&mut self, run: i64, items: &[Item<'_>]) -> Result<Vec<Outcome>, StoreError> {
+        let path = self.path.clone();
+        let err = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let o = match item {
+                Item::Doc { doc, text_sha256 } => write_doc(&tx, run, doc, text_sha256),
+                Item::Dropped { doc, reason } => write_drop(&tx, run, doc, *reason),
+                Item::Error { locator, stage, kind, message } => write_error(&tx, run, locator, stage, kind, message),
+            }
+            .map_err(err)?;
+            out.push(o);
+        }
+        let count = |f: fn(&Outcome) -> bool| out.iter().filter(|o| f(o)).count() as i64;
+        let n_new = count(|o| matches!(o, Outcome::New { .. }));
+        let n_upd = count(|o| matches!(o, Outcome::Updated { .. }));
+        let n_same = count(|o| matches!(o, Outcome::Unchanged { .. }));
+        let n_dup = count(|o| {
+            matches!(o, Outcome::New { dup_of: Some(_), .. } | Outcome::Updated { dup_of: Some(_), .. })
+        });
+        let n_drop = count(|o| matches!(o, Outcome::Dropped));
+        let n_err = count(|o| matches!(o, Outcome::Error));
+        tx.execute(
+            "UPDATE runs SET n_inputs = n_inputs + ?1, n_new = n_new + ?2, n_updated = n_updated + ?3,
+                 n_unchanged = n_unchanged + ?4, n_duplicates = n_duplicates + ?5,
+                 n_dropped = n_dropped + ?6, n_errors = n_errors + ?7 WHERE id = ?8",
+            params![items.len() as i64, n_new, n_upd, n_same, n_dup, n_drop, n_err, run],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(out)
+    }
+}
+
+fn upsert_source(tx: &Transaction<'_>, run: i64, doc: &Doc, status: &str) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO sources(locator, kind, url, raw_sha256, etag, last_modified, fetched_at,
+                             first_run, last_run, last_status, last_error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, NULL)
+         ON CONFLICT(locator) DO UPDATE SET
+             kind = excluded.kind, url = coalesce(excluded.url, url), raw_sha256 = excluded.raw_sha256,
+             etag = excluded.etag, last_modified = excluded.last_modified,
+             fetched_at = coalesce(excluded.fetched_at, fetched_at), last_run = excluded.last_run,
+             last_status = excluded.last_status, last_error = NULL
+         RETURNING id",
+    )?
+    .query_row(
+        params![
+            doc.source.locator,
+            doc.source.kind.as_str(),
+            doc.url,
+            doc.raw_sha256,
+            doc.etag,
+            doc.last_modified,
+            doc.fetched_at,
+            run,
+            status
+        ],
+        |r| r.get(0),
+    )
+}
+
+/// The earliest original (not itself a duplicate) with this text, other than `except`.
+fn find_original(tx: &Transaction<'_>, sha: &str, except: i64) -> rusqlite::Result<Option<i64>> {
+    tx.prepare_cached(
+        "SELECT id FROM documents WHERE text_sha256 = ?1 AND dup_of IS NULL AND id != ?2 ORDER BY id LIMIT 1",
+    )?
+    .query_row(params![sha, except], |r| r.get(0))
+    .optional()
+}
+
+fn write_doc(tx: &Transaction<'_>, run: i64, doc: &Doc, sha: &str) -> rusqlite::Result<Outcome> {
+    let existing: Option<(i64, String, Option<String>)> = tx
+        .prepare_cached("SELECT id, text_sha256, raw_sha256 FROM documents WHERE source = ?1")?
+        .query_row([&doc.source.locator], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let text = doc.text();
+    let now = now();
+    let url = doc.url.clone().or_else(|| doc.canonical_url.clone());
+    match existing {
+        Some((id, old_sha, old_raw)) if old_sha == sha && old_raw.as_deref() == Some(&doc.raw_sha256) => {
+            upsert_source(tx, run, doc, "unchanged")?;
+            tx.prepare_cached("UPDATE documents SET last_run = ?1 WHERE id = ?2")?.execute(params![run, id])?;
+            Ok(Outcome::Unchanged { id })
+        }
+        Some((id, old_sha, _)) => {
+            let source_id = upsert_source(tx, run, doc, "updated")?;
+            let dup_of = find_original(tx, sha, id)?.filter(|&o| o < id);
+            tx.prepare_cached(
+                "UPDATE documents SET source_id=?2, url=?3, canonical_url=?4, title=?5, published_at=?6, author=?7,
+                     site=?8, lang=?9, text=?10, text_sha256=?11, dup_of=?12, dup_kind=?13, media_type=?14,
+                     charset=?15, method=?16, raw_sha256=?17, raw_bytes=?18, n_chars=?19, n_removed=?20,
+                     last_run=?21, updated_at=?22
+                 WHERE id=?1",
+            )?
+            .execute(params![
+                id,
+                source_id,
+                url,
+                doc.canonical_url,
+                doc.title,
+                doc.published,
+                doc.author,
+                doc.site,
+                doc.lang,
+                text,
+                sha,
+                dup_of,
+                dup_of.map(|_| "exact"),
+                doc.media_type.as_str(),
+                doc.charset,
+                doc.method,
+                doc.raw_sha256,
+                doc.raw.len() as i64,
+                text.chars().count() as i64,
+                doc.removed.len() as i64,
+                run,
+                now
+            ])?;
+            if old_sha != sha {
+                repoint_duplicates_of(tx, id, sha)?;
+            }
+            tx.prepare_cached("DELETE FROM removed_segments WHERE document_id = ?1")?.execute([id])?;
+            write_children(tx, id, doc)?;
+            Ok(Outcome::Updated { id, dup_of })
+        }
+        None => {
+            let source_id = upsert_source(tx, run, doc, "new")?;
+            let dup_of = find_original(tx, sha, -1)?;
+            let id: i64 = tx
+                .prepare_cached(
+                    "INSERT INTO documents(source, source_id, url, canonical_url, title, published_at, author, site,
+                         lang, text, text_sha256, dup_of, dup_kind, media_type, charset, method, raw_sha256,
+                         raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at)
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22)
+                     RETURNING id",
+                )?
+                .query_row(
+                    params![
+                        doc.source.locator,
+                        source_id,
+                        url,
+                        doc.canonical_url,
+                        doc.title,
+                        doc.published,
+                        doc.author,
+                        doc.site,
+                        doc.lang,
+                        text,
+                        sha,
+                        dup_of,
+                        dup_of.map(|_| "exact"),
+                        doc.media_type.as_str(),
+                        doc.charset,
+                        doc.method,
+                        doc.raw_sha256,
+                        doc.raw.len() as i64,
+                        text.chars().count() as i64,
+                        doc.removed.len() as i64,
+                        run,
+                        now
+                    ],
+                    |r| r.get(0),
+                )?;
+            write_children(tx, id, doc)?;
+            Ok(Outcome::New { id, dup_of })
+        }
+    }
+}
+
+/// A document's text changed: the documents that pointed at it as their
+/// exact-duplicate original no longer match it. The earliest of them becomes
+/// the new original, the rest point at that one.
+fn repoint_duplicates_of(tx: &Transaction<'_>, id: i64, new_sha: &str) -> rusqlite::Result<()> {
+    let orphans: Vec<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT id, text_sha256 FROM documents WHERE dup_of = ?1 AND dup_kind = 'exact' AND text_sha256 != ?2 ORDER BY id",
+        )?
+        .query_map(params![id, new_sha], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut new_original: Option<i64> = None;
+    for (oid, _) in &orphans {
+        match new_original {
+            None => {
+                tx.prepare_cached("UPDATE documents SET dup_of = NULL, dup_kind = NULL WHERE id = ?1")?.execute([oid])?;
+                new_original = Some(*oid);
+            }
+            Some(orig) => {
+                tx.prepare_cached("UPDATE documents SET dup_of = ?1 WHERE id = ?2")?.execute(params![orig, oid])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_children(tx: &Transaction<'_>, id: i64, doc: &Doc) -> rusqlite::Result<()> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO removed_segments(document_id, seq, kind, rule, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, r) in doc.removed.iter().enumerate() {
+        st.execute(params![id, i as i64, r.kind, r.rule, r.text])?;
+    }
+    tx.prepare_cached("INSERT OR REPLACE INTO document_raw(document_id, body) VALUES (?1, ?2)")?
+        .execute(params![id, doc.raw])?;
+    Ok(())
+}
+
+fn write_drop(tx: &Transaction<'_>, run: i64, doc: &Doc, reason: DropReason) -> rusqlite::Result<Outcome> {
+    upsert_source(tx, run, doc, "dropped")?;
+    tx.prepare_cached("INSERT INTO drops(run_id, locator, reason, at) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
+        run,
+        doc.source.locator,
+        reason.as_str(),
+        now()
+    ])?;
+    Ok(Outcome::Dropped)
+}
+
+fn write_error(
+    tx: &Transaction<'_>,
+    run: i64,
+    locator: &str,
+    stage: &str,
+    kind: &str,
+    message: &str,
+) -> rusqlite::Result<Outcome> {
+    tx.prepare_cached("INSERT INTO errors(run_id, locator, stage, kind, message, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![run, locator, stage, kind, message, now()])?;
+    // A source already known keeps its document; only its status changes.
+    tx.prepare_cached("UPDATE sources SET last_run = ?1, last_status = 'error', last_error = ?2 WHERE locator = ?3")?
+        .execute(params![run, message, locator])?;
+    Ok(Outcome::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use thresh_doc::{MediaType, Removed, Source};
+
+    fn doc(loc: &str, text: &str) -> Doc {
+        let mut d = Doc::new(Source::file(loc), MediaType::Text, format!("raw {text}"));
+        d.raw_sha256 = format!("{:0>64}", text.len());
+        d.paragraphs = text.split('\n').map(String::from).collect();
+        d.title = Some("T".into());
+        d.removed = vec![Removed::new("widget", "phrase", "Close")];
+        d
+    }
+
+    fn sha(t: &str) -> String {
+        format!("{:0>64}", t.bytes().map(|b| b as u32).sum::<u32>())
+    }
+
+    #[test]
+    fn new_dup_unchanged_updated() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
+        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        let a = doc("a", "alpha\nbeta");
+        let b = doc("b", "alpha\nbeta");
+        let (sa, sb) = (sha(&a.text()), sha(&b.text()));
+        let out = s
+            .write_batch(
+                run,
+                &[Item::Doc { doc: &a, text_sha256: &sa }, Item::Doc { doc: &b, text_sha256: &sb }],
+            )
+            .unwrap();
+        assert_eq!(out, vec![Outcome::New { id: 1, dup_of: None }, Outcome::New { id: 2, dup_of: Some(1) }]);
+        let out = s.write_batch(run, &[Item::Doc { doc: &a, text_sha256: &sa }]).unwrap();
+        assert_eq!(out, vec![Outcome::Unchanged { id: 1 }]);
+        // a changes: b becomes the original of its text
+        let a2 = doc("a", "gamma text");
+        let sa2 = sha(&a2.text());
+        let out = s.write_batch(run, &[Item::Doc { doc: &a2, text_sha256: &sa2 }]).unwrap();
+        assert_eq!(out, vec![Outcome::Updated { id: 1, dup_of: None }]);
+        let b_dup: Option<i64> = s.conn.query_row("SELECT dup_of FROM documents WHERE id=2", [], |r| r.get(0)).unwrap();
+        assert_eq!(b_dup, None);
+        let n: i64 = s.conn.query_row("SELECT count(*) FROM removed_segments WHERE document_id=1", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1, "removals replaced, not appended");
+        let counts: (i64, i64, i64, i64) = s
+            .conn
+            .query_row("SELECT n_new, n_duplicates, n_unchanged, n_updated FROM runs WHERE id=?1", [run], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .unwrap();
+        assert_eq!(counts, (2, 1, 1, 1));
+    }
+
+    #[test]
+    fn fts_follows_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
+        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        let a = doc("a", "the quick brown fox");
+        let sa = sha(&a.text());
+        s.write_batch(run, &[Item::Doc { doc: &a, text_sha256: &sa }]).unwrap();
+        let hit: i64 =
+            s.conn.query_row("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0)).unwrap();
+        assert_eq!(hit, 1);
+        let a2 = doc("a", "a lazy dog");
+        let sa2 = sha(&a2.text());
+        s.write_batch(run, &[Item::Doc { doc: &a2, text_sha256: &sa2 }]).unwrap();
+        let n: i64 =
+            s.conn.query_row("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn an_error_keeps_the_stored_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
+        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        let a = doc("a", "text");
+        let sa = sha(&a.text());
+        s.write_batch(run, &[Item::Doc { doc: &a, text_sha256: &sa }]).unwrap();
+        s.write_batch(run, &[Item::Error { locator: "a", stage: "fetch", kind: "gzip", message: "a: broken" }])
+            .unwrap();
+        let (n, status): (i64, String) = s
+            .conn
+            .query_row("SELECT (SELECT count(*) FROM documents), last_status FROM sources WHERE locator='a'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((n, status.as_str()), (1, "error"));
+    }
+}
