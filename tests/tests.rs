@@ -1,1 +1,347 @@
-//! placeholder
+//! End-to-end tests: the real `thresh` binary on real files, then queries on
+//! the SQLite file it wrote.
+
+mod util;
+
+use std::io::Write;
+
+use serde_json::Value;
+use util::*;
+
+fn extract_json(paths: &[&str]) -> Vec<Value> {
+    let mut args = vec!["extract", "--format", "json"];
+    args.extend_from_slice(paths);
+    let out = thresh(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The seed contract: title, date, every body paragraph verbatim, no removed
+/// segment left standing (the same checks as shared/tools/check_seeds.py).
+#[test]
+fn seed_dumps_clean_as_expected() {
+    let dir = samples();
+    let docs = extract_json(&[dir.to_str().unwrap()]);
+    assert_eq!(docs.len(), 5);
+    for d in &docs {
+        let path = std::path::Path::new(d["path"].as_str().unwrap());
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let exp: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture(&format!("seeds_expected/{stem}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            norm(d["title"].as_str().unwrap_or("")),
+            norm(exp["title"].as_str().unwrap()),
+            "{stem} title"
+        );
+        if let Some(p) = exp["published"].as_str() {
+            assert!(
+                d["published"].as_str().unwrap_or("").starts_with(&p[..10]),
+                "{stem} published {:?}",
+                d["published"]
+            );
+        }
+        let text = d["text"].as_str().unwrap();
+        let paras: Vec<String> = text.split('\n').map(norm).collect();
+        let flat = norm(text);
+        for b in exp["body"].as_array().unwrap() {
+            assert!(
+                flat.contains(&norm(b.as_str().unwrap())),
+                "{stem}: body paragraph lost: {b}"
+            );
+        }
+        let removed_kinds: Vec<&str> = d["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["kind"].as_str().unwrap())
+            .collect();
+        for r in exp["removed"].as_array().unwrap() {
+            let t = norm(r["text"].as_str().unwrap());
+            let gone = if t.len() > 40 {
+                !flat.contains(&t)
+            } else {
+                !paras.contains(&t)
+            };
+            assert!(gone, "{stem}: boilerplate kept: {t}");
+            assert!(
+                removed_kinds.contains(&r["kind"].as_str().unwrap()),
+                "{stem}: no removal of kind {}",
+                r["kind"]
+            );
+        }
+    }
+}
+
+#[test]
+fn ingest_twice_then_a_renamed_copy_is_a_marked_duplicate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for f in std::fs::read_dir(samples()).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, input.join(f.file_name().unwrap())).unwrap();
+    }
+    for _ in 0..2 {
+        let out = ingest(&db, &[&input], &["--quiet"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 5);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM runs WHERE status='finished'"),
+        2
+    );
+    assert_eq!(count(&db, "SELECT n_unchanged FROM runs WHERE id=2"), 5);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM documents WHERE dup_of IS NOT NULL"
+        ),
+        0,
+        "the seeds are not duplicates"
+    );
+
+    std::fs::copy(
+        input.join("003_ef1a346737207dae.txt"),
+        input.join("zz_copy.txt"),
+    )
+    .unwrap();
+    let out = ingest(&db, &[&input], &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 6);
+    let orig = count(
+        &db,
+        "SELECT id FROM documents WHERE source LIKE '%003_ef1a346737207dae.txt'",
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT dup_of FROM documents WHERE source LIKE '%zz_copy.txt'"
+        ),
+        orig
+    );
+    // Public schema: text_sha256 is 64 lowercase hex; removals are recorded.
+    assert_eq!(count(&db, "SELECT count(*) FROM documents WHERE text_sha256 GLOB '[0-9a-f]*' AND length(text_sha256)=64"), 6);
+    assert!(
+        count(
+            &db,
+            "SELECT count(*) FROM removed_segments WHERE kind='donation-appeal'"
+        ) >= 5
+    );
+    // Full-text search finds the articles.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'Litvinenko'"
+        ),
+        2
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM documents WHERE source LIKE '%003_ef1a346737207dae.txt' AND published_at = '2013-05-10T18:20'"),
+        1
+    );
+}
+
+#[test]
+fn database_is_identical_for_one_and_many_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    // Enough inputs for several batches, with duplicates spread around.
+    for i in 0..150 {
+        let src = std::fs::read_dir(samples())
+            .unwrap()
+            .nth(i % 5)
+            .unwrap()
+            .unwrap()
+            .path();
+        let mut text = std::fs::read_to_string(src).unwrap();
+        if i % 3 != 0 {
+            text.push_str(&format!("\nVariant number {i} adds this closing sentence so the text differs from the others in the set."));
+        }
+        std::fs::write(input.join(format!("{i:03}.txt")), text).unwrap();
+    }
+    let dump = |threads: &str| {
+        let db = tmp.path().join(format!("t{threads}.db"));
+        let out = ingest(&db, &[&input], &["--quiet", "--threads", threads]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        (
+            rows(&db, "SELECT id, replace(source, rtrim(source, replace(source, '/', '')), ''), title, published_at, text, text_sha256, dup_of FROM documents ORDER BY id"),
+            rows(&db, "SELECT document_id, seq, kind, rule, text FROM removed_segments ORDER BY id"),
+        )
+    };
+    let one = dump("1");
+    let four = dump("4");
+    assert_eq!(one.0.len(), 150);
+    assert!(
+        one.0.iter().filter(|r| r[6] != "Null").count() > 40,
+        "duplicates were found"
+    );
+    assert_eq!(one, four);
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_is_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy(
+        samples().join("000_12da990105962c31.txt"),
+        input.join("good.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("binary.html"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0",
+    )
+    .unwrap();
+    std::fs::write(input.join("empty.txt"), b"").unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(
+        std::fs::read_to_string(samples().join("001_e461bc2495ff5da0.txt"))
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    let gz = gz.finish().unwrap();
+    std::fs::write(input.join("truncated.txt.gz"), &gz[..gz.len() / 2]).unwrap();
+    std::fs::write(input.join("whole.txt.gz"), &gz).unwrap();
+    // Invalid UTF-8 inside otherwise good text: decoded with replacement, not fatal.
+    let mut bad_utf8 = std::fs::read(samples().join("002_f25422c66ff5e1f2.txt")).unwrap();
+    bad_utf8.splice(10..10, [0xff, 0xfe, 0xc3]);
+    std::fs::write(input.join("invalid_utf8.txt"), bad_utf8).unwrap();
+    let missing = tmp.path().join("no-such-file.html");
+
+    let db = tmp.path().join("t.db");
+    let out = ingest(&db, &[&input, &missing], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for name in [
+        "binary.html",
+        "empty.txt",
+        "truncated.txt.gz",
+        "no-such-file.html",
+    ] {
+        assert!(err.contains(name), "stderr names {name}: {err}");
+    }
+    assert!(err.contains("NUL byte at offset"), "{err}");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM documents"),
+        3,
+        "good, whole.gz and invalid_utf8 are stored"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM errors"), 4);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM errors WHERE kind='gzip' AND message LIKE '%truncated.txt.gz%'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM runs WHERE id=1 AND status='finished' AND n_errors=4 AND n_new=3"
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_corrupt_database_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("bad.db");
+    let junk =
+        b"definitely not an sqlite database, just bytes that fill more than a header".repeat(100);
+    std::fs::write(&db, &junk).unwrap();
+    let out = ingest(&db, &[&samples()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.db"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&db).unwrap(), junk);
+    let out = thresh(&[
+        "stats",
+        "--db",
+        tmp.path().join("missing.db").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing.db"));
+}
+
+#[test]
+fn a_second_run_on_a_locked_database_exits_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    let lock = std::fs::File::create(tmp.path().join("t.db.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let out = ingest(&db, &[&samples()], &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("another thresh run"),
+        "{}",
+        stderr(&out)
+    );
+    drop(lock);
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+}
+
+#[test]
+fn stdin_and_html_with_metadata() {
+    let page = std::fs::read(fixture("html/article.html")).unwrap();
+    let out = thresh_stdin(&["extract", "--format", "json", "-"], &page);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let d: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(d["path"], "-");
+    assert_eq!(d["title"], "Harbour bridge reopens after repairs");
+    assert_eq!(d["published"], "2021-03-04T09:30:00Z");
+    assert_eq!(d["author"], "Mary Quay");
+    assert_eq!(d["site"], "Coastal Gazette");
+    assert_eq!(d["lang"], "en");
+    assert_eq!(
+        d["url"],
+        "https://gazette.example/news/2021/03/04/harbour-bridge"
+    );
+    let text = d["text"].as_str().unwrap();
+    assert!(text.starts_with("The harbour bridge reopened"), "{text}");
+    assert!(
+        text.contains("Costs rose by a third\nThe work cost £4.2m"),
+        "{text}"
+    );
+    assert!(text.ends_with("during the autumn months."), "{text}");
+    for junk in [
+        "Share on", "cookies", "Related", "commute", "Privacy", "not text", "Sport",
+    ] {
+        assert!(!text.contains(junk), "{junk} in {text}");
+    }
+}
+
+#[test]
+fn mis_declared_latin1_page_comes_out_right() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("page.html");
+    let body = "Zürich’s café owners said the new rules, which take effect in März, would cost them dearly — “a disaster”, one said, and several others agreed with that view.";
+    std::fs::write(&p, format!("<html><head><meta charset=\"iso-8859-1\"><title>T</title></head><body><article><p>{body}</p><p>{body}</p></article></body></html>")).unwrap();
+    let d = &extract_json(&[p.to_str().unwrap()])[0];
+    assert_eq!(d["text"].as_str().unwrap(), format!("{body}\n{body}"));
+}
+
+#[test]
+fn stats_reports_runs_removals_and_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    let out = thresh(&["stats", "--db", db.to_str().unwrap()]);
+    assert!(out.status.success());
+    let s = stdout(&out);
+    assert!(s.contains("documents  5 (0 duplicates"), "{s}");
+    assert!(s.contains("donation-appeal"), "{s}");
+    let out = thresh(&["stats", "--db", db.to_str().unwrap(), "--format", "json"]);
+    let j: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(j["documents"], 5);
+    assert_eq!(j["runs"][0]["new"], 5);
+    assert_eq!(j["runs"][0]["status"], "finished");
+}

@@ -77,13 +77,19 @@ impl CleanArgs {
                 FavorArg::Recall => Favor::Recall,
             },
             include_comments: self.include_comments,
-            rule_files: self.rules.iter().map(|p| p.to_string_lossy().into_owned()).collect(),
+            rule_files: self
+                .rules
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
             ..CleanConfig::default()
         }
     }
 
     pub fn load_config(&self) -> thresh_fetch::LoadConfig {
-        thresh_fetch::LoadConfig { max_bytes: self.max_input_mib << 20 }
+        thresh_fetch::LoadConfig {
+            max_bytes: self.max_input_mib << 20,
+        }
     }
 }
 

@@ -40,7 +40,12 @@ fn to_text(doc: &Doc, out: &mut impl Write) -> std::io::Result<()> {
     if let Some(t) = &doc.title {
         writeln!(out, "# {t}")?;
     }
-    for (k, v) in [("published", &doc.published), ("author", &doc.author), ("site", &doc.site), ("lang", &doc.lang)] {
+    for (k, v) in [
+        ("published", &doc.published),
+        ("author", &doc.author),
+        ("site", &doc.site),
+        ("lang", &doc.lang),
+    ] {
         if let Some(v) = v {
             writeln!(out, "{k}: {v}")?;
         }
@@ -71,8 +76,14 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
                     Format::Text => to_text(doc, &mut out),
                 },
                 Processed::Dropped(doc, reason) => match a.format {
-                    Format::Json => writeln!(out, "{}", to_json(doc, Some(reason.as_str()), cfg.include_comments)),
-                    Format::Text => writeln!(out, "==> {} (dropped: {reason})\n", doc.source.locator),
+                    Format::Json => writeln!(
+                        out,
+                        "{}",
+                        to_json(doc, Some(reason.as_str()), cfg.include_comments)
+                    ),
+                    Format::Text => {
+                        writeln!(out, "==> {} (dropped: {reason})\n", doc.source.locator)
+                    }
                 },
                 Processed::Failed { message, .. } => {
                     failed += 1;
@@ -93,5 +104,9 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
         }
         return Err(anyhow::Error::new(e).context("writing output").into());
     }
-    Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK })
+    Ok(if failed > 0 {
+        exit::INPUT_ERRORS
+    } else {
+        exit::OK
+    })
 }

@@ -36,7 +36,10 @@ pub struct Fatal {
 
 impl<E: Into<anyhow::Error>> From<E> for Fatal {
     fn from(e: E) -> Self {
-        Fatal { code: exit::FATAL, error: e.into() }
+        Fatal {
+            code: exit::FATAL,
+            error: e.into(),
+        }
     }
 }
 

@@ -34,7 +34,12 @@ pub enum Processed {
 
 impl Processed {
     fn from_fetch_error(locator: String, e: &FetchError) -> Processed {
-        Processed::Failed { locator, stage: "fetch", kind: e.kind(), message: e.to_string() }
+        Processed::Failed {
+            locator,
+            stage: "fetch",
+            kind: e.kind(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -109,5 +114,8 @@ pub fn progress_bar(len: usize, show: bool, what: &str) -> ProgressBar {
 
 /// The rayon pool for `threads` workers.
 pub fn pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
-    Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("thresh-worker-{i}")).build()?)
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("thresh-worker-{i}"))
+        .build()?)
 }

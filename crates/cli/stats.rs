@@ -11,7 +11,12 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
         return Ok(exit::OK);
     }
     println!("database   {}", a.db.display());
-    println!("documents  {} ({} duplicates, {} originals)", s.documents, s.duplicates, s.documents - s.duplicates);
+    println!(
+        "documents  {} ({} duplicates, {} originals)",
+        s.documents,
+        s.duplicates,
+        s.documents - s.duplicates
+    );
     println!("errors     {}", s.errors);
     for (k, n) in &s.errors_by_kind {
         println!("  {k:<22} {n}");
@@ -21,11 +26,35 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
         println!("  {k:<22} {n}");
     }
     println!("runs:");
-    println!("  {:>4}  {:<8} {:<11} {:<24} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>6}",
-        "id", "command", "status", "started", "inputs", "new", "dups", "updated", "unchanged", "drops", "errors");
+    println!(
+        "  {:>4}  {:<8} {:<11} {:<24} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>6}",
+        "id",
+        "command",
+        "status",
+        "started",
+        "inputs",
+        "new",
+        "dups",
+        "updated",
+        "unchanged",
+        "drops",
+        "errors"
+    );
     for r in &s.runs {
-        println!("  {:>4}  {:<8} {:<11} {:<24} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>6}",
-            r.id, r.command, r.status, r.started_at, r.n_inputs, r.n_new, r.n_duplicates, r.n_updated, r.n_unchanged, r.n_dropped, r.n_errors);
+        println!(
+            "  {:>4}  {:<8} {:<11} {:<24} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>6}",
+            r.id,
+            r.command,
+            r.status,
+            r.started_at,
+            r.n_inputs,
+            r.n_new,
+            r.n_duplicates,
+            r.n_updated,
+            r.n_unchanged,
+            r.n_dropped,
+            r.n_errors
+        );
     }
     Ok(exit::OK)
 }

@@ -12,18 +12,90 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 const MONTHS: &[(&str, u32)] = &[
-    ("january", 1), ("jan", 1), ("january", 1), ("januar", 1), ("janvier", 1), ("enero", 1), ("gennaio", 1), ("janeiro", 1), ("januari", 1), ("jänner", 1),
-    ("february", 2), ("feb", 2), ("februar", 2), ("février", 2), ("fevrier", 2), ("febrero", 2), ("febbraio", 2), ("fevereiro", 2), ("februari", 2),
-    ("march", 3), ("mar", 3), ("märz", 3), ("mars", 3), ("marzo", 3), ("março", 3), ("maart", 3),
-    ("april", 4), ("apr", 4), ("avril", 4), ("abril", 4), ("aprile", 4),
-    ("may", 5), ("mai", 5), ("mayo", 5), ("maggio", 5), ("maio", 5), ("mei", 5),
-    ("june", 6), ("jun", 6), ("juni", 6), ("juin", 6), ("junio", 6), ("giugno", 6), ("junho", 6),
-    ("july", 7), ("jul", 7), ("juli", 7), ("juillet", 7), ("julio", 7), ("luglio", 7), ("julho", 7),
-    ("august", 8), ("aug", 8), ("août", 8), ("aout", 8), ("agosto", 8), ("augustus", 8),
-    ("september", 9), ("sep", 9), ("sept", 9), ("septembre", 9), ("septiembre", 9), ("settembre", 9), ("setembro", 9),
-    ("october", 10), ("oct", 10), ("oktober", 10), ("octobre", 10), ("octubre", 10), ("ottobre", 10), ("outubro", 10),
-    ("november", 11), ("nov", 11), ("novembre", 11), ("noviembre", 11), ("novembro", 11),
-    ("december", 12), ("dec", 12), ("dezember", 12), ("décembre", 12), ("decembre", 12), ("diciembre", 12), ("dicembre", 12), ("dezembro", 12),
+    ("january", 1),
+    ("jan", 1),
+    ("january", 1),
+    ("januar", 1),
+    ("janvier", 1),
+    ("enero", 1),
+    ("gennaio", 1),
+    ("janeiro", 1),
+    ("januari", 1),
+    ("jänner", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("februar", 2),
+    ("février", 2),
+    ("fevrier", 2),
+    ("febrero", 2),
+    ("febbraio", 2),
+    ("fevereiro", 2),
+    ("februari", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("märz", 3),
+    ("mars", 3),
+    ("marzo", 3),
+    ("março", 3),
+    ("maart", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("avril", 4),
+    ("abril", 4),
+    ("aprile", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("mayo", 5),
+    ("maggio", 5),
+    ("maio", 5),
+    ("mei", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("juni", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("giugno", 6),
+    ("junho", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("juli", 7),
+    ("juillet", 7),
+    ("julio", 7),
+    ("luglio", 7),
+    ("julho", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("août", 8),
+    ("aout", 8),
+    ("agosto", 8),
+    ("augustus", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("settembre", 9),
+    ("setembro", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("oktober", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("ottobre", 10),
+    ("outubro", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("novembro", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("dezember", 12),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("diciembre", 12),
+    ("dicembre", 12),
+    ("dezembro", 12),
 ];
 
 fn month(name: &str) -> Option<u32> {
@@ -49,14 +121,21 @@ static MDY: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
-static NUMERIC_DMY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b").expect("static regex"));
+static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b").expect("static regex")
+});
 
 fn valid(y: i32, m: u32, d: u32) -> bool {
     chrono::NaiveDate::from_ymd_opt(y, m, d).is_some()
 }
 
-fn fmt(y: i32, m: u32, d: u32, time: Option<(u32, u32, Option<u32>)>, tz: Option<&str>) -> Option<String> {
+fn fmt(
+    y: i32,
+    m: u32,
+    d: u32,
+    time: Option<(u32, u32, Option<u32>)>,
+    tz: Option<&str>,
+) -> Option<String> {
     if !valid(y, m, d) {
         return None;
     }
@@ -97,21 +176,43 @@ pub fn find_date(s: &str) -> Option<(String, std::ops::Range<usize>)> {
     if let Some(c) = ISO.captures(s) {
         let y = num(&c, 1)? as i32;
         let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (h, m, num(&c, 6)));
-        if let Some(out) = fmt(y, num(&c, 2)?, num(&c, 3)?, time, c.get(7).map(|m| m.as_str())) {
+        if let Some(out) = fmt(
+            y,
+            num(&c, 2)?,
+            num(&c, 3)?,
+            time,
+            c.get(7).map(|m| m.as_str()),
+        ) {
             return Some((out, c.get(0)?.range()));
         }
     }
     if let Some(c) = DMY.captures(s) {
         let ampm = c.get(6).map(|m| m.as_str());
-        let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (hour12(h, ampm), m, None));
-        if let Some(out) = fmt(num(&c, 3)? as i32, month(c.get(2)?.as_str())?, num(&c, 1)?, time, None) {
+        let time = num(&c, 4)
+            .zip(num(&c, 5))
+            .map(|(h, m)| (hour12(h, ampm), m, None));
+        if let Some(out) = fmt(
+            num(&c, 3)? as i32,
+            month(c.get(2)?.as_str())?,
+            num(&c, 1)?,
+            time,
+            None,
+        ) {
             return Some((out, c.get(0)?.range()));
         }
     }
     if let Some(c) = MDY.captures(s) {
         let ampm = c.get(6).map(|m| m.as_str());
-        let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (hour12(h, ampm), m, None));
-        if let Some(out) = fmt(num(&c, 3)? as i32, month(c.get(1)?.as_str())?, num(&c, 2)?, time, None) {
+        let time = num(&c, 4)
+            .zip(num(&c, 5))
+            .map(|(h, m)| (hour12(h, ampm), m, None));
+        if let Some(out) = fmt(
+            num(&c, 3)? as i32,
+            month(c.get(1)?.as_str())?,
+            num(&c, 2)?,
+            time,
+            None,
+        ) {
             return Some((out, c.get(0)?.range()));
         }
     }
@@ -130,11 +231,67 @@ pub fn parse_date(s: &str) -> Option<String> {
 
 /// Words allowed around a date in a dateline.
 const DATELINE_WORDS: &[&str] = &[
-    "published", "updated", "posted", "modified", "last", "first", "on", "at", "am", "pm", "a.m.", "p.m.", "et", "est",
-    "edt", "gmt", "bst", "utc", "cet", "cest", "pt", "pst", "pdt", "ist", "msk", "date", "time", "-", "|", "•", "·",
-    "—", "–", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "veröffentlicht", "aktualisiert", "publié", "publicado", "pubblicato", "le", "el", "il",
-    "am", "um", "uhr", "de", "à", "h",
+    "published",
+    "updated",
+    "posted",
+    "modified",
+    "last",
+    "first",
+    "on",
+    "at",
+    "am",
+    "pm",
+    "a.m.",
+    "p.m.",
+    "et",
+    "est",
+    "edt",
+    "gmt",
+    "bst",
+    "utc",
+    "cet",
+    "cest",
+    "pt",
+    "pst",
+    "pdt",
+    "ist",
+    "msk",
+    "date",
+    "time",
+    "-",
+    "|",
+    "•",
+    "·",
+    "—",
+    "–",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "veröffentlicht",
+    "aktualisiert",
+    "publié",
+    "publicado",
+    "pubblicato",
+    "le",
+    "el",
+    "il",
+    "am",
+    "um",
+    "uhr",
+    "de",
+    "à",
+    "h",
 ];
 
 /// A line that is only a date (with a few words like "Published" or "Updated"
@@ -146,11 +303,15 @@ pub fn dateline(line: &str) -> Option<String> {
     let (iso, span) = find_date(line)?;
     let rest = format!("{} {}", &line[..span.start], &line[span.end..]);
     let ok = rest.split_whitespace().all(|w| {
-        let w = w.trim_matches(|c: char| matches!(c, ',' | ':' | '(' | ')' | '.')).to_lowercase();
+        let w = w
+            .trim_matches(|c: char| matches!(c, ',' | ':' | '(' | ')' | '.'))
+            .to_lowercase();
         w.is_empty()
             || DATELINE_WORDS.contains(&w.as_str())
             || w.chars().all(|c| c.is_ascii_digit() || c == ':')
-            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit() || c == ':')
+            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':')
                 && w.ends_with(['m', 'M'])
     });
     ok.then_some(iso)
@@ -162,24 +323,51 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(parse_date("2019-11-19T10:05:00Z").as_deref(), Some("2019-11-19T10:05:00Z"));
-        assert_eq!(parse_date("2019-11-19T10:05:00.000+0100").as_deref(), Some("2019-11-19T10:05:00+01:00"));
+        assert_eq!(
+            parse_date("2019-11-19T10:05:00Z").as_deref(),
+            Some("2019-11-19T10:05:00Z")
+        );
+        assert_eq!(
+            parse_date("2019-11-19T10:05:00.000+0100").as_deref(),
+            Some("2019-11-19T10:05:00+01:00")
+        );
         assert_eq!(parse_date("2019/11/19").as_deref(), Some("2019-11-19"));
-        assert_eq!(parse_date("Tue, 19 Nov 2019 10:00:00 GMT").as_deref(), Some("2019-11-19T10:00"));
-        assert_eq!(parse_date("10 May, 2013 18:20").as_deref(), Some("2013-05-10T18:20"));
-        assert_eq!(parse_date("November 19, 2019 6:00 PM ET").as_deref(), Some("2019-11-19T18:00"));
+        assert_eq!(
+            parse_date("Tue, 19 Nov 2019 10:00:00 GMT").as_deref(),
+            Some("2019-11-19T10:00")
+        );
+        assert_eq!(
+            parse_date("10 May, 2013 18:20").as_deref(),
+            Some("2013-05-10T18:20")
+        );
+        assert_eq!(
+            parse_date("November 19, 2019 6:00 PM ET").as_deref(),
+            Some("2019-11-19T18:00")
+        );
         assert_eq!(parse_date("le 3 mars 2020").as_deref(), Some("2020-03-03"));
         assert_eq!(parse_date("19.11.2019").as_deref(), Some("2019-11-19"));
-        assert_eq!(parse_date("3 de mayo de 2018").as_deref(), Some("2018-05-03"));
+        assert_eq!(
+            parse_date("3 de mayo de 2018").as_deref(),
+            Some("2018-05-03")
+        );
         assert_eq!(parse_date("2019-02-30"), None);
         assert_eq!(parse_date("no date here"), None);
     }
 
     #[test]
     fn datelines() {
-        assert_eq!(dateline("10 May, 2013 18:20").as_deref(), Some("2013-05-10T18:20"));
-        assert_eq!(dateline("Published: 19 November 2019").as_deref(), Some("2019-11-19"));
-        assert_eq!(dateline("Updated 6:00 PM ET, Tue November 19, 2019").as_deref(), Some("2019-11-19"));
+        assert_eq!(
+            dateline("10 May, 2013 18:20").as_deref(),
+            Some("2013-05-10T18:20")
+        );
+        assert_eq!(
+            dateline("Published: 19 November 2019").as_deref(),
+            Some("2019-11-19")
+        );
+        assert_eq!(
+            dateline("Updated 6:00 PM ET, Tue November 19, 2019").as_deref(),
+            Some("2019-11-19")
+        );
         assert_eq!(dateline("On 10 May 2013 the talks began in Sochi."), None);
     }
 }

@@ -90,15 +90,51 @@ pub(crate) fn floor_boundary(s: &str, mut i: usize) -> usize {
 /// ISO 639-1 for the languages we name; whatlang's ISO 639-3 code otherwise.
 fn iso639_1(l: whatlang::Lang) -> &'static str {
     const MAP: [(&str, &str); 40] = [
-        ("eng", "en"), ("deu", "de"), ("fra", "fr"), ("spa", "es"), ("ita", "it"), ("por", "pt"), ("nld", "nl"),
-        ("rus", "ru"), ("ukr", "uk"), ("pol", "pl"), ("ces", "cs"), ("slk", "sk"), ("slv", "sl"), ("hrv", "hr"),
-        ("srp", "sr"), ("bul", "bg"), ("ron", "ro"), ("hun", "hu"), ("fin", "fi"), ("swe", "sv"), ("dan", "da"),
-        ("nob", "nb"), ("est", "et"), ("lav", "lv"), ("lit", "lt"), ("ell", "el"), ("tur", "tr"), ("ara", "ar"),
-        ("heb", "he"), ("pes", "fa"), ("hin", "hi"), ("ben", "bn"), ("tha", "th"), ("vie", "vi"), ("ind", "id"),
-        ("jpn", "ja"), ("kor", "ko"), ("cmn", "zh"), ("cat", "ca"), ("afr", "af"),
+        ("eng", "en"),
+        ("deu", "de"),
+        ("fra", "fr"),
+        ("spa", "es"),
+        ("ita", "it"),
+        ("por", "pt"),
+        ("nld", "nl"),
+        ("rus", "ru"),
+        ("ukr", "uk"),
+        ("pol", "pl"),
+        ("ces", "cs"),
+        ("slk", "sk"),
+        ("slv", "sl"),
+        ("hrv", "hr"),
+        ("srp", "sr"),
+        ("bul", "bg"),
+        ("ron", "ro"),
+        ("hun", "hu"),
+        ("fin", "fi"),
+        ("swe", "sv"),
+        ("dan", "da"),
+        ("nob", "nb"),
+        ("est", "et"),
+        ("lav", "lv"),
+        ("lit", "lt"),
+        ("ell", "el"),
+        ("tur", "tr"),
+        ("ara", "ar"),
+        ("heb", "he"),
+        ("pes", "fa"),
+        ("hin", "hi"),
+        ("ben", "bn"),
+        ("tha", "th"),
+        ("vie", "vi"),
+        ("ind", "id"),
+        ("jpn", "ja"),
+        ("kor", "ko"),
+        ("cmn", "zh"),
+        ("cat", "ca"),
+        ("afr", "af"),
     ];
     let code = l.code();
-    MAP.iter().find(|(three, _)| *three == code).map_or(code, |(_, two)| two)
+    MAP.iter()
+        .find(|(three, _)| *three == code)
+        .map_or(code, |(_, two)| two)
 }
 
 #[cfg(test)]

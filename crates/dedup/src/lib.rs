@@ -83,7 +83,10 @@ mod tests {
     #[test]
     fn hash_is_stable_across_versions() {
         // Persisted in the database: must never change.
-        assert_eq!(text_sha256("Hello, World"), hex::encode(Sha256::digest(b"hello world")));
+        assert_eq!(
+            text_sha256("Hello, World"),
+            hex::encode(Sha256::digest(b"hello world"))
+        );
         assert_eq!(
             text_sha256("Hello, World"),
             "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"

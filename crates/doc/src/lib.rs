@@ -62,21 +62,28 @@ impl SourceKind {
 impl Source {
     /// A local file source.
     pub fn file(path: impl Into<String>) -> Self {
-        Source { kind: SourceKind::File, locator: path.into() }
+        Source {
+            kind: SourceKind::File,
+            locator: path.into(),
+        }
     }
     /// Standard input (`-`).
     pub fn stdin() -> Self {
-        Source { kind: SourceKind::Stdin, locator: "-".into() }
+        Source {
+            kind: SourceKind::Stdin,
+            locator: "-".into(),
+        }
     }
 }
 
 /// How the body is to be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MediaType {
     /// HTML markup: main-content extraction applies.
     Html,
     /// A plain-text dump: line rules apply.
+    #[default]
     Text,
 }
 
@@ -104,7 +111,11 @@ pub struct Removed {
 impl Removed {
     /// A removal of `text` of the given kind by the named rule.
     pub fn new(kind: impl Into<String>, rule: impl Into<String>, text: impl Into<String>) -> Self {
-        Removed { kind: kind.into(), rule: rule.into(), text: text.into() }
+        Removed {
+            kind: kind.into(),
+            rule: rule.into(),
+            text: text.into(),
+        }
     }
 }
 
@@ -161,16 +172,15 @@ impl Default for Source {
     }
 }
 
-impl Default for MediaType {
-    fn default() -> Self {
-        MediaType::Text
-    }
-}
-
 impl Doc {
     /// A fresh, uncleaned document.
     pub fn new(source: Source, media_type: MediaType, raw: String) -> Self {
-        Doc { source, media_type, raw, ..Doc::default() }
+        Doc {
+            source,
+            media_type,
+            raw,
+            ..Doc::default()
+        }
     }
 
     /// The clean body: paragraphs joined by `\n`.
@@ -183,8 +193,16 @@ impl Doc {
         let u = self.url.as_deref().or(self.canonical_url.as_deref())?;
         let rest = u.split_once("://").map(|(_, r)| r)?;
         let host = rest.split(['/', '?', '#']).next()?;
-        let host = host.rsplit('@').next()?.split(':').next()?.to_ascii_lowercase();
-        let host = host.strip_prefix("www.").map(str::to_string).unwrap_or(host);
+        let host = host
+            .rsplit('@')
+            .next()?
+            .split(':')
+            .next()?
+            .to_ascii_lowercase();
+        let host = host
+            .strip_prefix("www.")
+            .map(str::to_string)
+            .unwrap_or(host);
         (!host.is_empty()).then_some(host)
     }
 }

@@ -67,7 +67,11 @@ impl Store {
     /// Record a batch in one transaction, in order. Run counters are updated
     /// in the same transaction, so a kill between batches leaves the database
     /// consistent: every committed batch is whole and counted.
-    pub fn write_batch(&mut self, run: i64, items: &[Item<'_>]) -> Result<Vec<Outcome>, StoreError> {
+    pub fn write_batch(
+        &mut self,
+        run: i64,
+        items: &[Item<'_>],
+    ) -> Result<Vec<Outcome>, StoreError> {
         let path = self.path.clone();
         let err = |e| classify(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
@@ -76,7 +80,12 @@ impl Store {
             let o = match item {
                 Item::Doc { doc, text_sha256 } => write_doc(&tx, run, doc, text_sha256),
                 Item::Dropped { doc, reason } => write_drop(&tx, run, doc, *reason),
-                Item::Error { locator, stage, kind, message } => write_error(&tx, run, locator, stage, kind, message),
+                Item::Error {
+                    locator,
+                    stage,
+                    kind,
+                    message,
+                } => write_error(&tx, run, locator, stage, kind, message),
             }
             .map_err(err)?;
             out.push(o);
@@ -86,7 +95,16 @@ impl Store {
         let n_upd = count(|o| matches!(o, Outcome::Updated { .. }));
         let n_same = count(|o| matches!(o, Outcome::Unchanged { .. }));
         let n_dup = count(|o| {
-            matches!(o, Outcome::New { dup_of: Some(_), .. } | Outcome::Updated { dup_of: Some(_), .. })
+            matches!(
+                o,
+                Outcome::New {
+                    dup_of: Some(_),
+                    ..
+                } | Outcome::Updated {
+                    dup_of: Some(_),
+                    ..
+                }
+            )
         });
         let n_drop = count(|o| matches!(o, Outcome::Dropped));
         let n_err = count(|o| matches!(o, Outcome::Error));
@@ -142,15 +160,20 @@ fn find_original(tx: &Transaction<'_>, sha: &str, except: i64) -> rusqlite::Resu
 fn write_doc(tx: &Transaction<'_>, run: i64, doc: &Doc, sha: &str) -> rusqlite::Result<Outcome> {
     let existing: Option<(i64, String, Option<String>)> = tx
         .prepare_cached("SELECT id, text_sha256, raw_sha256 FROM documents WHERE source = ?1")?
-        .query_row([&doc.source.locator], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([&doc.source.locator], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     let text = doc.text();
     let now = now();
     let url = doc.url.clone().or_else(|| doc.canonical_url.clone());
     match existing {
-        Some((id, old_sha, old_raw)) if old_sha == sha && old_raw.as_deref() == Some(&doc.raw_sha256) => {
+        Some((id, old_sha, old_raw))
+            if old_sha == sha && old_raw.as_deref() == Some(&doc.raw_sha256) =>
+        {
             upsert_source(tx, run, doc, "unchanged")?;
-            tx.prepare_cached("UPDATE documents SET last_run = ?1 WHERE id = ?2")?.execute(params![run, id])?;
+            tx.prepare_cached("UPDATE documents SET last_run = ?1 WHERE id = ?2")?
+                .execute(params![run, id])?;
             Ok(Outcome::Unchanged { id })
         }
         Some((id, old_sha, _)) => {
@@ -190,7 +213,8 @@ fn write_doc(tx: &Transaction<'_>, run: i64, doc: &Doc, sha: &str) -> rusqlite::
             if old_sha != sha {
                 repoint_duplicates_of(tx, id, sha)?;
             }
-            tx.prepare_cached("DELETE FROM removed_segments WHERE document_id = ?1")?.execute([id])?;
+            tx.prepare_cached("DELETE FROM removed_segments WHERE document_id = ?1")?
+                .execute([id])?;
             write_children(tx, id, doc)?;
             Ok(Outcome::Updated { id, dup_of })
         }
@@ -252,11 +276,15 @@ fn repoint_duplicates_of(tx: &Transaction<'_>, id: i64, new_sha: &str) -> rusqli
     for (oid, _) in &orphans {
         match new_original {
             None => {
-                tx.prepare_cached("UPDATE documents SET dup_of = NULL, dup_kind = NULL WHERE id = ?1")?.execute([oid])?;
+                tx.prepare_cached(
+                    "UPDATE documents SET dup_of = NULL, dup_kind = NULL WHERE id = ?1",
+                )?
+                .execute([oid])?;
                 new_original = Some(*oid);
             }
             Some(orig) => {
-                tx.prepare_cached("UPDATE documents SET dup_of = ?1 WHERE id = ?2")?.execute(params![orig, oid])?;
+                tx.prepare_cached("UPDATE documents SET dup_of = ?1 WHERE id = ?2")?
+                    .execute(params![orig, oid])?;
             }
         }
     }
@@ -275,14 +303,15 @@ fn write_children(tx: &Transaction<'_>, id: i64, doc: &Doc) -> rusqlite::Result<
     Ok(())
 }
 
-fn write_drop(tx: &Transaction<'_>, run: i64, doc: &Doc, reason: DropReason) -> rusqlite::Result<Outcome> {
+fn write_drop(
+    tx: &Transaction<'_>,
+    run: i64,
+    doc: &Doc,
+    reason: DropReason,
+) -> rusqlite::Result<Outcome> {
     upsert_source(tx, run, doc, "dropped")?;
-    tx.prepare_cached("INSERT INTO drops(run_id, locator, reason, at) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
-        run,
-        doc.source.locator,
-        reason.as_str(),
-        now()
-    ])?;
+    tx.prepare_cached("INSERT INTO drops(run_id, locator, reason, at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![run, doc.source.locator, reason.as_str(), now()])?;
     Ok(Outcome::Dropped)
 }
 
@@ -331,26 +360,81 @@ mod tests {
         let out = s
             .write_batch(
                 run,
-                &[Item::Doc { doc: &a, text_sha256: &sa }, Item::Doc { doc: &b, text_sha256: &sb }],
+                &[
+                    Item::Doc {
+                        doc: &a,
+                        text_sha256: &sa,
+                    },
+                    Item::Doc {
+                        doc: &b,
+                        text_sha256: &sb,
+                    },
+                ],
             )
             .unwrap();
-        assert_eq!(out, vec![Outcome::New { id: 1, dup_of: None }, Outcome::New { id: 2, dup_of: Some(1) }]);
-        let out = s.write_batch(run, &[Item::Doc { doc: &a, text_sha256: &sa }]).unwrap();
+        assert_eq!(
+            out,
+            vec![
+                Outcome::New {
+                    id: 1,
+                    dup_of: None
+                },
+                Outcome::New {
+                    id: 2,
+                    dup_of: Some(1)
+                }
+            ]
+        );
+        let out = s
+            .write_batch(
+                run,
+                &[Item::Doc {
+                    doc: &a,
+                    text_sha256: &sa,
+                }],
+            )
+            .unwrap();
         assert_eq!(out, vec![Outcome::Unchanged { id: 1 }]);
         // a changes: b becomes the original of its text
         let a2 = doc("a", "gamma text");
         let sa2 = sha(&a2.text());
-        let out = s.write_batch(run, &[Item::Doc { doc: &a2, text_sha256: &sa2 }]).unwrap();
-        assert_eq!(out, vec![Outcome::Updated { id: 1, dup_of: None }]);
-        let b_dup: Option<i64> = s.conn.query_row("SELECT dup_of FROM documents WHERE id=2", [], |r| r.get(0)).unwrap();
+        let out = s
+            .write_batch(
+                run,
+                &[Item::Doc {
+                    doc: &a2,
+                    text_sha256: &sa2,
+                }],
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            vec![Outcome::Updated {
+                id: 1,
+                dup_of: None
+            }]
+        );
+        let b_dup: Option<i64> = s
+            .conn
+            .query_row("SELECT dup_of FROM documents WHERE id=2", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(b_dup, None);
-        let n: i64 = s.conn.query_row("SELECT count(*) FROM removed_segments WHERE document_id=1", [], |r| r.get(0)).unwrap();
+        let n: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM removed_segments WHERE document_id=1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(n, 1, "removals replaced, not appended");
         let counts: (i64, i64, i64, i64) = s
             .conn
-            .query_row("SELECT n_new, n_duplicates, n_unchanged, n_updated FROM runs WHERE id=?1", [run], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .query_row(
+                "SELECT n_new, n_duplicates, n_unchanged, n_updated FROM runs WHERE id=?1",
+                [run],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .unwrap();
         assert_eq!(counts, (2, 1, 1, 1));
     }
@@ -362,15 +446,41 @@ mod tests {
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let a = doc("a", "the quick brown fox");
         let sa = sha(&a.text());
-        s.write_batch(run, &[Item::Doc { doc: &a, text_sha256: &sa }]).unwrap();
-        let hit: i64 =
-            s.conn.query_row("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0)).unwrap();
+        s.write_batch(
+            run,
+            &[Item::Doc {
+                doc: &a,
+                text_sha256: &sa,
+            }],
+        )
+        .unwrap();
+        let hit: i64 = s
+            .conn
+            .query_row(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'brown'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(hit, 1);
         let a2 = doc("a", "a lazy dog");
         let sa2 = sha(&a2.text());
-        s.write_batch(run, &[Item::Doc { doc: &a2, text_sha256: &sa2 }]).unwrap();
-        let n: i64 =
-            s.conn.query_row("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0)).unwrap();
+        s.write_batch(
+            run,
+            &[Item::Doc {
+                doc: &a2,
+                text_sha256: &sa2,
+            }],
+        )
+        .unwrap();
+        let n: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'brown'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(n, 0);
     }
 
@@ -381,9 +491,24 @@ mod tests {
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let a = doc("a", "text");
         let sa = sha(&a.text());
-        s.write_batch(run, &[Item::Doc { doc: &a, text_sha256: &sa }]).unwrap();
-        s.write_batch(run, &[Item::Error { locator: "a", stage: "fetch", kind: "gzip", message: "a: broken" }])
-            .unwrap();
+        s.write_batch(
+            run,
+            &[Item::Doc {
+                doc: &a,
+                text_sha256: &sa,
+            }],
+        )
+        .unwrap();
+        s.write_batch(
+            run,
+            &[Item::Error {
+                locator: "a",
+                stage: "fetch",
+                kind: "gzip",
+                message: "a: broken",
+            }],
+        )
+        .unwrap();
         let (n, status): (i64, String) = s
             .conn
             .query_row("SELECT (SELECT count(*) FROM documents), last_status FROM sources WHERE locator='a'", [], |r| {

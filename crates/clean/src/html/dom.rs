@@ -10,15 +10,77 @@ use scraper::{Html, Node};
 /// Tags the extractor distinguishes; everything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tag {
-    A, P, Div, Section, Article, Main, Body, Html, Head, Span,
-    H1, H2, H3, H4, H5, H6,
-    Li, Ul, Ol, Dl, Dt, Dd, Blockquote, Pre, Code,
-    Table, Tr, Td, Th, Tbody, Thead, Caption,
-    Br, Hr, Img,
-    Nav, Header, Footer, Aside, Form, Figure, Figcaption,
-    Button, Select, Option, Input, Textarea, Label,
-    Iframe, Object, Embed, Video, Audio, Canvas, Map, Picture, Dialog, Menu, Template, Title,
-    Address, Center, Font, B, Strong, I, Em, Small, Time, Sup, Sub,
+    A,
+    P,
+    Div,
+    Section,
+    Article,
+    Main,
+    Body,
+    Html,
+    Head,
+    Span,
+    H1,
+    H2,
+    H3,
+    H4,
+    H5,
+    H6,
+    Li,
+    Ul,
+    Ol,
+    Dl,
+    Dt,
+    Dd,
+    Blockquote,
+    Pre,
+    Code,
+    Table,
+    Tr,
+    Td,
+    Th,
+    Tbody,
+    Thead,
+    Caption,
+    Br,
+    Hr,
+    Img,
+    Nav,
+    Header,
+    Footer,
+    Aside,
+    Form,
+    Figure,
+    Figcaption,
+    Button,
+    Select,
+    Option,
+    Input,
+    Textarea,
+    Label,
+    Iframe,
+    Object,
+    Embed,
+    Video,
+    Audio,
+    Canvas,
+    Map,
+    Picture,
+    Dialog,
+    Menu,
+    Template,
+    Title,
+    Address,
+    Center,
+    Font,
+    B,
+    Strong,
+    I,
+    Em,
+    Small,
+    Time,
+    Sup,
+    Sub,
     Other,
 }
 
@@ -26,21 +88,77 @@ impl Tag {
     fn of(name: &str) -> Tag {
         use Tag::*;
         match name {
-            "a" => A, "p" => P, "div" => Div, "section" => Section, "article" => Article, "main" => Main,
-            "body" => Body, "html" => Html, "head" => Head, "span" => Span,
-            "h1" => H1, "h2" => H2, "h3" => H3, "h4" => H4, "h5" => H5, "h6" => H6,
-            "li" => Li, "ul" => Ul, "ol" => Ol, "dl" => Dl, "dt" => Dt, "dd" => Dd,
-            "blockquote" => Blockquote, "pre" => Pre, "code" => Code,
-            "table" => Table, "tr" => Tr, "td" => Td, "th" => Th, "tbody" => Tbody, "thead" => Thead,
-            "caption" => Caption, "br" => Br, "hr" => Hr, "img" => Img,
-            "nav" => Nav, "header" => Header, "footer" => Footer, "aside" => Aside, "form" => Form,
-            "figure" => Figure, "figcaption" => Figcaption, "button" => Button, "select" => Select,
-            "option" => Option, "input" => Input, "textarea" => Textarea, "label" => Label,
-            "iframe" => Iframe, "object" => Object, "embed" => Embed, "video" => Video, "audio" => Audio,
-            "canvas" => Canvas, "map" => Map, "picture" => Picture, "dialog" => Dialog, "menu" => Menu,
-            "template" => Template, "title" => Title, "address" => Address, "center" => Center,
-            "font" => Font, "b" => B, "strong" => Strong, "i" => I, "em" => Em, "small" => Small,
-            "time" => Time, "sup" => Sup, "sub" => Sub,
+            "a" => A,
+            "p" => P,
+            "div" => Div,
+            "section" => Section,
+            "article" => Article,
+            "main" => Main,
+            "body" => Body,
+            "html" => Html,
+            "head" => Head,
+            "span" => Span,
+            "h1" => H1,
+            "h2" => H2,
+            "h3" => H3,
+            "h4" => H4,
+            "h5" => H5,
+            "h6" => H6,
+            "li" => Li,
+            "ul" => Ul,
+            "ol" => Ol,
+            "dl" => Dl,
+            "dt" => Dt,
+            "dd" => Dd,
+            "blockquote" => Blockquote,
+            "pre" => Pre,
+            "code" => Code,
+            "table" => Table,
+            "tr" => Tr,
+            "td" => Td,
+            "th" => Th,
+            "tbody" => Tbody,
+            "thead" => Thead,
+            "caption" => Caption,
+            "br" => Br,
+            "hr" => Hr,
+            "img" => Img,
+            "nav" => Nav,
+            "header" => Header,
+            "footer" => Footer,
+            "aside" => Aside,
+            "form" => Form,
+            "figure" => Figure,
+            "figcaption" => Figcaption,
+            "button" => Button,
+            "select" => Select,
+            "option" => Option,
+            "input" => Input,
+            "textarea" => Textarea,
+            "label" => Label,
+            "iframe" => Iframe,
+            "object" => Object,
+            "embed" => Embed,
+            "video" => Video,
+            "audio" => Audio,
+            "canvas" => Canvas,
+            "map" => Map,
+            "picture" => Picture,
+            "dialog" => Dialog,
+            "menu" => Menu,
+            "template" => Template,
+            "title" => Title,
+            "address" => Address,
+            "center" => Center,
+            "font" => Font,
+            "b" => B,
+            "strong" => Strong,
+            "i" => I,
+            "em" => Em,
+            "small" => Small,
+            "time" => Time,
+            "sup" => Sup,
+            "sub" => Sub,
             _ => Other,
         }
     }
@@ -50,15 +168,54 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            P | Div | Section | Article | Main | Body | Html | H1 | H2 | H3 | H4 | H5 | H6 | Li | Ul | Ol | Dl | Dt
-                | Dd | Blockquote | Pre | Table | Tr | Td | Th | Tbody | Thead | Caption | Hr | Nav | Header
-                | Footer | Aside | Form | Figure | Figcaption | Address | Center | Menu | Dialog
+            P | Div
+                | Section
+                | Article
+                | Main
+                | Body
+                | Html
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Li
+                | Ul
+                | Ol
+                | Dl
+                | Dt
+                | Dd
+                | Blockquote
+                | Pre
+                | Table
+                | Tr
+                | Td
+                | Th
+                | Tbody
+                | Thead
+                | Caption
+                | Hr
+                | Nav
+                | Header
+                | Footer
+                | Aside
+                | Form
+                | Figure
+                | Figcaption
+                | Address
+                | Center
+                | Menu
+                | Dialog
         )
     }
 
     /// Headings.
     pub fn is_heading(self) -> bool {
-        matches!(self, Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
+        matches!(
+            self,
+            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6
+        )
     }
 }
 
@@ -110,14 +267,21 @@ impl<'a> Dom<'a> {
                             if elements > max_elements {
                                 return None;
                             }
-                            Kind::Elem { tag: Tag::of(el.name()), el }
+                            Kind::Elem {
+                                tag: Tag::of(el.name()),
+                                el,
+                            }
                         }
                         Node::Text(t) => Kind::Text(t),
                         _ => Kind::Other,
                     };
                     let parent = stack.last().copied().unwrap_or(usize::MAX);
                     stack.push(nodes.len());
-                    nodes.push(DNode { parent, end: 0, kind });
+                    nodes.push(DNode {
+                        parent,
+                        end: 0,
+                        kind,
+                    });
                 }
                 Edge::Close(_) => {
                     let i = stack.pop().expect("balanced traversal");

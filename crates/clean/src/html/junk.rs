@@ -67,8 +67,24 @@ static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const BAD_ROLES: &[&str] = &[
-    "navigation", "banner", "complementary", "contentinfo", "menu", "menubar", "menuitem", "dialog", "alertdialog",
-    "alert", "search", "searchbox", "tablist", "toolbar", "tooltip", "button", "checkbox", "radio",
+    "navigation",
+    "banner",
+    "complementary",
+    "contentinfo",
+    "menu",
+    "menubar",
+    "menuitem",
+    "dialog",
+    "alertdialog",
+    "alert",
+    "search",
+    "searchbox",
+    "tablist",
+    "toolbar",
+    "tooltip",
+    "button",
+    "checkbox",
+    "radio",
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -80,11 +96,14 @@ enum Verdict {
 }
 
 fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
-    let Kind::Elem { tag, el } = dom.nodes[i].kind else { return Verdict::Keep };
+    let Kind::Elem { tag, el } = dom.nodes[i].kind else {
+        return Verdict::Keep;
+    };
     use Tag::*;
     match tag {
-        Head | Title | Button | Select | Option | Input | Textarea | Label | Iframe | Object | Embed | Video
-        | Audio | Canvas | Map | Picture | Dialog | Menu | Template | Figcaption => return Verdict::Hard,
+        Head | Title | Button | Select | Option | Input | Textarea | Label | Iframe | Object
+        | Embed | Video | Audio | Canvas | Map | Picture | Dialog | Menu | Template
+        | Figcaption => return Verdict::Hard,
         Figure => return Verdict::Soft,
         Nav | Footer | Aside => return Verdict::Soft,
         Header if favor != Favor::Recall => return Verdict::Soft,
@@ -96,7 +115,11 @@ fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
         return Verdict::Soft;
     }
     if let Some(style) = el.attr("style") {
-        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
             return Verdict::Soft;
         }
@@ -106,7 +129,10 @@ fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
             return Verdict::Soft;
         }
     }
-    if el.attr("itemprop").is_some_and(|p| p == "articleBody" || p == "text") {
+    if el
+        .attr("itemprop")
+        .is_some_and(|p| p == "articleBody" || p == "text")
+    {
         return Verdict::Keep;
     }
     let class = el.attr("class").unwrap_or("");
@@ -142,7 +168,26 @@ pub fn mark(dom: &Dom<'_>, favor: Favor) -> Vec<Junk> {
             para[i] = 0;
         } else if let Kind::Text(t) = dom.nodes[i].kind {
             let parent = dom.nodes[i].parent;
-            if parent != usize::MAX && matches!(dom.tag(parent), Some(Tag::P | Tag::Pre | Tag::Blockquote | Tag::Li | Tag::Td | Tag::Div | Tag::Span | Tag::A | Tag::B | Tag::I | Tag::Em | Tag::Strong | Tag::Font)) {
+            if parent != usize::MAX
+                && matches!(
+                    dom.tag(parent),
+                    Some(
+                        Tag::P
+                            | Tag::Pre
+                            | Tag::Blockquote
+                            | Tag::Li
+                            | Tag::Td
+                            | Tag::Div
+                            | Tag::Span
+                            | Tag::A
+                            | Tag::B
+                            | Tag::I
+                            | Tag::Em
+                            | Tag::Strong
+                            | Tag::Font
+                    )
+                )
+            {
                 para[i] = t.trim().len();
             }
         }

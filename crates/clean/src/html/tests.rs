@@ -23,7 +23,15 @@ fn picks_the_article_and_drops_chrome() {
         <footer>© 2019 The Site. All rights reserved.</footer>"#
     ));
     let out = run(&html);
-    assert_eq!(out.paragraphs, [PARA.to_string(), "Funding gap".into(), format!("{PARA} Again, with feeling."), format!("{PARA} A third time.")]);
+    assert_eq!(
+        out.paragraphs,
+        [
+            PARA.to_string(),
+            "Funding gap".into(),
+            format!("{PARA} Again, with feeling."),
+            format!("{PARA} A third time.")
+        ]
+    );
     assert!(out.removed.iter().any(|r| r.kind == "title"));
     assert!(out.removed.iter().any(|r| r.kind == "byline"));
     assert_eq!(out.meta.title.as_deref(), Some("A Story"));
@@ -35,8 +43,14 @@ fn comments_are_excluded_by_default_and_collected_on_request() {
     let html = page(&format!(
         r#"<article><p>{PARA}</p><p>{PARA}</p></article><section class="comments"><div class="comment"><p>First comment here, quite long enough to count as text.</p></div></section>"#
     ));
-    assert!(!run(&html).paragraphs.iter().any(|p| p.contains("First comment")));
-    let cfg = HtmlConfig { include_comments: true, ..Default::default() };
+    assert!(!run(&html)
+        .paragraphs
+        .iter()
+        .any(|p| p.contains("First comment")));
+    let cfg = HtmlConfig {
+        include_comments: true,
+        ..Default::default()
+    };
     let out = extract(&html, None, &cfg, &Phrases::builtin()).unwrap();
     assert!(out.comments.iter().any(|c| c.contains("First comment")));
     assert!(!out.paragraphs.iter().any(|p| p.contains("First comment")));
@@ -44,7 +58,9 @@ fn comments_are_excluded_by_default_and_collected_on_request() {
 
 #[test]
 fn br_splits_and_inline_spacing() {
-    let html = page(&format!(r#"<div class="story-body"><p>{PARA}</p><p>Line one<br>Line <b>two</b>, <i>here</i>.</p></div>"#));
+    let html = page(&format!(
+        r#"<div class="story-body"><p>{PARA}</p><p>Line one<br>Line <b>two</b>, <i>here</i>.</p></div>"#
+    ));
     let out = run(&html);
     assert_eq!(out.paragraphs[1..], ["Line one", "Line two, here."]);
 }
@@ -52,7 +68,9 @@ fn br_splits_and_inline_spacing() {
 #[test]
 fn guard_keeps_an_article_inside_a_misleading_container() {
     // The whole page sits in a form with a "sidebar-layout" class: pruning it would lose everything.
-    let html = page(&format!(r#"<form id="aspnetForm"><div class="sidebar-layout"><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div></form>"#));
+    let html = page(&format!(
+        r#"<form id="aspnetForm"><div class="sidebar-layout"><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div></form>"#
+    ));
     assert_eq!(run(&html).paragraphs.len(), 3);
 }
 
@@ -69,10 +87,20 @@ fn json_ld_body_is_a_fallback() {
 
 #[test]
 fn element_cap_and_deep_nesting() {
-    let deep = format!("<html><body>{}<p>{PARA}</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
-    let cfg = HtmlConfig { max_elements: 1000, ..Default::default() };
+    let deep = format!(
+        "<html><body>{}<p>{PARA}</p>{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let cfg = HtmlConfig {
+        max_elements: 1000,
+        ..Default::default()
+    };
     let wide = page(&format!("<p>{PARA}</p>").repeat(2000));
-    assert_eq!(extract(&wide, None, &cfg, &Phrases::builtin()).unwrap_err(), DropReason::TooManyElements);
+    assert_eq!(
+        extract(&wide, None, &cfg, &Phrases::builtin()).unwrap_err(),
+        DropReason::TooManyElements
+    );
     // With the default cap the deep page is processed without overflowing the stack.
     let out = run(&deep);
     assert_eq!(out.paragraphs, [PARA]);
@@ -80,7 +108,16 @@ fn element_cap_and_deep_nesting() {
 
 #[test]
 fn garbage_does_not_panic() {
-    for s in ["", "<", "<<<>>>", "<p", "</p></div></body>", "\u{0}\u{fffd}<html><p>x", "<table><td><p>a<li>b</table>", "<svg><p>x</svg>"] {
+    for s in [
+        "",
+        "<",
+        "<<<>>>",
+        "<p",
+        "</p></div></body>",
+        "\u{0}\u{fffd}<html><p>x",
+        "<table><td><p>a<li>b</table>",
+        "<svg><p>x</svg>",
+    ] {
         let _ = extract(s, None, &HtmlConfig::default(), &Phrases::builtin());
     }
 }

@@ -34,12 +34,23 @@ pub struct Params {
     pub stopwords_high: f64,
     /// How far below a heading (in characters) a good block may be.
     pub max_heading_distance: usize,
+    /// A heading is rescued only when the block above it is not boilerplate
+    /// (in dumps, section headings sit inside the body; a short label right
+    /// after page chrome is chrome).
+    pub heading_needs_text_above: bool,
 }
 
 impl Default for Params {
     /// jusText's published defaults.
     fn default() -> Self {
-        Params { length_low: 70, length_high: 200, stopwords_low: 0.30, stopwords_high: 0.32, max_heading_distance: 200 }
+        Params {
+            length_low: 70,
+            length_high: 200,
+            stopwords_low: 0.30,
+            stopwords_high: 0.32,
+            max_heading_distance: 200,
+            heading_needs_text_above: false,
+        }
     }
 }
 
@@ -48,7 +59,14 @@ impl Params {
     /// or two sentences, so a dense 140-character line already anchors the
     /// body (jusText's 200 leaves many articles without a single anchor).
     pub fn for_dumps() -> Params {
-        Params { length_low: 70, length_high: 140, stopwords_low: 0.25, stopwords_high: 0.30, max_heading_distance: 200 }
+        Params {
+            length_low: 70,
+            length_high: 140,
+            stopwords_low: 0.25,
+            stopwords_high: 0.30,
+            max_heading_distance: 200,
+            heading_needs_text_above: true,
+        }
     }
 }
 
@@ -86,9 +104,16 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
     let n = blocks.len();
     let mut cls: Vec<Class> = blocks.iter().map(|b| b.class).collect();
 
+    let text_above = |cls: &[Class], i: usize| {
+        !p.heading_needs_text_above || neighbour(cls, i, false, false) != Class::Bad
+    };
     // Short headings followed closely by good text become near-good.
     for i in 0..n {
-        if blocks[i].heading && cls[i] == Class::Short && good_below(p, blocks, &cls, i) {
+        if blocks[i].heading
+            && cls[i] == Class::Short
+            && good_below(p, blocks, &cls, i)
+            && text_above(&cls, i)
+        {
             cls[i] = Class::NearGood;
         }
     }
@@ -125,13 +150,22 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
         }
         let prev = neighbour(&cls, i, true, false);
         let next = neighbour(&cls, i, true, true);
-        new[i] = if prev == Class::Bad && next == Class::Bad { Class::Bad } else { Class::Good };
+        new[i] = if prev == Class::Bad && next == Class::Bad {
+            Class::Bad
+        } else {
+            Class::Good
+        };
     }
     cls = new;
 
     // Headings that were not bad context-free, with good text close below.
     for i in 0..n {
-        if blocks[i].heading && cls[i] == Class::Bad && blocks[i].class != Class::Bad && good_below(p, blocks, &cls, i) {
+        if blocks[i].heading
+            && cls[i] == Class::Bad
+            && blocks[i].class != Class::Bad
+            && good_below(p, blocks, &cls, i)
+            && text_above(&cls, i)
+        {
             cls[i] = Class::Good;
         }
     }
@@ -182,13 +216,20 @@ mod tests {
     use Class::*;
 
     fn b(class: Class) -> Block {
-        Block { class, chars: if class == Short { 20 } else { 300 }, heading: false }
+        Block {
+            class,
+            chars: if class == Short { 20 } else { 300 },
+            heading: false,
+        }
     }
 
     #[test]
     fn short_between_good_is_good_and_among_bad_is_bad() {
         let p = Params::default();
-        assert_eq!(revise(&p, &[b(Good), b(Short), b(Good)]), [Good, Good, Good]);
+        assert_eq!(
+            revise(&p, &[b(Good), b(Short), b(Good)]),
+            [Good, Good, Good]
+        );
         assert_eq!(revise(&p, &[b(Bad), b(Short), b(Bad)]), [Bad, Bad, Bad]);
         // trailing widgets: good, short, short, <edge>
         assert_eq!(revise(&p, &[b(Good), b(Short), b(Short)]), [Good, Bad, Bad]);
@@ -197,17 +238,31 @@ mod tests {
     #[test]
     fn near_good_survives_unless_both_sides_are_bad() {
         let p = Params::default();
-        assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Good)]), [Bad, Good, Good]);
+        assert_eq!(
+            revise(&p, &[b(Bad), b(NearGood), b(Good)]),
+            [Bad, Good, Good]
+        );
         assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Bad)]), [Bad, Bad, Bad]);
         // mixed short next to near-good on the bad side
-        assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Short), b(Good)]), [Bad, Good, Good, Good]);
+        assert_eq!(
+            revise(&p, &[b(Bad), b(NearGood), b(Short), b(Good)]),
+            [Bad, Good, Good, Good]
+        );
     }
 
     #[test]
     fn heading_before_good_text_is_kept() {
         let p = Params::default();
-        let h = Block { class: Short, chars: 18, heading: true };
+        let h = Block {
+            class: Short,
+            chars: 18,
+            heading: true,
+        };
         assert_eq!(revise(&p, &[b(Bad), h, b(Good)]), [Bad, Good, Good]);
+        // In dumps, a label right after chrome is chrome.
+        let d = Params::for_dumps();
+        assert_eq!(revise(&d, &[b(Bad), h, b(Good)]), [Bad, Bad, Good]);
+        assert_eq!(revise(&d, &[b(Good), h, b(Good)]), [Good, Good, Good]);
     }
 
     #[test]
