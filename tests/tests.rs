@@ -13,10 +13,7 @@ fn extract_json(paths: &[&str]) -> Vec<Value> {
     args.extend_from_slice(paths);
     let out = thresh(&args);
     assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 /// The seed contract: title, date, every body paragraph verbatim, no removed
@@ -29,15 +26,10 @@ fn seed_dumps_clean_as_expected() {
     for d in &docs {
         let path = std::path::Path::new(d["path"].as_str().unwrap());
         let stem = path.file_stem().unwrap().to_str().unwrap();
-        let exp: Value = serde_json::from_str(
-            &std::fs::read_to_string(fixture(&format!("seeds_expected/{stem}.json"))).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            norm(d["title"].as_str().unwrap_or("")),
-            norm(exp["title"].as_str().unwrap()),
-            "{stem} title"
-        );
+        let exp: Value =
+            serde_json::from_str(&std::fs::read_to_string(fixture(&format!("seeds_expected/{stem}.json"))).unwrap())
+                .unwrap();
+        assert_eq!(norm(d["title"].as_str().unwrap_or("")), norm(exp["title"].as_str().unwrap()), "{stem} title");
         if let Some(p) = exp["published"].as_str() {
             assert!(
                 d["published"].as_str().unwrap_or("").starts_with(&p[..10]),
@@ -49,30 +41,15 @@ fn seed_dumps_clean_as_expected() {
         let paras: Vec<String> = text.split('\n').map(norm).collect();
         let flat = norm(text);
         for b in exp["body"].as_array().unwrap() {
-            assert!(
-                flat.contains(&norm(b.as_str().unwrap())),
-                "{stem}: body paragraph lost: {b}"
-            );
+            assert!(flat.contains(&norm(b.as_str().unwrap())), "{stem}: body paragraph lost: {b}");
         }
-        let removed_kinds: Vec<&str> = d["removed"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["kind"].as_str().unwrap())
-            .collect();
+        let removed_kinds: Vec<&str> =
+            d["removed"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
         for r in exp["removed"].as_array().unwrap() {
             let t = norm(r["text"].as_str().unwrap());
-            let gone = if t.len() > 40 {
-                !flat.contains(&t)
-            } else {
-                !paras.contains(&t)
-            };
+            let gone = if t.len() > 40 { !flat.contains(&t) } else { !paras.contains(&t) };
             assert!(gone, "{stem}: boilerplate kept: {t}");
-            assert!(
-                removed_kinds.contains(&r["kind"].as_str().unwrap()),
-                "{stem}: no removal of kind {}",
-                r["kind"]
-            );
+            assert!(removed_kinds.contains(&r["kind"].as_str().unwrap()), "{stem}: no removal of kind {}", r["kind"]);
         }
     }
 }
@@ -92,55 +69,28 @@ fn ingest_twice_then_a_renamed_copy_is_a_marked_duplicate() {
         assert!(out.status.success(), "{}", stderr(&out));
     }
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 5);
-    assert_eq!(
-        count(&db, "SELECT count(*) FROM runs WHERE status='finished'"),
-        2
-    );
+    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE status='finished'"), 2);
     assert_eq!(count(&db, "SELECT n_unchanged FROM runs WHERE id=2"), 5);
     assert_eq!(
-        count(
-            &db,
-            "SELECT count(*) FROM documents WHERE dup_of IS NOT NULL"
-        ),
+        count(&db, "SELECT count(*) FROM documents WHERE dup_of IS NOT NULL"),
         0,
         "the seeds are not duplicates"
     );
 
-    std::fs::copy(
-        input.join("003_ef1a346737207dae.txt"),
-        input.join("zz_copy.txt"),
-    )
-    .unwrap();
+    std::fs::copy(input.join("003_ef1a346737207dae.txt"), input.join("zz_copy.txt")).unwrap();
     let out = ingest(&db, &[&input], &["--quiet"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 6);
-    let orig = count(
-        &db,
-        "SELECT id FROM documents WHERE source LIKE '%003_ef1a346737207dae.txt'",
-    );
-    assert_eq!(
-        count(
-            &db,
-            "SELECT dup_of FROM documents WHERE source LIKE '%zz_copy.txt'"
-        ),
-        orig
-    );
+    let orig = count(&db, "SELECT id FROM documents WHERE source LIKE '%003_ef1a346737207dae.txt'");
+    assert_eq!(count(&db, "SELECT dup_of FROM documents WHERE source LIKE '%zz_copy.txt'"), orig);
     // Public schema: text_sha256 is 64 lowercase hex; removals are recorded.
-    assert_eq!(count(&db, "SELECT count(*) FROM documents WHERE text_sha256 GLOB '[0-9a-f]*' AND length(text_sha256)=64"), 6);
-    assert!(
-        count(
-            &db,
-            "SELECT count(*) FROM removed_segments WHERE kind='donation-appeal'"
-        ) >= 5
-    );
-    // Full-text search finds the articles.
     assert_eq!(
-        count(
-            &db,
-            "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'Litvinenko'"
-        ),
-        2
+        count(&db, "SELECT count(*) FROM documents WHERE text_sha256 GLOB '[0-9a-f]*' AND length(text_sha256)=64"),
+        6
     );
+    assert!(count(&db, "SELECT count(*) FROM removed_segments WHERE kind='donation-appeal'") >= 5);
+    // Full-text search finds the articles.
+    assert_eq!(count(&db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'Litvinenko'"), 2);
     assert_eq!(
         count(&db, "SELECT count(*) FROM documents WHERE source LIKE '%003_ef1a346737207dae.txt' AND published_at = '2013-05-10T18:20'"),
         1
@@ -154,15 +104,12 @@ fn database_is_identical_for_one_and_many_threads() {
     std::fs::create_dir(&input).unwrap();
     // Enough inputs for several batches, with duplicates spread around.
     for i in 0..150 {
-        let src = std::fs::read_dir(samples())
-            .unwrap()
-            .nth(i % 5)
-            .unwrap()
-            .unwrap()
-            .path();
+        let src = std::fs::read_dir(samples()).unwrap().nth(i % 5).unwrap().unwrap().path();
         let mut text = std::fs::read_to_string(src).unwrap();
         if i % 3 != 0 {
-            text.push_str(&format!("\nVariant number {i} adds this closing sentence so the text differs from the others in the set."));
+            text.push_str(&format!(
+                "\nVariant number {i} adds this closing sentence so the text differs from the others in the set."
+            ));
         }
         std::fs::write(input.join(format!("{i:03}.txt")), text).unwrap();
     }
@@ -178,10 +125,7 @@ fn database_is_identical_for_one_and_many_threads() {
     let one = dump("1");
     let four = dump("4");
     assert_eq!(one.0.len(), 150);
-    assert!(
-        one.0.iter().filter(|r| r[6] != "Null").count() > 40,
-        "duplicates were found"
-    );
+    assert!(one.0.iter().filter(|r| r[6] != "Null").count() > 40, "duplicates were found");
     assert_eq!(one, four);
 }
 
@@ -190,24 +134,11 @@ fn bad_inputs_are_reported_and_the_rest_is_stored() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
     std::fs::create_dir(&input).unwrap();
-    std::fs::copy(
-        samples().join("000_12da990105962c31.txt"),
-        input.join("good.txt"),
-    )
-    .unwrap();
-    std::fs::write(
-        input.join("binary.html"),
-        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0",
-    )
-    .unwrap();
+    std::fs::copy(samples().join("000_12da990105962c31.txt"), input.join("good.txt")).unwrap();
+    std::fs::write(input.join("binary.html"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0").unwrap();
     std::fs::write(input.join("empty.txt"), b"").unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(
-        std::fs::read_to_string(samples().join("001_e461bc2495ff5da0.txt"))
-            .unwrap()
-            .as_bytes(),
-    )
-    .unwrap();
+    gz.write_all(std::fs::read_to_string(samples().join("001_e461bc2495ff5da0.txt")).unwrap().as_bytes()).unwrap();
     let gz = gz.finish().unwrap();
     std::fs::write(input.join("truncated.txt.gz"), &gz[..gz.len() / 2]).unwrap();
     std::fs::write(input.join("whole.txt.gz"), &gz).unwrap();
@@ -221,53 +152,27 @@ fn bad_inputs_are_reported_and_the_rest_is_stored() {
     let out = ingest(&db, &[&input, &missing], &[]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    for name in [
-        "binary.html",
-        "empty.txt",
-        "truncated.txt.gz",
-        "no-such-file.html",
-    ] {
+    for name in ["binary.html", "empty.txt", "truncated.txt.gz", "no-such-file.html"] {
         assert!(err.contains(name), "stderr names {name}: {err}");
     }
     assert!(err.contains("NUL byte at offset"), "{err}");
-    assert_eq!(
-        count(&db, "SELECT count(*) FROM documents"),
-        3,
-        "good, whole.gz and invalid_utf8 are stored"
-    );
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 3, "good, whole.gz and invalid_utf8 are stored");
     assert_eq!(count(&db, "SELECT count(*) FROM errors"), 4);
-    assert_eq!(
-        count(
-            &db,
-            "SELECT count(*) FROM errors WHERE kind='gzip' AND message LIKE '%truncated.txt.gz%'"
-        ),
-        1
-    );
-    assert_eq!(
-        count(
-            &db,
-            "SELECT count(*) FROM runs WHERE id=1 AND status='finished' AND n_errors=4 AND n_new=3"
-        ),
-        1
-    );
+    assert_eq!(count(&db, "SELECT count(*) FROM errors WHERE kind='gzip' AND message LIKE '%truncated.txt.gz%'"), 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE id=1 AND status='finished' AND n_errors=4 AND n_new=3"), 1);
 }
 
 #[test]
 fn a_corrupt_database_is_refused_and_left_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("bad.db");
-    let junk =
-        b"definitely not an sqlite database, just bytes that fill more than a header".repeat(100);
+    let junk = b"definitely not an sqlite database, just bytes that fill more than a header".repeat(100);
     std::fs::write(&db, &junk).unwrap();
     let out = ingest(&db, &[&samples()], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.db"), "{}", stderr(&out));
     assert_eq!(std::fs::read(&db).unwrap(), junk);
-    let out = thresh(&[
-        "stats",
-        "--db",
-        tmp.path().join("missing.db").to_str().unwrap(),
-    ]);
+    let out = thresh(&["stats", "--db", tmp.path().join("missing.db").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.db"));
 }
@@ -280,11 +185,7 @@ fn a_second_run_on_a_locked_database_exits_3() {
     lock.try_lock().unwrap();
     let out = ingest(&db, &[&samples()], &[]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("another thresh run"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("another thresh run"), "{}", stderr(&out));
     drop(lock);
     assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
 }
@@ -301,20 +202,12 @@ fn stdin_and_html_with_metadata() {
     assert_eq!(d["author"], "Mary Quay");
     assert_eq!(d["site"], "Coastal Gazette");
     assert_eq!(d["lang"], "en");
-    assert_eq!(
-        d["url"],
-        "https://gazette.example/news/2021/03/04/harbour-bridge"
-    );
+    assert_eq!(d["url"], "https://gazette.example/news/2021/03/04/harbour-bridge");
     let text = d["text"].as_str().unwrap();
     assert!(text.starts_with("The harbour bridge reopened"), "{text}");
-    assert!(
-        text.contains("Costs rose by a third\nThe work cost £4.2m"),
-        "{text}"
-    );
+    assert!(text.contains("Costs rose by a third\nThe work cost £4.2m"), "{text}");
     assert!(text.ends_with("during the autumn months."), "{text}");
-    for junk in [
-        "Share on", "cookies", "Related", "commute", "Privacy", "not text", "Sport",
-    ] {
+    for junk in ["Share on", "cookies", "Related", "commute", "Privacy", "not text", "Sport"] {
         assert!(!text.contains(junk), "{junk} in {text}");
     }
 }

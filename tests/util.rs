@@ -23,11 +23,7 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// `thresh ARGS...`, with no terminal attached.
 pub fn thresh(args: &[&str]) -> Output {
-    Command::cargo_bin("thresh")
-        .expect("binary built")
-        .args(args)
-        .output()
-        .expect("thresh runs")
+    Command::cargo_bin("thresh").expect("binary built").args(args).output().expect("thresh runs")
 }
 
 pub fn thresh_stdin(args: &[&str], stdin: &[u8]) -> Output {
@@ -40,11 +36,7 @@ pub fn thresh_stdin(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 pub fn ingest(db: &Path, paths: &[&Path], extra: &[&str]) -> Output {
-    let mut args = vec![
-        "ingest".to_string(),
-        "--db".into(),
-        db.to_string_lossy().into_owned(),
-    ];
+    let mut args = vec!["ingest".to_string(), "--db".into(), db.to_string_lossy().into_owned()];
     args.extend(extra.iter().map(|s| s.to_string()));
     args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -64,9 +56,7 @@ pub fn open(db: &Path) -> Connection {
 }
 
 pub fn count(db: &Path, sql: &str) -> i64 {
-    open(db)
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    open(db).query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Every row of a query, as strings, for whole-table comparisons.
@@ -89,8 +79,5 @@ pub fn rows(db: &Path, sql: &str) -> Vec<Vec<String>> {
 
 /// Whitespace and Unicode normalised, as the seed checks compare.
 pub fn norm(s: &str) -> String {
-    s.replace('\u{a0}', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.replace('\u{a0}', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }

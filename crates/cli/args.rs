@@ -28,9 +28,7 @@ pub struct Global {
 
 impl Global {
     pub fn threads(&self) -> usize {
-        self.threads
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        self.threads.filter(|&n| n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
 }
 
@@ -77,19 +75,37 @@ impl CleanArgs {
                 FavorArg::Recall => Favor::Recall,
             },
             include_comments: self.include_comments,
-            rule_files: self
-                .rules
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect(),
+            rule_files: self.rules.iter().map(|p| p.to_string_lossy().into_owned()).collect(),
             ..CleanConfig::default()
         }
     }
 
     pub fn load_config(&self) -> thresh_fetch::LoadConfig {
-        thresh_fetch::LoadConfig {
-            max_bytes: self.max_input_mib << 20,
+        thresh_fetch::LoadConfig { max_bytes: self.max_input_mib << 20 }
+    }
+}
+
+/// Duplicate detection options.
+#[derive(Debug, Args, Clone)]
+pub struct DedupArgs {
+    /// Estimated Jaccard similarity (word 5-gram MinHash) at which a document is a near duplicate.
+    #[arg(long, default_value_t = 0.8, value_name = "F")]
+    pub near_threshold: f64,
+    /// Only exact duplicates (no MinHash signatures are computed or stored).
+    #[arg(long)]
+    pub no_near_dups: bool,
+}
+
+impl DedupArgs {
+    pub fn near_config(&self) -> anyhow::Result<Option<thresh_store::NearDupConfig>> {
+        if !(self.near_threshold > 0.0 && self.near_threshold <= 1.0) {
+            anyhow::bail!("--near-threshold must be in (0, 1], got {}", self.near_threshold);
         }
+        Ok((!self.no_near_dups).then_some(thresh_store::NearDupConfig {
+            threshold: self.near_threshold,
+            similarity: crate::pipeline::stored_similarity,
+            max_bucket: 256,
+        }))
     }
 }
 
@@ -103,6 +119,8 @@ pub struct IngestArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub clean: CleanArgs,
+    #[command(flatten)]
+    pub dedup: DedupArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -40,12 +40,7 @@ fn to_text(doc: &Doc, out: &mut impl Write) -> std::io::Result<()> {
     if let Some(t) = &doc.title {
         writeln!(out, "# {t}")?;
     }
-    for (k, v) in [
-        ("published", &doc.published),
-        ("author", &doc.author),
-        ("site", &doc.site),
-        ("lang", &doc.lang),
-    ] {
+    for (k, v) in [("published", &doc.published), ("author", &doc.author), ("site", &doc.site), ("lang", &doc.lang)] {
         if let Some(v) = v {
             writeln!(out, "{k}: {v}")?;
         }
@@ -59,8 +54,7 @@ fn to_text(doc: &Doc, out: &mut impl Write) -> std::io::Result<()> {
 
 pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal> {
     let cfg = a.clean.clean_config();
-    let cleaner = Cleaner::new(&cfg)?;
-    let load = a.clean.load_config();
+    let stages = pipeline::Stages { load: a.clean.load_config(), cleaner: Cleaner::new(&cfg)?, minhasher: None };
     let inputs = thresh_fetch::enumerate(&a.paths);
     let pool = pipeline::pool(g.threads())?;
     let progress = pipeline::progress_bar(inputs.len(), show_progress, "extract");
@@ -68,7 +62,7 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;
     let mut io_error = None;
-    pipeline::run_batches(inputs, &pool, &load, &cleaner, &progress, |batch| {
+    pipeline::run_batches(inputs, &pool, &stages, &progress, |batch| {
         for p in batch {
             let r = match &p {
                 Processed::Kept(doc, _) => match a.format {
@@ -76,11 +70,7 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
                     Format::Text => to_text(doc, &mut out),
                 },
                 Processed::Dropped(doc, reason) => match a.format {
-                    Format::Json => writeln!(
-                        out,
-                        "{}",
-                        to_json(doc, Some(reason.as_str()), cfg.include_comments)
-                    ),
+                    Format::Json => writeln!(out, "{}", to_json(doc, Some(reason.as_str()), cfg.include_comments)),
                     Format::Text => {
                         writeln!(out, "==> {} (dropped: {reason})\n", doc.source.locator)
                     }
@@ -104,9 +94,5 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
         }
         return Err(anyhow::Error::new(e).context("writing output").into());
     }
-    Ok(if failed > 0 {
-        exit::INPUT_ERRORS
-    } else {
-        exit::OK
-    })
+    Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK })
 }

@@ -37,9 +37,9 @@ pub fn lock(db: &Path) -> Result<RunLock, Fatal> {
                 path.display()
             ),
         }),
-        Err(TryLockError::Error(e)) => Err(anyhow::Error::new(e)
-            .context(format!("{}: cannot lock", path.display()))
-            .into()),
+        Err(TryLockError::Error(e)) => {
+            Err(anyhow::Error::new(e).context(format!("{}: cannot lock", path.display())).into())
+        }
     }
 }
 
@@ -62,15 +62,26 @@ struct Summary {
 
 pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> {
     let clean_cfg = a.clean.clean_config();
-    let cleaner = Cleaner::new(&clean_cfg)?;
-    let load_cfg = a.clean.load_config();
+    let near = a.dedup.near_config()?;
+    let stages = pipeline::Stages {
+        load: a.clean.load_config(),
+        cleaner: Cleaner::new(&clean_cfg)?,
+        minhasher: near.map(|_| thresh_dedup::MinHasher::new()),
+    };
     let threads = g.threads();
     let _lock = lock(&a.db)?;
     let mut store = Store::open(&a.db)?;
+    store.set_near_dups(near);
     let args_json = serde_json::to_string(&std::env::args().collect::<Vec<_>>())?;
-    let config_json =
-        serde_json::json!({ "clean": clean_cfg, "max_input_bytes": load_cfg.max_bytes })
-            .to_string();
+    let near_json = near.map(|n| {
+        serde_json::json!({"threshold": n.threshold, "shingle_words": 5, "permutations": 128, "bands": 16, "rows": 8})
+    });
+    let config_json = serde_json::json!({
+        "clean": clean_cfg,
+        "max_input_bytes": stages.load.max_bytes,
+        "near_dups": near_json,
+    })
+    .to_string();
     let run = store.begin_run("ingest", &args_json, &config_json, threads)?;
 
     let inputs = thresh_fetch::enumerate(&a.paths);
@@ -79,81 +90,60 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
 
     // The single writer thread owns the connection; batches arrive in input order.
     let (tx, rx) = sync_channel::<Vec<Processed>>(2);
-    let writer = std::thread::spawn(
-        move || -> (Store, Summary, StageStats, Option<thresh_store::StoreError>) {
-            let mut summary = Summary::default();
-            let mut stats = StageStats::default();
-            for batch in rx {
-                let items: Vec<Item<'_>> = batch
-                    .iter()
-                    .map(|p| match p {
-                        Processed::Kept(doc, sha) => Item::Doc {
-                            doc,
-                            text_sha256: sha,
-                        },
-                        Processed::Dropped(doc, reason) => Item::Dropped {
-                            doc,
-                            reason: *reason,
-                        },
-                        Processed::Failed {
-                            locator,
-                            stage,
-                            kind,
-                            message,
-                        } => Item::Error {
-                            locator,
-                            stage,
-                            kind,
-                            message,
-                        },
-                    })
-                    .collect();
-                let outcomes = match store.write_batch(run, &items) {
-                    Ok(o) => o,
-                    Err(e) => return (store, summary, stats, Some(e)),
-                };
-                for (p, o) in batch.iter().zip(&outcomes) {
-                    match p {
-                        Processed::Kept(doc, _) => stats.count(doc, None),
-                        Processed::Dropped(doc, r) => stats.count(doc, Some(*r)),
-                        Processed::Failed { message, .. } => {
-                            stats.errors += 1;
-                            eprintln!("thresh: error: {message}");
-                        }
+    let writer = std::thread::spawn(move || -> (Store, Summary, StageStats, Option<thresh_store::StoreError>) {
+        let mut summary = Summary::default();
+        let mut stats = StageStats::default();
+        for batch in rx {
+            let items: Vec<Item<'_>> = batch
+                .iter()
+                .map(|p| match p {
+                    Processed::Kept(doc, prints) => Item::Doc { doc, fp: prints.fingerprint() },
+                    Processed::Dropped(doc, reason) => Item::Dropped { doc, reason: *reason },
+                    Processed::Failed { locator, stage, kind, message } => {
+                        Item::Error { locator, stage, kind, message }
                     }
-                    match o {
-                        Outcome::New { dup_of, .. } => {
-                            summary.new += 1;
-                            summary.duplicates += u64::from(dup_of.is_some());
-                        }
-                        Outcome::Updated { dup_of, .. } => {
-                            summary.updated += 1;
-                            summary.duplicates += u64::from(dup_of.is_some());
-                        }
-                        Outcome::Unchanged { .. } => summary.unchanged += 1,
-                        Outcome::Dropped => summary.dropped += 1,
-                        Outcome::Error => summary.errors += 1,
+                })
+                .collect();
+            let outcomes = match store.write_batch(run, &items) {
+                Ok(o) => o,
+                Err(e) => return (store, summary, stats, Some(e)),
+            };
+            for (p, o) in batch.iter().zip(&outcomes) {
+                match p {
+                    Processed::Kept(doc, _) => stats.count(doc, None),
+                    Processed::Dropped(doc, r) => stats.count(doc, Some(*r)),
+                    Processed::Failed { message, .. } => {
+                        stats.errors += 1;
+                        eprintln!("thresh: error: {message}");
                     }
                 }
+                match o {
+                    Outcome::New { dup_of, .. } => {
+                        summary.new += 1;
+                        summary.duplicates += u64::from(dup_of.is_some());
+                    }
+                    Outcome::Updated { dup_of, .. } => {
+                        summary.updated += 1;
+                        summary.duplicates += u64::from(dup_of.is_some());
+                    }
+                    Outcome::Unchanged { .. } => summary.unchanged += 1,
+                    Outcome::Dropped => summary.dropped += 1,
+                    Outcome::Error => summary.errors += 1,
+                }
             }
-            (store, summary, stats, None)
-        },
-    );
-
-    pipeline::run_batches(inputs, &pool, &load_cfg, &cleaner, &progress, |batch| {
-        tx.send(batch).is_ok()
+        }
+        (store, summary, stats, None)
     });
+
+    pipeline::run_batches(inputs, &pool, &stages, &progress, |batch| tx.send(batch).is_ok());
     drop(tx);
-    let (mut store, summary, stats, write_error) = writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    let (mut store, summary, stats, write_error) =
+        writer.join().map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
 
     if let Some(e) = write_error {
         // Every batch committed before this one is kept; this run is marked aborted.
         let _ = store.finish_run(run, "aborted");
-        return Err(anyhow::Error::new(e)
-            .context(format!("run {run} aborted"))
-            .into());
+        return Err(anyhow::Error::new(e).context(format!("run {run} aborted")).into());
     }
     let mut values: Vec<(String, u64)> = vec![
         ("docs_in".into(), stats.docs_in),
@@ -162,18 +152,8 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
         ("chars_in".into(), stats.chars_in),
         ("chars_kept".into(), stats.chars_kept),
     ];
-    values.extend(
-        stats
-            .dropped
-            .iter()
-            .map(|(k, v)| (format!("dropped:{k}"), *v)),
-    );
-    values.extend(
-        stats
-            .removed_by_kind
-            .iter()
-            .map(|(k, v)| (format!("removed:{k}"), *v)),
-    );
+    values.extend(stats.dropped.iter().map(|(k, v)| (format!("dropped:{k}"), *v)));
+    values.extend(stats.removed_by_kind.iter().map(|(k, v)| (format!("removed:{k}"), *v)));
     store.put_run_stats(run, "clean", &values)?;
     store.finish_run(run, "finished")?;
 
@@ -184,9 +164,5 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
             summary.new, summary.duplicates, summary.updated, summary.unchanged, summary.dropped, summary.errors
         );
     }
-    Ok(if summary.errors > 0 {
-        exit::INPUT_ERRORS
-    } else {
-        exit::OK
-    })
+    Ok(if summary.errors > 0 { exit::INPUT_ERRORS } else { exit::OK })
 }

@@ -36,10 +36,7 @@ pub struct Fatal {
 
 impl<E: Into<anyhow::Error>> From<E> for Fatal {
     fn from(e: E) -> Self {
-        Fatal {
-            code: exit::FATAL,
-            error: e.into(),
-        }
+        Fatal { code: exit::FATAL, error: e.into() }
     }
 }
 

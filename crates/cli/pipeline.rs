@@ -13,10 +13,37 @@ use thresh_fetch::{FetchError, Input, LoadConfig};
 /// Inputs processed per batch.
 pub const BATCH: usize = 64;
 
+/// A kept document's fingerprints.
+pub struct Prints {
+    /// sha256 of the normalised text.
+    pub sha: String,
+    /// MinHash signature (None when near-dup detection is off).
+    pub minhash: Option<(Vec<u8>, u32, [i64; thresh_dedup::minhash::BANDS])>,
+}
+
+impl Prints {
+    pub fn fingerprint(&self) -> thresh_store::Fingerprint<'_> {
+        match &self.minhash {
+            Some((sig, shingles, bands)) => {
+                thresh_store::Fingerprint { text_sha256: &self.sha, minhash: Some(sig), shingles: *shingles, bands }
+            }
+            None => thresh_store::Fingerprint::exact(&self.sha),
+        }
+    }
+}
+
+/// Everything the workers need, built once.
+pub struct Stages {
+    pub load: LoadConfig,
+    pub cleaner: Cleaner,
+    /// Present when near duplicates are detected.
+    pub minhasher: Option<thresh_dedup::MinHasher>,
+}
+
 /// One input after the parallel stages.
 pub enum Processed {
-    /// Kept, with the sha256 of its normalised text.
-    Kept(Box<Doc>, String),
+    /// Kept, with its fingerprints.
+    Kept(Box<Doc>, Prints),
     /// Read but not kept.
     Dropped(Box<Doc>, DropReason),
     /// Failed.
@@ -34,25 +61,25 @@ pub enum Processed {
 
 impl Processed {
     fn from_fetch_error(locator: String, e: &FetchError) -> Processed {
-        Processed::Failed {
-            locator,
-            stage: "fetch",
-            kind: e.kind(),
-            message: e.to_string(),
-        }
+        Processed::Failed { locator, stage: "fetch", kind: e.kind(), message: e.to_string() }
     }
 }
 
 /// Load, clean and fingerprint one input. Pure but for reading the input.
-pub fn process(input: &Input, load: &LoadConfig, cleaner: &Cleaner) -> Processed {
-    let doc = match thresh_fetch::load(input, load) {
+pub fn process(input: &Input, st: &Stages) -> Processed {
+    let doc = match thresh_fetch::load(input, &st.load) {
         Ok(d) => d,
         Err(e) => return Processed::from_fetch_error(input.locator(), &e),
     };
-    match cleaner.apply(doc) {
+    match st.cleaner.apply(doc) {
         Verdict::Keep(doc) => {
-            let sha = thresh_dedup::text_sha256(&doc.text());
-            Processed::Kept(Box::new(doc), sha)
+            let text = doc.text();
+            let sha = thresh_dedup::text_sha256(&text);
+            let minhash = st.minhasher.as_ref().map(|m| {
+                let sig = m.signature(&text);
+                (sig.to_bytes(), sig.shingles, sig.bands())
+            });
+            Processed::Kept(Box::new(doc), Prints { sha, minhash })
         }
         Verdict::Drop(doc, reason) => Processed::Dropped(Box::new(doc), reason),
     }
@@ -63,8 +90,7 @@ pub fn process(input: &Input, load: &LoadConfig, cleaner: &Cleaner) -> Processed
 pub fn run_batches(
     inputs: Vec<Result<Input, FetchError>>,
     pool: &rayon::ThreadPool,
-    load: &LoadConfig,
-    cleaner: &Cleaner,
+    stages: &Stages,
     progress: &ProgressBar,
     mut sink: impl FnMut(Vec<Processed>) -> bool,
 ) {
@@ -74,7 +100,7 @@ pub fn run_batches(
                 .par_iter()
                 .map(|r| {
                     let p = match r {
-                        Ok(input) => process(input, load, cleaner),
+                        Ok(input) => process(input, stages),
                         Err(e) => Processed::from_fetch_error(error_locator(e), e),
                     };
                     progress.inc(1);
@@ -112,10 +138,15 @@ pub fn progress_bar(len: usize, show: bool, what: &str) -> ProgressBar {
     pb
 }
 
+/// Similarity of two stored signatures, for the store's near-dup check.
+pub fn stored_similarity(a: &[u8], b: &[u8]) -> f64 {
+    match (thresh_dedup::Signature::from_bytes(a, 1), thresh_dedup::Signature::from_bytes(b, 1)) {
+        (Some(a), Some(b)) => a.jaccard(&b),
+        _ => 0.0,
+    }
+}
+
 /// The rayon pool for `threads` workers.
 pub fn pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
-    Ok(rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("thresh-worker-{i}"))
-        .build()?)
+    Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("thresh-worker-{i}")).build()?)
 }

@@ -11,12 +11,7 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
         return Ok(exit::OK);
     }
     println!("database   {}", a.db.display());
-    println!(
-        "documents  {} ({} duplicates, {} originals)",
-        s.documents,
-        s.duplicates,
-        s.documents - s.duplicates
-    );
+    println!("documents  {} ({} duplicates, {} originals)", s.documents, s.duplicates, s.documents - s.duplicates);
     println!("errors     {}", s.errors);
     for (k, n) in &s.errors_by_kind {
         println!("  {k:<22} {n}");
@@ -28,17 +23,7 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
     println!("runs:");
     println!(
         "  {:>4}  {:<8} {:<11} {:<24} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>6}",
-        "id",
-        "command",
-        "status",
-        "started",
-        "inputs",
-        "new",
-        "dups",
-        "updated",
-        "unchanged",
-        "drops",
-        "errors"
+        "id", "command", "status", "started", "inputs", "new", "dups", "updated", "unchanged", "drops", "errors"
     );
     for r in &s.runs {
         println!(

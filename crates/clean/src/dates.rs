@@ -121,21 +121,14 @@ static MDY: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
-static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b").expect("static regex")
-});
+static NUMERIC_DMY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b").expect("static regex"));
 
 fn valid(y: i32, m: u32, d: u32) -> bool {
     chrono::NaiveDate::from_ymd_opt(y, m, d).is_some()
 }
 
-fn fmt(
-    y: i32,
-    m: u32,
-    d: u32,
-    time: Option<(u32, u32, Option<u32>)>,
-    tz: Option<&str>,
-) -> Option<String> {
+fn fmt(y: i32, m: u32, d: u32, time: Option<(u32, u32, Option<u32>)>, tz: Option<&str>) -> Option<String> {
     if !valid(y, m, d) {
         return None;
     }
@@ -176,43 +169,21 @@ pub fn find_date(s: &str) -> Option<(String, std::ops::Range<usize>)> {
     if let Some(c) = ISO.captures(s) {
         let y = num(&c, 1)? as i32;
         let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (h, m, num(&c, 6)));
-        if let Some(out) = fmt(
-            y,
-            num(&c, 2)?,
-            num(&c, 3)?,
-            time,
-            c.get(7).map(|m| m.as_str()),
-        ) {
+        if let Some(out) = fmt(y, num(&c, 2)?, num(&c, 3)?, time, c.get(7).map(|m| m.as_str())) {
             return Some((out, c.get(0)?.range()));
         }
     }
     if let Some(c) = DMY.captures(s) {
         let ampm = c.get(6).map(|m| m.as_str());
-        let time = num(&c, 4)
-            .zip(num(&c, 5))
-            .map(|(h, m)| (hour12(h, ampm), m, None));
-        if let Some(out) = fmt(
-            num(&c, 3)? as i32,
-            month(c.get(2)?.as_str())?,
-            num(&c, 1)?,
-            time,
-            None,
-        ) {
+        let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (hour12(h, ampm), m, None));
+        if let Some(out) = fmt(num(&c, 3)? as i32, month(c.get(2)?.as_str())?, num(&c, 1)?, time, None) {
             return Some((out, c.get(0)?.range()));
         }
     }
     if let Some(c) = MDY.captures(s) {
         let ampm = c.get(6).map(|m| m.as_str());
-        let time = num(&c, 4)
-            .zip(num(&c, 5))
-            .map(|(h, m)| (hour12(h, ampm), m, None));
-        if let Some(out) = fmt(
-            num(&c, 3)? as i32,
-            month(c.get(1)?.as_str())?,
-            num(&c, 2)?,
-            time,
-            None,
-        ) {
+        let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (hour12(h, ampm), m, None));
+        if let Some(out) = fmt(num(&c, 3)? as i32, month(c.get(1)?.as_str())?, num(&c, 2)?, time, None) {
             return Some((out, c.get(0)?.range()));
         }
     }
@@ -303,15 +274,11 @@ pub fn dateline(line: &str) -> Option<String> {
     let (iso, span) = find_date(line)?;
     let rest = format!("{} {}", &line[..span.start], &line[span.end..]);
     let ok = rest.split_whitespace().all(|w| {
-        let w = w
-            .trim_matches(|c: char| matches!(c, ',' | ':' | '(' | ')' | '.'))
-            .to_lowercase();
+        let w = w.trim_matches(|c: char| matches!(c, ',' | ':' | '(' | ')' | '.')).to_lowercase();
         w.is_empty()
             || DATELINE_WORDS.contains(&w.as_str())
             || w.chars().all(|c| c.is_ascii_digit() || c == ':')
-            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == ':')
+            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit() || c == ':')
                 && w.ends_with(['m', 'M'])
     });
     ok.then_some(iso)
@@ -323,51 +290,24 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(
-            parse_date("2019-11-19T10:05:00Z").as_deref(),
-            Some("2019-11-19T10:05:00Z")
-        );
-        assert_eq!(
-            parse_date("2019-11-19T10:05:00.000+0100").as_deref(),
-            Some("2019-11-19T10:05:00+01:00")
-        );
+        assert_eq!(parse_date("2019-11-19T10:05:00Z").as_deref(), Some("2019-11-19T10:05:00Z"));
+        assert_eq!(parse_date("2019-11-19T10:05:00.000+0100").as_deref(), Some("2019-11-19T10:05:00+01:00"));
         assert_eq!(parse_date("2019/11/19").as_deref(), Some("2019-11-19"));
-        assert_eq!(
-            parse_date("Tue, 19 Nov 2019 10:00:00 GMT").as_deref(),
-            Some("2019-11-19T10:00")
-        );
-        assert_eq!(
-            parse_date("10 May, 2013 18:20").as_deref(),
-            Some("2013-05-10T18:20")
-        );
-        assert_eq!(
-            parse_date("November 19, 2019 6:00 PM ET").as_deref(),
-            Some("2019-11-19T18:00")
-        );
+        assert_eq!(parse_date("Tue, 19 Nov 2019 10:00:00 GMT").as_deref(), Some("2019-11-19T10:00"));
+        assert_eq!(parse_date("10 May, 2013 18:20").as_deref(), Some("2013-05-10T18:20"));
+        assert_eq!(parse_date("November 19, 2019 6:00 PM ET").as_deref(), Some("2019-11-19T18:00"));
         assert_eq!(parse_date("le 3 mars 2020").as_deref(), Some("2020-03-03"));
         assert_eq!(parse_date("19.11.2019").as_deref(), Some("2019-11-19"));
-        assert_eq!(
-            parse_date("3 de mayo de 2018").as_deref(),
-            Some("2018-05-03")
-        );
+        assert_eq!(parse_date("3 de mayo de 2018").as_deref(), Some("2018-05-03"));
         assert_eq!(parse_date("2019-02-30"), None);
         assert_eq!(parse_date("no date here"), None);
     }
 
     #[test]
     fn datelines() {
-        assert_eq!(
-            dateline("10 May, 2013 18:20").as_deref(),
-            Some("2013-05-10T18:20")
-        );
-        assert_eq!(
-            dateline("Published: 19 November 2019").as_deref(),
-            Some("2019-11-19")
-        );
-        assert_eq!(
-            dateline("Updated 6:00 PM ET, Tue November 19, 2019").as_deref(),
-            Some("2019-11-19")
-        );
+        assert_eq!(dateline("10 May, 2013 18:20").as_deref(), Some("2013-05-10T18:20"));
+        assert_eq!(dateline("Published: 19 November 2019").as_deref(), Some("2019-11-19"));
+        assert_eq!(dateline("Updated 6:00 PM ET, Tue November 19, 2019").as_deref(), Some("2019-11-19"));
         assert_eq!(dateline("On 10 May 2013 the talks began in Sochi."), None);
     }
 }

@@ -132,9 +132,7 @@ fn iso639_1(l: whatlang::Lang) -> &'static str {
         ("afr", "af"),
     ];
     let code = l.code();
-    MAP.iter()
-        .find(|(three, _)| *three == code)
-        .map_or(code, |(_, two)| two)
+    MAP.iter().find(|(three, _)| *three == code).map_or(code, |(_, two)| two)
 }
 
 #[cfg(test)]
@@ -158,8 +156,17 @@ mod tests {
 
     #[test]
     fn detects_common_languages() {
-        assert_eq!(detect("The prime minister said on Monday that the talks would continue for as long as needed."), Some("en"));
-        assert_eq!(detect("Der Bundeskanzler sagte am Montag, dass die Gespräche so lange wie nötig fortgesetzt werden."), Some("de"));
-        assert_eq!(detect("Премьер-министр заявил в понедельник, что переговоры будут продолжаться столько, сколько нужно."), Some("ru"));
+        assert_eq!(
+            detect("The prime minister said on Monday that the talks would continue for as long as needed."),
+            Some("en")
+        );
+        assert_eq!(
+            detect("Der Bundeskanzler sagte am Montag, dass die Gespräche so lange wie nötig fortgesetzt werden."),
+            Some("de")
+        );
+        assert_eq!(
+            detect("Премьер-министр заявил в понедельник, что переговоры будут продолжаться столько, сколько нужно."),
+            Some("ru")
+        );
     }
 }

@@ -101,10 +101,7 @@ impl Cleaner {
     pub fn new(cfg: &CleanConfig) -> Result<Cleaner, ConfigError> {
         let mut extra = Vec::new();
         for p in &cfg.rule_files {
-            let s = std::fs::read_to_string(p).map_err(|source| ConfigError::Io {
-                path: p.clone(),
-                source,
-            })?;
+            let s = std::fs::read_to_string(p).map_err(|source| ConfigError::Io { path: p.clone(), source })?;
             extra.push((p.clone(), s));
         }
         let mut sources: Vec<(&str, &str)> = vec![("built-in", text::phrases::DEFAULT_RULES)];
@@ -141,27 +138,25 @@ impl Cleaner {
     /// Clean one document: fill in metadata, paragraphs and removals.
     pub fn apply(&self, mut doc: Doc) -> Verdict {
         match doc.media_type {
-            MediaType::Html => {
-                match html::extract(&doc.raw, doc.url.as_deref(), &self.html, &self.phrases) {
-                    Err(reason) => return Verdict::Drop(doc, reason),
-                    Ok(out) => {
-                        let m = out.meta;
-                        doc.title = m.title;
-                        doc.published = m.published;
-                        doc.author = m.author;
-                        doc.site = m.site;
-                        doc.canonical_url = m.canonical_url;
-                        doc.lang = out.lang;
-                        doc.paragraphs = out.paragraphs;
-                        doc.comments = out.comments;
-                        doc.removed = out.removed;
-                        doc.method = Some(out.method.to_string());
-                        if doc.site.is_none() {
-                            doc.site = doc.host();
-                        }
+            MediaType::Html => match html::extract(&doc.raw, doc.url.as_deref(), &self.html, &self.phrases) {
+                Err(reason) => return Verdict::Drop(doc, reason),
+                Ok(out) => {
+                    let m = out.meta;
+                    doc.title = m.title;
+                    doc.published = m.published;
+                    doc.author = m.author;
+                    doc.site = m.site;
+                    doc.canonical_url = m.canonical_url;
+                    doc.lang = out.lang;
+                    doc.paragraphs = out.paragraphs;
+                    doc.comments = out.comments;
+                    doc.removed = out.removed;
+                    doc.method = Some(out.method.to_string());
+                    if doc.site.is_none() {
+                        doc.site = doc.host();
                     }
                 }
-            }
+            },
             MediaType::Text => {
                 let out = text::clean(&doc.raw, &self.phrases, &self.context);
                 doc.title = out.title;

@@ -1,5 +1,6 @@
-//! Fingerprints for duplicate detection: text normalisation and the sha256 of
-//! the normalised text, which decides exact duplicates.
+//! Fingerprints for duplicate detection: text normalisation, the sha256 of
+//! the normalised text (exact duplicates), and MinHash signatures with LSH
+//! band keys (near duplicates, see [`minhash`]).
 //!
 //! Two clean texts are exact duplicates when they are equal after
 //! [`normalize`]: Unicode NFKC, lower case, punctuation folded to spaces,
@@ -13,6 +14,10 @@
 //! assert_eq!(text_sha256("x").len(), 64);
 //! ```
 #![warn(missing_docs)]
+
+pub mod minhash;
+
+pub use minhash::{MinHasher, Signature};
 
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -83,13 +88,7 @@ mod tests {
     #[test]
     fn hash_is_stable_across_versions() {
         // Persisted in the database: must never change.
-        assert_eq!(
-            text_sha256("Hello, World"),
-            hex::encode(Sha256::digest(b"hello world"))
-        );
-        assert_eq!(
-            text_sha256("Hello, World"),
-            "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
-        );
+        assert_eq!(text_sha256("Hello, World"), hex::encode(Sha256::digest(b"hello world")));
+        assert_eq!(text_sha256("Hello, World"), "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9");
     }
 }

@@ -62,17 +62,11 @@ impl SourceKind {
 impl Source {
     /// A local file source.
     pub fn file(path: impl Into<String>) -> Self {
-        Source {
-            kind: SourceKind::File,
-            locator: path.into(),
-        }
+        Source { kind: SourceKind::File, locator: path.into() }
     }
     /// Standard input (`-`).
     pub fn stdin() -> Self {
-        Source {
-            kind: SourceKind::Stdin,
-            locator: "-".into(),
-        }
+        Source { kind: SourceKind::Stdin, locator: "-".into() }
     }
 }
 
@@ -111,11 +105,7 @@ pub struct Removed {
 impl Removed {
     /// A removal of `text` of the given kind by the named rule.
     pub fn new(kind: impl Into<String>, rule: impl Into<String>, text: impl Into<String>) -> Self {
-        Removed {
-            kind: kind.into(),
-            rule: rule.into(),
-            text: text.into(),
-        }
+        Removed { kind: kind.into(), rule: rule.into(), text: text.into() }
     }
 }
 
@@ -175,12 +165,7 @@ impl Default for Source {
 impl Doc {
     /// A fresh, uncleaned document.
     pub fn new(source: Source, media_type: MediaType, raw: String) -> Self {
-        Doc {
-            source,
-            media_type,
-            raw,
-            ..Doc::default()
-        }
+        Doc { source, media_type, raw, ..Doc::default() }
     }
 
     /// The clean body: paragraphs joined by `\n`.
@@ -193,16 +178,8 @@ impl Doc {
         let u = self.url.as_deref().or(self.canonical_url.as_deref())?;
         let rest = u.split_once("://").map(|(_, r)| r)?;
         let host = rest.split(['/', '?', '#']).next()?;
-        let host = host
-            .rsplit('@')
-            .next()?
-            .split(':')
-            .next()?
-            .to_ascii_lowercase();
-        let host = host
-            .strip_prefix("www.")
-            .map(str::to_string)
-            .unwrap_or(host);
+        let host = host.rsplit('@').next()?.split(':').next()?.to_ascii_lowercase();
+        let host = host.strip_prefix("www.").map(str::to_string).unwrap_or(host);
         (!host.is_empty()).then_some(host)
     }
 }

@@ -50,20 +50,14 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
     let mut from = 0;
     while let Some(i) = memchr::memmem::find(&lower[from..], b"<meta") {
         let start = from + i;
-        let end = lower[start..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(lower.len(), |e| start + e);
+        let end = lower[start..].iter().position(|&b| b == b'>').map_or(lower.len(), |e| start + e);
         let tag = &lower[start..end];
         if let Some(p) = memchr::memmem::find(tag, b"charset") {
             let rest = &tag[p + 7..];
             let rest = rest.trim_ascii_start();
             if let Some(rest) = rest.strip_prefix(b"=") {
                 let rest = rest.trim_ascii_start();
-                let rest = rest
-                    .strip_prefix(b"\"")
-                    .or_else(|| rest.strip_prefix(b"'"))
-                    .unwrap_or(rest);
+                let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
                 let label_end = rest
                     .iter()
                     .position(|&b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>'))
@@ -84,12 +78,7 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
 /// Decide whether a decoded body is HTML or a plain-text dump, from its content
 /// first and its file name (`hint`) only when the content is ambiguous.
 pub fn sniff_media_type(text: &str, hint: Option<&str>) -> MediaType {
-    let head: String = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .take(1024)
-        .collect();
+    let head: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(1024).collect();
     let lower = head.to_ascii_lowercase();
     // A document that opens with markup is markup.
     const OPENERS: [&str; 14] = [
@@ -114,20 +103,15 @@ pub fn sniff_media_type(text: &str, hint: Option<&str>) -> MediaType {
     // Count structural tags in the first 64 KiB: dumps rarely contain any.
     let sample = &text[..floor_char_boundary(text, 65536)];
     let lower = sample.to_ascii_lowercase();
-    let tags = [
-        "<p>", "<p ", "<div", "<br", "<a href", "<span", "<meta", "<title", "<table", "<li",
-    ]
-    .iter()
-    .map(|t| lower.matches(t).count())
-    .sum::<usize>();
+    let tags = ["<p>", "<p ", "<div", "<br", "<a href", "<span", "<meta", "<title", "<table", "<li"]
+        .iter()
+        .map(|t| lower.matches(t).count())
+        .sum::<usize>();
     if tags >= 3 {
         return MediaType::Html;
     }
     match hint.map(|h| h.to_ascii_lowercase()) {
-        Some(h)
-            if tags >= 1
-                && (h.ends_with(".html") || h.ends_with(".htm") || h.ends_with(".html.gz")) =>
-        {
+        Some(h) if tags >= 1 && (h.ends_with(".html") || h.ends_with(".htm") || h.ends_with(".html.gz")) => {
             MediaType::Html
         }
         _ => MediaType::Text,
@@ -178,10 +162,7 @@ mod tests {
 
     #[test]
     fn undeclared_latin1_is_detected() {
-        let (t, _) = decode(
-            b"Le caf\xe9 est tr\xe8s bon, d\xe9j\xe0 vu, \xe0 la fran\xe7aise.",
-            None,
-        );
+        let (t, _) = decode(b"Le caf\xe9 est tr\xe8s bon, d\xe9j\xe0 vu, \xe0 la fran\xe7aise.", None);
         assert!(t.contains("café"), "{t}");
         assert!(t.contains("française"), "{t}");
     }
@@ -195,22 +176,10 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        assert_eq!(
-            sniff_media_type("<!DOCTYPE html><html>", None),
-            MediaType::Html
-        );
-        assert_eq!(
-            sniff_media_type("  \n<html lang=en>", Some("a.txt")),
-            MediaType::Html
-        );
-        assert_eq!(
-            sniff_media_type("Title\n\nA paragraph.", Some("a.html")),
-            MediaType::Text
-        );
-        assert_eq!(
-            sniff_media_type("junk <div>a</div><p>b</p><br>", Some("a.txt")),
-            MediaType::Html
-        );
+        assert_eq!(sniff_media_type("<!DOCTYPE html><html>", None), MediaType::Html);
+        assert_eq!(sniff_media_type("  \n<html lang=en>", Some("a.txt")), MediaType::Html);
+        assert_eq!(sniff_media_type("Title\n\nA paragraph.", Some("a.html")), MediaType::Text);
+        assert_eq!(sniff_media_type("junk <div>a</div><p>b</p><br>", Some("a.txt")), MediaType::Html);
         assert_eq!(sniff_media_type("a < b and c > d", None), MediaType::Text);
     }
 }

@@ -38,9 +38,7 @@ pub struct LoadConfig {
 
 impl Default for LoadConfig {
     fn default() -> Self {
-        LoadConfig {
-            max_bytes: 64 << 20,
-        }
+        LoadConfig { max_bytes: 64 << 20 }
     }
 }
 
@@ -48,9 +46,7 @@ impl Default for LoadConfig {
 fn wanted(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     let n = n.strip_suffix(".gz").unwrap_or(&n);
-    [".html", ".htm", ".txt", ".xhtml"]
-        .iter()
-        .any(|e| n.ends_with(e))
+    [".html", ".htm", ".txt", ".xhtml"].iter().any(|e| n.ends_with(e))
 }
 
 /// Expand user-named paths into inputs, in a deterministic order: each path
@@ -66,28 +62,18 @@ pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
             continue;
         }
         match std::fs::metadata(p) {
-            Err(e) => out.push(Err(FetchError::Io {
-                path: p.clone(),
-                source: e,
-            })),
+            Err(e) => out.push(Err(FetchError::Io { path: p.clone(), source: e })),
             Ok(m) if m.is_dir() => {
-                let walk = walkdir::WalkDir::new(p)
-                    .follow_links(true)
-                    .sort_by_file_name();
+                let walk = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name();
                 for entry in walk {
                     match entry {
-                        Ok(e)
-                            if e.file_type().is_file()
-                                && wanted(&e.file_name().to_string_lossy()) =>
-                        {
+                        Ok(e) if e.file_type().is_file() && wanted(&e.file_name().to_string_lossy()) => {
                             out.push(Ok(Input::File(e.into_path())))
                         }
                         Ok(_) => {}
                         Err(e) => {
                             let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
-                            let source = e
-                                .into_io_error()
-                                .unwrap_or_else(|| io::Error::other("walk error"));
+                            let source = e.into_io_error().unwrap_or_else(|| io::Error::other("walk error"));
                             out.push(Err(FetchError::Io { path, source }));
                         }
                     }
@@ -102,10 +88,7 @@ pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
 /// Read a whole file, transparently gunzipping it when it starts with the gzip
 /// magic bytes (whatever its name), up to `max` bytes.
 pub fn read_maybe_gzip(path: &Path, max: u64) -> Result<Vec<u8>, FetchError> {
-    let io_err = |source| FetchError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io_err = |source| FetchError::Io { path: path.to_path_buf(), source };
     let mut f = File::open(path).map_err(io_err)?;
     let mut head = [0u8; 2];
     let n = read_full(&mut f, &mut head).map_err(io_err)?;
@@ -120,34 +103,18 @@ pub fn read_maybe_gzip(path: &Path, max: u64) -> Result<Vec<u8>, FetchError> {
                 Ok(k) => {
                     buf.extend_from_slice(&chunk[..k]);
                     if buf.len() as u64 > max {
-                        return Err(FetchError::TooLarge {
-                            path: path.into(),
-                            size: buf.len() as u64,
-                            limit: max,
-                        });
+                        return Err(FetchError::TooLarge { path: path.into(), size: buf.len() as u64, limit: max });
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(source) => {
-                    return Err(FetchError::Gzip {
-                        path: path.into(),
-                        offset: buf.len() as u64,
-                        source,
-                    })
-                }
+                Err(source) => return Err(FetchError::Gzip { path: path.into(), offset: buf.len() as u64, source }),
             }
         }
         return Ok(buf);
     }
-    f.take(max + 1 - raw.len() as u64)
-        .read_to_end(&mut raw)
-        .map_err(io_err)?;
+    f.take(max + 1 - raw.len() as u64).read_to_end(&mut raw).map_err(io_err)?;
     if raw.len() as u64 > max {
-        return Err(FetchError::TooLarge {
-            path: path.into(),
-            size: raw.len() as u64,
-            limit: max,
-        });
+        return Err(FetchError::TooLarge { path: path.into(), size: raw.len() as u64, limit: max });
     }
     Ok(raw)
 }
@@ -170,12 +137,7 @@ pub fn load(input: &Input, cfg: &LoadConfig) -> Result<Doc, FetchError> {
     match input {
         Input::File(p) => {
             let bytes = read_maybe_gzip(p, cfg.max_bytes)?;
-            load_bytes(
-                Source::file(p.to_string_lossy()),
-                &bytes,
-                None,
-                Some(&p.to_string_lossy()),
-            )
+            load_bytes(Source::file(p.to_string_lossy()), &bytes, None, Some(&p.to_string_lossy()))
         }
         Input::Stdin => {
             let path = PathBuf::from("-");
@@ -184,16 +146,9 @@ pub fn load(input: &Input, cfg: &LoadConfig) -> Result<Doc, FetchError> {
                 .lock()
                 .take(cfg.max_bytes + 1)
                 .read_to_end(&mut bytes)
-                .map_err(|source| FetchError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                .map_err(|source| FetchError::Io { path: path.clone(), source })?;
             if bytes.len() as u64 > cfg.max_bytes {
-                return Err(FetchError::TooLarge {
-                    path,
-                    size: bytes.len() as u64,
-                    limit: cfg.max_bytes,
-                });
+                return Err(FetchError::TooLarge { path, size: bytes.len() as u64, limit: cfg.max_bytes });
             }
             // stdin may itself be gzip
             let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -201,11 +156,7 @@ pub fn load(input: &Input, cfg: &LoadConfig) -> Result<Doc, FetchError> {
                 MultiGzDecoder::new(&bytes[..])
                     .take(cfg.max_bytes + 1)
                     .read_to_end(&mut out)
-                    .map_err(|source| FetchError::Gzip {
-                        path: path.clone(),
-                        offset: out.len() as u64,
-                        source,
-                    })?;
+                    .map_err(|source| FetchError::Gzip { path: path.clone(), offset: out.len() as u64, source })?;
                 out
             } else {
                 bytes
@@ -250,15 +201,9 @@ fn binary_evidence(bytes: &[u8]) -> Option<String> {
     if let Some(i) = memchr::memchr(0, sample) {
         return Some(format!("NUL byte at offset {i}"));
     }
-    let ctl = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
+    let ctl = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
     if ctl * 20 > sample.len() {
-        return Some(format!(
-            "{ctl} control bytes in the first {} bytes",
-            sample.len()
-        ));
+        return Some(format!("{ctl} control bytes in the first {} bytes", sample.len()));
     }
     None
 }
@@ -284,11 +229,7 @@ mod tests {
         let got: Vec<String> = enumerate(&[d.path().to_path_buf()])
             .into_iter()
             .map(|r| r.unwrap().locator())
-            .map(|l| {
-                l.strip_prefix(&*d.path().to_string_lossy())
-                    .unwrap()
-                    .to_string()
-            })
+            .map(|l| l.strip_prefix(&*d.path().to_string_lossy()).unwrap().to_string())
             .collect();
         assert_eq!(got, ["/a.txt", "/b.html", "/sub/c.htm.gz", "/z.TXT"]);
     }
@@ -327,26 +268,14 @@ mod tests {
     fn empty_and_binary_are_rejected_with_the_path() {
         let e = load_bytes(Source::file("e.txt"), b"  \n ", None, None).unwrap_err();
         assert_eq!(e.kind(), "empty");
-        let e = load_bytes(
-            Source::file("x.png"),
-            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
-            None,
-            None,
-        )
-        .unwrap_err();
+        let e = load_bytes(Source::file("x.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", None, None).unwrap_err();
         assert_eq!(e.kind(), "binary");
         assert!(e.to_string().starts_with("x.png: "), "{e}");
     }
 
     #[test]
     fn load_sets_hash_charset_and_media_type() {
-        let d = load_bytes(
-            Source::file("a.txt"),
-            "Title\n\nBody text é".as_bytes(),
-            None,
-            Some("a.txt"),
-        )
-        .unwrap();
+        let d = load_bytes(Source::file("a.txt"), "Title\n\nBody text é".as_bytes(), None, Some("a.txt")).unwrap();
         assert_eq!(d.charset, "UTF-8");
         assert_eq!(d.media_type, thresh_doc::MediaType::Text);
         assert_eq!(d.raw_sha256.len(), 64);

@@ -20,7 +20,7 @@ mod read;
 mod write;
 
 pub use read::{RunStats, Stats};
-pub use write::{Item, Outcome};
+pub use write::{Fingerprint, Item, NearDupConfig, Outcome};
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -32,8 +32,7 @@ use rusqlite_migration::Migrations;
 
 static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/../../migrations");
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::from_directory(&MIGRATIONS_DIR)
-        .expect("migrations/ is compiled in and validated by a test")
+    Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations/ is compiled in and validated by a test")
 });
 
 /// How long a writer waits for another connection's lock before giving up.
@@ -90,6 +89,7 @@ pub enum StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    near: Option<NearDupConfig>,
 }
 
 impl Store {
@@ -104,71 +104,52 @@ impl Store {
     /// behind (so an old database keeps working with a newer binary).
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
         if !path.exists() {
-            return Err(StoreError::Missing {
-                path: path.to_path_buf(),
-            });
+            return Err(StoreError::Missing { path: path.to_path_buf() });
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| classify(path, e))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| classify(path, e))?;
         let store = Store::setup(conn, path, false)?;
         Ok(store)
     }
 
     fn setup(mut conn: Connection, path: &Path, create: bool) -> Result<Store, StoreError> {
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| classify(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(path, e))?;
         // Touch the file header first: a non-database file fails here, clearly.
-        let objects: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(|e| classify(path, e))?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| classify(path, e))?;
+        let objects: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
         if objects > 0 && version == 0 {
             // Someone else's database: leave it untouched.
-            return Err(StoreError::Foreign {
-                path: path.to_path_buf(),
-            });
+            return Err(StoreError::Foreign { path: path.to_path_buf() });
         }
         if !create {
             // Never migrate a database that thresh did not make.
             let is_thresh: bool = conn
-                .query_row(
-                    "SELECT count(*) = 1 FROM sqlite_master WHERE type='table' AND name='documents'",
-                    [],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT count(*) = 1 FROM sqlite_master WHERE type='table' AND name='documents'", [], |r| {
+                    r.get(0)
+                })
                 .map_err(|e| classify(path, e))?;
             if !is_thresh {
-                return Err(StoreError::Foreign {
-                    path: path.to_path_buf(),
-                });
+                return Err(StoreError::Foreign { path: path.to_path_buf() });
             }
         }
         if create {
-            let mode: String = conn
-                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-                .map_err(|e| classify(path, e))?;
+            let mode: String =
+                conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
             debug_assert!(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory"));
         }
-        conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")
-            .map_err(|e| classify(path, e))?;
-        MIGRATIONS
-            .to_latest(&mut conn)
-            .map_err(|source| match source {
-                rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
-                source => StoreError::Migration {
-                    path: path.to_path_buf(),
-                    source,
-                },
-            })?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-        })
+        conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;").map_err(|e| classify(path, e))?;
+        MIGRATIONS.to_latest(&mut conn).map_err(|source| match source {
+            rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
+            source => StoreError::Migration { path: path.to_path_buf(), source },
+        })?;
+        Ok(Store { conn, path: path.to_path_buf(), near: None })
+    }
+
+    /// Turn on near-duplicate detection for the documents written from now on.
+    pub fn set_near_dups(&mut self, cfg: Option<NearDupConfig>) {
+        self.near = cfg;
     }
 
     /// The database file.
@@ -187,19 +168,10 @@ impl Store {
 
     /// Start a run; any run left `running` by a killed process is marked
     /// `interrupted` first. Returns the new run's id.
-    pub fn begin_run(
-        &mut self,
-        command: &str,
-        args: &str,
-        config: &str,
-        threads: usize,
-    ) -> Result<i64, StoreError> {
+    pub fn begin_run(&mut self, command: &str, args: &str, config: &str, threads: usize) -> Result<i64, StoreError> {
         let now = now();
         self.conn
-            .execute(
-                "UPDATE runs SET status='interrupted' WHERE status='running'",
-                [],
-            )
+            .execute("UPDATE runs SET status='interrupted' WHERE status='running'", [])
             .map_err(|e| self.err(e))?;
         self.conn
             .execute(
@@ -214,32 +186,20 @@ impl Store {
     /// Close a run with a status (`finished` or `aborted`).
     pub fn finish_run(&mut self, run: i64, status: &str) -> Result<(), StoreError> {
         self.conn
-            .execute(
-                "UPDATE runs SET finished_at=?1, status=?2 WHERE id=?3",
-                rusqlite::params![now(), status, run],
-            )
+            .execute("UPDATE runs SET finished_at=?1, status=?2 WHERE id=?3", rusqlite::params![now(), status, run])
             .map_err(|e| self.err(e))?;
         Ok(())
     }
 
     /// Store per-stage counters for a run (replacing any already there).
-    pub fn put_run_stats(
-        &mut self,
-        run: i64,
-        stage: &str,
-        values: &[(String, u64)],
-    ) -> Result<(), StoreError> {
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| classify(&self.path, e))?;
+    pub fn put_run_stats(&mut self, run: i64, stage: &str, values: &[(String, u64)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(|e| classify(&self.path, e))?;
         {
             let mut st = tx
                 .prepare_cached("INSERT OR REPLACE INTO run_stats(run_id, stage, name, value) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(|e| classify(&self.path, e))?;
             for (name, value) in values {
-                st.execute(rusqlite::params![run, stage, name, *value as i64])
-                    .map_err(|e| classify(&self.path, e))?;
+                st.execute(rusqlite::params![run, stage, name, *value as i64]).map_err(|e| classify(&self.path, e))?;
             }
         }
         tx.commit().map_err(|e| classify(&self.path, e))
@@ -248,9 +208,7 @@ impl Store {
 
 /// Current time, ISO 8601 UTC with milliseconds.
 pub fn now() -> String {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     iso8601_utc(d.as_secs() as i64, d.subsec_millis())
 }
 
@@ -268,12 +226,7 @@ fn iso8601_utc(secs: i64, millis: u32) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
@@ -283,9 +236,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
             StoreError::NotADatabase { path, source: e }
         }
-        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
-            StoreError::Locked { path }
-        }
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Locked { path },
         _ => StoreError::Sqlite { path, source: e },
     }
 }
@@ -310,36 +261,21 @@ mod tests {
     fn garbage_file_is_not_a_database() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("junk.db");
-        std::fs::write(
-            &p,
-            b"this is definitely not sqlite, just some text padding it out ......",
-        )
-        .unwrap();
+        std::fs::write(&p, b"this is definitely not sqlite, just some text padding it out ......").unwrap();
         let e = Store::open(&p).err().unwrap();
         assert!(matches!(e, StoreError::NotADatabase { .. }), "{e}");
         assert!(e.to_string().contains("junk.db"));
         // and the file is left alone
-        assert!(std::fs::read(&p)
-            .unwrap()
-            .starts_with(b"this is definitely"));
+        assert!(std::fs::read(&p).unwrap().starts_with(b"this is definitely"));
     }
 
     #[test]
     fn open_existing_refuses_missing_and_foreign() {
         let d = tempfile::tempdir().unwrap();
-        assert!(matches!(
-            Store::open_existing(&d.path().join("nope.db")),
-            Err(StoreError::Missing { .. })
-        ));
+        assert!(matches!(Store::open_existing(&d.path().join("nope.db")), Err(StoreError::Missing { .. })));
         let p = d.path().join("other.db");
-        Connection::open(&p)
-            .unwrap()
-            .execute_batch("CREATE TABLE t(x)")
-            .unwrap();
-        assert!(matches!(
-            Store::open_existing(&p),
-            Err(StoreError::Foreign { .. })
-        ));
+        Connection::open(&p).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
+        assert!(matches!(Store::open_existing(&p), Err(StoreError::Foreign { .. })));
         assert!(matches!(Store::open(&p), Err(StoreError::Foreign { .. })));
     }
 
@@ -350,10 +286,7 @@ mod tests {
         let r1 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let r2 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         s.finish_run(r2, "finished").unwrap();
-        let st: String = s
-            .conn
-            .query_row("SELECT status FROM runs WHERE id=?1", [r1], |r| r.get(0))
-            .unwrap();
+        let st: String = s.conn.query_row("SELECT status FROM runs WHERE id=?1", [r1], |r| r.get(0)).unwrap();
         assert_eq!(st, "interrupted");
     }
 }

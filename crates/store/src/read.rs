@@ -75,21 +75,15 @@ impl Store {
         let c = &self.conn;
         let e = |e| self.err(e);
         let (documents, duplicates): (i64, i64) = c
-            .query_row("SELECT count(*), count(dup_of) FROM documents", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row("SELECT count(*), count(dup_of) FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(e)?;
         let pairs = |sql: &str| -> Result<Vec<(String, i64)>, StoreError> {
             let mut st = c.prepare(sql).map_err(e)?;
-            let rows = st
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(e)?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
             rows.collect::<Result<_, _>>().map_err(e)
         };
-        let removals_by_kind =
-            pairs("SELECT kind, count(*) FROM removed_segments GROUP BY kind ORDER BY 2 DESC, 1")?;
-        let errors_by_kind =
-            pairs("SELECT kind, count(*) FROM errors GROUP BY kind ORDER BY 2 DESC, 1")?;
+        let removals_by_kind = pairs("SELECT kind, count(*) FROM removed_segments GROUP BY kind ORDER BY 2 DESC, 1")?;
+        let errors_by_kind = pairs("SELECT kind, count(*) FROM errors GROUP BY kind ORDER BY 2 DESC, 1")?;
         let errors = errors_by_kind.iter().map(|(_, n)| n).sum();
         let mut st = c
             .prepare(
@@ -117,13 +111,6 @@ impl Store {
             .map_err(e)?
             .collect::<Result<_, _>>()
             .map_err(e)?;
-        Ok(Stats {
-            documents,
-            duplicates,
-            removals_by_kind,
-            errors,
-            errors_by_kind,
-            runs,
-        })
+        Ok(Stats { documents, duplicates, removals_by_kind, errors, errors_by_kind, runs })
     }
 }

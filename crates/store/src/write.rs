@@ -5,15 +5,46 @@ use thresh_doc::{Doc, DropReason};
 
 use crate::{classify, now, Store, StoreError};
 
+/// A document's fingerprints, computed by the workers.
+#[derive(Debug, Clone, Copy)]
+pub struct Fingerprint<'a> {
+    /// sha256 of the normalised text (exact duplicates).
+    pub text_sha256: &'a str,
+    /// The stored form of the MinHash signature, when near-dup detection is on.
+    pub minhash: Option<&'a [u8]>,
+    /// Distinct shingles behind the signature.
+    pub shingles: u32,
+    /// LSH band keys, one per band.
+    pub bands: &'a [i64],
+}
+
+impl<'a> Fingerprint<'a> {
+    /// Exact-duplicate fingerprint only.
+    pub fn exact(text_sha256: &'a str) -> Self {
+        Fingerprint { text_sha256, minhash: None, shingles: 0, bands: &[] }
+    }
+}
+
+/// How near duplicates are decided.
+#[derive(Debug, Clone, Copy)]
+pub struct NearDupConfig {
+    /// Candidates are confirmed when their similarity reaches this.
+    pub threshold: f64,
+    /// Similarity of two stored signatures (`thresh_dedup::Signature::jaccard`).
+    pub similarity: fn(&[u8], &[u8]) -> f64,
+    /// Most candidates read from one band bucket.
+    pub max_bucket: usize,
+}
+
 /// One thing for the writer to record.
 #[derive(Debug)]
 pub enum Item<'a> {
-    /// A clean document with the sha256 of its normalised text.
+    /// A clean document with its fingerprints.
     Doc {
         /// The document.
         doc: &'a Doc,
-        /// `thresh_dedup::text_sha256` of its text.
-        text_sha256: &'a str,
+        /// Its fingerprints.
+        fp: Fingerprint<'a>,
     },
     /// A document that was read but not kept.
     Dropped {
@@ -67,25 +98,17 @@ impl Store {
     /// Record a batch in one transaction, in order. Run counters are updated
     /// in the same transaction, so a kill between batches leaves the database
     /// consistent: every committed batch is whole and counted.
-    pub fn write_batch(
-        &mut self,
-        run: i64,
-        items: &[Item<'_>],
-    ) -> Result<Vec<Outcome>, StoreError> {
+    pub fn write_batch(&mut self, run: i64, items: &[Item<'_>]) -> Result<Vec<Outcome>, StoreError> {
         let path = self.path.clone();
         let err = |e| classify(&path, e);
+        let near = self.near;
         let tx = self.conn.transaction().map_err(err)?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let o = match item {
-                Item::Doc { doc, text_sha256 } => write_doc(&tx, run, doc, text_sha256),
+                Item::Doc { doc, fp } => write_doc(&tx, run, doc, fp, near.as_ref()),
                 Item::Dropped { doc, reason } => write_drop(&tx, run, doc, *reason),
-                Item::Error {
-                    locator,
-                    stage,
-                    kind,
-                    message,
-                } => write_error(&tx, run, locator, stage, kind, message),
+                Item::Error { locator, stage, kind, message } => write_error(&tx, run, locator, stage, kind, message),
             }
             .map_err(err)?;
             out.push(o);
@@ -94,18 +117,8 @@ impl Store {
         let n_new = count(|o| matches!(o, Outcome::New { .. }));
         let n_upd = count(|o| matches!(o, Outcome::Updated { .. }));
         let n_same = count(|o| matches!(o, Outcome::Unchanged { .. }));
-        let n_dup = count(|o| {
-            matches!(
-                o,
-                Outcome::New {
-                    dup_of: Some(_),
-                    ..
-                } | Outcome::Updated {
-                    dup_of: Some(_),
-                    ..
-                }
-            )
-        });
+        let n_dup =
+            count(|o| matches!(o, Outcome::New { dup_of: Some(_), .. } | Outcome::Updated { dup_of: Some(_), .. }));
         let n_drop = count(|o| matches!(o, Outcome::Dropped));
         let n_err = count(|o| matches!(o, Outcome::Error));
         tx.execute(
@@ -157,33 +170,133 @@ fn find_original(tx: &Transaction<'_>, sha: &str, except: i64) -> rusqlite::Resu
     .optional()
 }
 
-fn write_doc(tx: &Transaction<'_>, run: i64, doc: &Doc, sha: &str) -> rusqlite::Result<Outcome> {
+/// The duplicate decision for a document: exact first, then near.
+struct DupDecision {
+    dup_of: Option<i64>,
+    kind: Option<&'static str>,
+    similarity: Option<f64>,
+}
+
+fn decide(
+    tx: &Transaction<'_>,
+    fp: &Fingerprint<'_>,
+    self_id: i64,
+    near: Option<&NearDupConfig>,
+) -> rusqlite::Result<DupDecision> {
+    if let Some(orig) = find_original(tx, fp.text_sha256, self_id)?.filter(|&o| self_id < 0 || o < self_id) {
+        return Ok(DupDecision { dup_of: Some(orig), kind: Some("exact"), similarity: Some(1.0) });
+    }
+    let none = DupDecision { dup_of: None, kind: None, similarity: None };
+    let (Some(cfg), Some(sig)) = (near, fp.minhash) else { return Ok(none) };
+    let mut candidates = std::collections::BTreeSet::new();
+    {
+        let mut st =
+            tx.prepare_cached("SELECT document_id FROM minhash_bands WHERE band = ?1 AND key = ?2 LIMIT ?3")?;
+        for (band, key) in fp.bands.iter().enumerate() {
+            let rows = st.query_map(params![band as i64, key, cfg.max_bucket as i64], |r| r.get::<_, i64>(0))?;
+            for id in rows {
+                let id = id?;
+                if id != self_id {
+                    candidates.insert(id);
+                }
+            }
+        }
+    }
+    let mut best: Option<(i64, f64)> = None; // (root, similarity)
+    for c in candidates {
+        let row: Option<(Vec<u8>, i64)> = tx
+            .prepare_cached(
+                "SELECT s.sig, coalesce(d.dup_of, d.id) FROM minhash_signatures s JOIN documents d ON d.id = s.document_id
+                 WHERE s.document_id = ?1",
+            )?
+            .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((other, root)) = row else { continue };
+        if self_id >= 0 && root >= self_id {
+            continue;
+        }
+        let sim = (cfg.similarity)(sig, &other);
+        if sim < cfg.threshold {
+            continue;
+        }
+        // The earliest document of the cluster; the best similarity to it.
+        best = match best {
+            Some((r, s)) if r < root || (r == root && s >= sim) => Some((r, s)),
+            _ => Some((root, sim)),
+        };
+    }
+    Ok(match best {
+        Some((root, sim)) => DupDecision { dup_of: Some(root), kind: Some("near"), similarity: Some(sim) },
+        None => none,
+    })
+}
+
+fn put_signature(tx: &Transaction<'_>, id: i64, fp: &Fingerprint<'_>) -> rusqlite::Result<()> {
+    let Some(sig) = fp.minhash else { return Ok(()) };
+    let bands: Vec<u8> = fp.bands.iter().flat_map(|b| b.to_le_bytes()).collect();
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO minhash_signatures(document_id, n_shingles, sig, bands) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, fp.shingles, sig, bands])?;
+    let mut st =
+        tx.prepare_cached("INSERT OR IGNORE INTO minhash_bands(band, key, document_id) VALUES (?1, ?2, ?3)")?;
+    for (band, key) in fp.bands.iter().enumerate() {
+        st.execute(params![band as i64, key, id])?;
+    }
+    Ok(())
+}
+
+/// Remove a document's signature and band rows (its text changed).
+fn drop_signature(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<()> {
+    let old: Option<Vec<u8>> = tx
+        .prepare_cached("SELECT bands FROM minhash_signatures WHERE document_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(old) = old {
+        let mut st =
+            tx.prepare_cached("DELETE FROM minhash_bands WHERE band = ?1 AND key = ?2 AND document_id = ?3")?;
+        for (band, key) in old.chunks_exact(8).enumerate() {
+            let key = i64::from_le_bytes(key.try_into().expect("8-byte chunk"));
+            st.execute(params![band as i64, key, id])?;
+        }
+        tx.prepare_cached("DELETE FROM minhash_signatures WHERE document_id = ?1")?.execute([id])?;
+    }
+    Ok(())
+}
+
+fn write_doc(
+    tx: &Transaction<'_>,
+    run: i64,
+    doc: &Doc,
+    fp: &Fingerprint<'_>,
+    near: Option<&NearDupConfig>,
+) -> rusqlite::Result<Outcome> {
+    let sha = fp.text_sha256;
     let existing: Option<(i64, String, Option<String>)> = tx
         .prepare_cached("SELECT id, text_sha256, raw_sha256 FROM documents WHERE source = ?1")?
-        .query_row([&doc.source.locator], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row([&doc.source.locator], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let text = doc.text();
     let now = now();
     let url = doc.url.clone().or_else(|| doc.canonical_url.clone());
     match existing {
-        Some((id, old_sha, old_raw))
-            if old_sha == sha && old_raw.as_deref() == Some(&doc.raw_sha256) =>
-        {
+        Some((id, old_sha, old_raw)) if old_sha == sha && old_raw.as_deref() == Some(&doc.raw_sha256) => {
             upsert_source(tx, run, doc, "unchanged")?;
-            tx.prepare_cached("UPDATE documents SET last_run = ?1 WHERE id = ?2")?
-                .execute(params![run, id])?;
+            tx.prepare_cached("UPDATE documents SET last_run = ?1 WHERE id = ?2")?.execute(params![run, id])?;
             Ok(Outcome::Unchanged { id })
         }
         Some((id, old_sha, _)) => {
             let source_id = upsert_source(tx, run, doc, "updated")?;
-            let dup_of = find_original(tx, sha, id)?.filter(|&o| o < id);
+            let text_changed = old_sha != sha;
+            if text_changed {
+                drop_signature(tx, id)?;
+            }
+            let d = decide(tx, fp, id, near)?;
             tx.prepare_cached(
                 "UPDATE documents SET source_id=?2, url=?3, canonical_url=?4, title=?5, published_at=?6, author=?7,
                      site=?8, lang=?9, text=?10, text_sha256=?11, dup_of=?12, dup_kind=?13, media_type=?14,
                      charset=?15, method=?16, raw_sha256=?17, raw_bytes=?18, n_chars=?19, n_removed=?20,
-                     last_run=?21, updated_at=?22
+                     last_run=?21, updated_at=?22, dup_similarity=?23
                  WHERE id=?1",
             )?
             .execute(params![
@@ -198,8 +311,8 @@ fn write_doc(tx: &Transaction<'_>, run: i64, doc: &Doc, sha: &str) -> rusqlite::
                 doc.lang,
                 text,
                 sha,
-                dup_of,
-                dup_of.map(|_| "exact"),
+                d.dup_of,
+                d.kind,
                 doc.media_type.as_str(),
                 doc.charset,
                 doc.method,
@@ -208,25 +321,32 @@ fn write_doc(tx: &Transaction<'_>, run: i64, doc: &Doc, sha: &str) -> rusqlite::
                 text.chars().count() as i64,
                 doc.removed.len() as i64,
                 run,
-                now
+                now,
+                d.similarity
             ])?;
-            if old_sha != sha {
+            if text_changed {
                 repoint_duplicates_of(tx, id, sha)?;
             }
-            tx.prepare_cached("DELETE FROM removed_segments WHERE document_id = ?1")?
-                .execute([id])?;
+            if let Some(root) = d.dup_of {
+                // Keep every dup_of pointing at a cluster's original.
+                tx.prepare_cached("UPDATE documents SET dup_of = ?1 WHERE dup_of = ?2")?.execute(params![root, id])?;
+            }
+            if d.kind != Some("exact") {
+                put_signature(tx, id, fp)?;
+            }
+            tx.prepare_cached("DELETE FROM removed_segments WHERE document_id = ?1")?.execute([id])?;
             write_children(tx, id, doc)?;
-            Ok(Outcome::Updated { id, dup_of })
+            Ok(Outcome::Updated { id, dup_of: d.dup_of })
         }
         None => {
             let source_id = upsert_source(tx, run, doc, "new")?;
-            let dup_of = find_original(tx, sha, -1)?;
+            let d = decide(tx, fp, -1, near)?;
             let id: i64 = tx
                 .prepare_cached(
                     "INSERT INTO documents(source, source_id, url, canonical_url, title, published_at, author, site,
                          lang, text, text_sha256, dup_of, dup_kind, media_type, charset, method, raw_sha256,
-                         raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at)
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22)
+                         raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity)
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23)
                      RETURNING id",
                 )?
                 .query_row(
@@ -242,8 +362,8 @@ fn write_doc(tx: &Transaction<'_>, run: i64, doc: &Doc, sha: &str) -> rusqlite::
                         doc.lang,
                         text,
                         sha,
-                        dup_of,
-                        dup_of.map(|_| "exact"),
+                        d.dup_of,
+                        d.kind,
                         doc.media_type.as_str(),
                         doc.charset,
                         doc.method,
@@ -252,12 +372,16 @@ fn write_doc(tx: &Transaction<'_>, run: i64, doc: &Doc, sha: &str) -> rusqlite::
                         text.chars().count() as i64,
                         doc.removed.len() as i64,
                         run,
-                        now
+                        now,
+                        d.similarity
                     ],
                     |r| r.get(0),
                 )?;
+            if d.kind != Some("exact") {
+                put_signature(tx, id, fp)?;
+            }
             write_children(tx, id, doc)?;
-            Ok(Outcome::New { id, dup_of })
+            Ok(Outcome::New { id, dup_of: d.dup_of })
         }
     }
 }
@@ -276,15 +400,12 @@ fn repoint_duplicates_of(tx: &Transaction<'_>, id: i64, new_sha: &str) -> rusqli
     for (oid, _) in &orphans {
         match new_original {
             None => {
-                tx.prepare_cached(
-                    "UPDATE documents SET dup_of = NULL, dup_kind = NULL WHERE id = ?1",
-                )?
-                .execute([oid])?;
+                tx.prepare_cached("UPDATE documents SET dup_of = NULL, dup_kind = NULL WHERE id = ?1")?
+                    .execute([oid])?;
                 new_original = Some(*oid);
             }
             Some(orig) => {
-                tx.prepare_cached("UPDATE documents SET dup_of = ?1 WHERE id = ?2")?
-                    .execute(params![orig, oid])?;
+                tx.prepare_cached("UPDATE documents SET dup_of = ?1 WHERE id = ?2")?.execute(params![orig, oid])?;
             }
         }
     }
@@ -303,15 +424,14 @@ fn write_children(tx: &Transaction<'_>, id: i64, doc: &Doc) -> rusqlite::Result<
     Ok(())
 }
 
-fn write_drop(
-    tx: &Transaction<'_>,
-    run: i64,
-    doc: &Doc,
-    reason: DropReason,
-) -> rusqlite::Result<Outcome> {
+fn write_drop(tx: &Transaction<'_>, run: i64, doc: &Doc, reason: DropReason) -> rusqlite::Result<Outcome> {
     upsert_source(tx, run, doc, "dropped")?;
-    tx.prepare_cached("INSERT INTO drops(run_id, locator, reason, at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![run, doc.source.locator, reason.as_str(), now()])?;
+    tx.prepare_cached("INSERT INTO drops(run_id, locator, reason, at) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
+        run,
+        doc.source.locator,
+        reason.as_str(),
+        now()
+    ])?;
     Ok(Outcome::Dropped)
 }
 
@@ -361,80 +481,29 @@ mod tests {
             .write_batch(
                 run,
                 &[
-                    Item::Doc {
-                        doc: &a,
-                        text_sha256: &sa,
-                    },
-                    Item::Doc {
-                        doc: &b,
-                        text_sha256: &sb,
-                    },
+                    Item::Doc { doc: &a, fp: Fingerprint::exact(&sa) },
+                    Item::Doc { doc: &b, fp: Fingerprint::exact(&sb) },
                 ],
             )
             .unwrap();
-        assert_eq!(
-            out,
-            vec![
-                Outcome::New {
-                    id: 1,
-                    dup_of: None
-                },
-                Outcome::New {
-                    id: 2,
-                    dup_of: Some(1)
-                }
-            ]
-        );
-        let out = s
-            .write_batch(
-                run,
-                &[Item::Doc {
-                    doc: &a,
-                    text_sha256: &sa,
-                }],
-            )
-            .unwrap();
+        assert_eq!(out, vec![Outcome::New { id: 1, dup_of: None }, Outcome::New { id: 2, dup_of: Some(1) }]);
+        let out = s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa) }]).unwrap();
         assert_eq!(out, vec![Outcome::Unchanged { id: 1 }]);
         // a changes: b becomes the original of its text
         let a2 = doc("a", "gamma text");
         let sa2 = sha(&a2.text());
-        let out = s
-            .write_batch(
-                run,
-                &[Item::Doc {
-                    doc: &a2,
-                    text_sha256: &sa2,
-                }],
-            )
-            .unwrap();
-        assert_eq!(
-            out,
-            vec![Outcome::Updated {
-                id: 1,
-                dup_of: None
-            }]
-        );
-        let b_dup: Option<i64> = s
-            .conn
-            .query_row("SELECT dup_of FROM documents WHERE id=2", [], |r| r.get(0))
-            .unwrap();
+        let out = s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2) }]).unwrap();
+        assert_eq!(out, vec![Outcome::Updated { id: 1, dup_of: None }]);
+        let b_dup: Option<i64> = s.conn.query_row("SELECT dup_of FROM documents WHERE id=2", [], |r| r.get(0)).unwrap();
         assert_eq!(b_dup, None);
-        let n: i64 = s
-            .conn
-            .query_row(
-                "SELECT count(*) FROM removed_segments WHERE document_id=1",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let n: i64 =
+            s.conn.query_row("SELECT count(*) FROM removed_segments WHERE document_id=1", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 1, "removals replaced, not appended");
         let counts: (i64, i64, i64, i64) = s
             .conn
-            .query_row(
-                "SELECT n_new, n_duplicates, n_unchanged, n_updated FROM runs WHERE id=?1",
-                [run],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            .query_row("SELECT n_new, n_duplicates, n_unchanged, n_updated FROM runs WHERE id=?1", [run], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .unwrap();
         assert_eq!(counts, (2, 1, 1, 1));
     }
@@ -446,40 +515,18 @@ mod tests {
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let a = doc("a", "the quick brown fox");
         let sa = sha(&a.text());
-        s.write_batch(
-            run,
-            &[Item::Doc {
-                doc: &a,
-                text_sha256: &sa,
-            }],
-        )
-        .unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa) }]).unwrap();
         let hit: i64 = s
             .conn
-            .query_row(
-                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'brown'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(hit, 1);
         let a2 = doc("a", "a lazy dog");
         let sa2 = sha(&a2.text());
-        s.write_batch(
-            run,
-            &[Item::Doc {
-                doc: &a2,
-                text_sha256: &sa2,
-            }],
-        )
-        .unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2) }]).unwrap();
         let n: i64 = s
             .conn
-            .query_row(
-                "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'brown'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 0);
     }
@@ -491,24 +538,9 @@ mod tests {
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let a = doc("a", "text");
         let sa = sha(&a.text());
-        s.write_batch(
-            run,
-            &[Item::Doc {
-                doc: &a,
-                text_sha256: &sa,
-            }],
-        )
-        .unwrap();
-        s.write_batch(
-            run,
-            &[Item::Error {
-                locator: "a",
-                stage: "fetch",
-                kind: "gzip",
-                message: "a: broken",
-            }],
-        )
-        .unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa) }]).unwrap();
+        s.write_batch(run, &[Item::Error { locator: "a", stage: "fetch", kind: "gzip", message: "a: broken" }])
+            .unwrap();
         let (n, status): (i64, String) = s
             .conn
             .query_row("SELECT (SELECT count(*) FROM documents), last_status FROM sources WHERE locator='a'", [], |r| {

@@ -75,13 +75,7 @@ impl Buf {
 }
 
 /// Emit the blocks under `root`, skipping subtrees for which `skip` holds.
-fn walk(
-    dom: &Dom<'_>,
-    junk: &[Junk],
-    root: usize,
-    skip: impl Fn(Junk) -> bool,
-    out: &mut Vec<Block>,
-) {
+fn walk(dom: &Dom<'_>, junk: &[Junk], root: usize, skip: impl Fn(Junk) -> bool, out: &mut Vec<Block>) {
     let mut buf = Buf::default();
     let mut open: Vec<(usize, Tag)> = Vec::new();
     let mut link_until = 0usize;

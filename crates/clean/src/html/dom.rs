@@ -212,10 +212,7 @@ impl Tag {
 
     /// Headings.
     pub fn is_heading(self) -> bool {
-        matches!(
-            self,
-            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6
-        )
+        matches!(self, Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
     }
 }
 
@@ -267,21 +264,14 @@ impl<'a> Dom<'a> {
                             if elements > max_elements {
                                 return None;
                             }
-                            Kind::Elem {
-                                tag: Tag::of(el.name()),
-                                el,
-                            }
+                            Kind::Elem { tag: Tag::of(el.name()), el }
                         }
                         Node::Text(t) => Kind::Text(t),
                         _ => Kind::Other,
                     };
                     let parent = stack.last().copied().unwrap_or(usize::MAX);
                     stack.push(nodes.len());
-                    nodes.push(DNode {
-                        parent,
-                        end: 0,
-                        kind,
-                    });
+                    nodes.push(DNode { parent, end: 0, kind });
                 }
                 Edge::Close(_) => {
                     let i = stack.pop().expect("balanced traversal");

@@ -101,9 +101,8 @@ fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
     };
     use Tag::*;
     match tag {
-        Head | Title | Button | Select | Option | Input | Textarea | Label | Iframe | Object
-        | Embed | Video | Audio | Canvas | Map | Picture | Dialog | Menu | Template
-        | Figcaption => return Verdict::Hard,
+        Head | Title | Button | Select | Option | Input | Textarea | Label | Iframe | Object | Embed | Video
+        | Audio | Canvas | Map | Picture | Dialog | Menu | Template | Figcaption => return Verdict::Hard,
         Figure => return Verdict::Soft,
         Nav | Footer | Aside => return Verdict::Soft,
         Header if favor != Favor::Recall => return Verdict::Soft,
@@ -115,11 +114,7 @@ fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
         return Verdict::Soft;
     }
     if let Some(style) = el.attr("style") {
-        let s: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
             return Verdict::Soft;
         }
@@ -129,10 +124,7 @@ fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
             return Verdict::Soft;
         }
     }
-    if el
-        .attr("itemprop")
-        .is_some_and(|p| p == "articleBody" || p == "text")
-    {
+    if el.attr("itemprop").is_some_and(|p| p == "articleBody" || p == "text") {
         return Verdict::Keep;
     }
     let class = el.attr("class").unwrap_or("");

@@ -46,9 +46,8 @@ static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
 static LINK_CANON: LazyLock<Selector> = LazyLock::new(|| sel("link[rel=canonical]"));
 static HTML_EL: LazyLock<Selector> = LazyLock::new(|| sel("html"));
 static ITEMPROP_AUTHOR: LazyLock<Selector> = LazyLock::new(|| sel("[itemprop=author]"));
-static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)").expect("static regex")
-});
+static URL_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)").expect("static regex"));
 
 fn clean(s: &str) -> Option<String> {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -61,33 +60,19 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
     let mut metas: Vec<(String, String)> = Vec::new();
     for el in doc.select(&META) {
         let e = el.value();
-        let key = e
-            .attr("property")
-            .or_else(|| e.attr("name"))
-            .or_else(|| e.attr("itemprop"));
+        let key = e.attr("property").or_else(|| e.attr("name")).or_else(|| e.attr("itemprop"));
         if let (Some(k), Some(c)) = (key, e.attr("content")) {
             metas.push((k.trim().to_ascii_lowercase(), c.to_string()));
         }
     }
     let meta = |keys: &[&str]| -> Option<String> {
-        keys.iter().find_map(|k| {
-            metas
-                .iter()
-                .find(|(mk, _)| mk == k)
-                .and_then(|(_, v)| clean(v))
-        })
+        keys.iter().find_map(|k| metas.iter().find(|(mk, _)| mk == k).and_then(|(_, v)| clean(v)))
     };
 
     let ld = JsonLd::parse(json_ld);
 
-    m.html_title = doc
-        .select(&TITLE)
-        .next()
-        .and_then(|t| clean(&t.text().collect::<String>()));
-    let h1 = doc
-        .select(&H1)
-        .map(|h| h.text().collect::<String>())
-        .find_map(|t| clean(&t));
+    m.html_title = doc.select(&TITLE).next().and_then(|t| clean(&t.text().collect::<String>()));
+    let h1 = doc.select(&H1).map(|h| h.text().collect::<String>()).find_map(|t| clean(&t));
     m.title = ld
         .headline
         .clone()
@@ -124,10 +109,7 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
             let times: Vec<_> = doc.select(&TIME).collect();
             times
                 .iter()
-                .find(|t| {
-                    t.value().attr("pubdate").is_some()
-                        || t.value().attr("itemprop") == Some("datePublished")
-                })
+                .find(|t| t.value().attr("pubdate").is_some() || t.value().attr("itemprop") == Some("datePublished"))
                 .or(times.first())
                 .and_then(|t| t.value().attr("datetime"))
                 .and_then(dates::parse_date)
@@ -137,27 +119,10 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
     m.author = ld
         .author
         .clone()
-        .or_else(|| {
-            meta(&[
-                "author",
-                "article:author",
-                "byl",
-                "dc.creator",
-                "parsely-author",
-                "sailthru.author",
-            ])
-        })
+        .or_else(|| meta(&["author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author"]))
         .filter(|a| !a.starts_with("http"))
-        .or_else(|| {
-            doc.select(&ITEMPROP_AUTHOR)
-                .next()
-                .and_then(|a| clean(&a.text().collect::<String>()))
-        })
-        .map(|a| {
-            a.trim_start_matches("By ")
-                .trim_start_matches("by ")
-                .to_string()
-        });
+        .or_else(|| doc.select(&ITEMPROP_AUTHOR).next().and_then(|a| clean(&a.text().collect::<String>())))
+        .map(|a| a.trim_start_matches("By ").trim_start_matches("by ").to_string());
 
     m.site = meta(&["og:site_name", "application-name", "twitter:site"])
         .or_else(|| ld.publisher.clone())
@@ -166,17 +131,8 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
     m.lang = doc
         .select(&HTML_EL)
         .next()
-        .and_then(|h| {
-            h.value()
-                .attr("lang")
-                .or_else(|| h.value().attr("xml:lang"))
-        })
-        .or_else(|| {
-            metas
-                .iter()
-                .find(|(k, _)| k == "content-language" || k == "language")
-                .map(|(_, v)| v.as_str())
-        })
+        .and_then(|h| h.value().attr("lang").or_else(|| h.value().attr("xml:lang")))
+        .or_else(|| metas.iter().find(|(k, _)| k == "content-language" || k == "language").map(|(_, v)| v.as_str()))
         .and_then(|l| l.split(['-', '_']).next())
         .map(str::to_ascii_lowercase)
         .filter(|l| l.len() == 2 || l.len() == 3);
@@ -252,22 +208,10 @@ impl JsonLd {
 
     fn take(&mut self, o: &serde_json::Map<String, Value>) {
         let s = |k: &str| o.get(k).and_then(Value::as_str).and_then(clean);
-        self.headline = self
-            .headline
-            .take()
-            .or_else(|| s("headline"))
-            .or_else(|| s("name"));
-        self.date_published = self
-            .date_published
-            .take()
-            .or_else(|| s("datePublished"))
-            .or_else(|| s("dateCreated"));
+        self.headline = self.headline.take().or_else(|| s("headline")).or_else(|| s("name"));
+        self.date_published = self.date_published.take().or_else(|| s("datePublished")).or_else(|| s("dateCreated"));
         self.article_body = self.article_body.take().or_else(|| {
-            o.get("articleBody")
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|b| !b.is_empty())
-                .map(String::from)
+            o.get("articleBody").and_then(Value::as_str).map(str::trim).filter(|b| !b.is_empty()).map(String::from)
         });
         if self.author.is_none() {
             self.author = o.get("author").and_then(names);
@@ -281,19 +225,13 @@ impl JsonLd {
 fn type_names(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(String::from)
-            .collect(),
+        Value::Array(a) => a.iter().filter_map(Value::as_str).map(String::from).collect(),
         _ => vec![],
     }
 }
 
 fn is_article_type(t: &str) -> bool {
-    t.ends_with("Article")
-        || t.ends_with("Posting")
-        || matches!(t, "Report" | "WebPage" | "Review" | "LiveBlogPosting")
+    t.ends_with("Article") || t.ends_with("Posting") || matches!(t, "Report" | "WebPage" | "Review" | "LiveBlogPosting")
 }
 
 /// `"X"`, `{"name": "X"}` or a list of those → "X, Y".
@@ -333,10 +271,7 @@ mod tests {
         assert_eq!(m.author.as_deref(), Some("Ann Writer, Bo Writer"));
         assert_eq!(m.site.as_deref(), Some("The Paper"));
         assert_eq!(m.lang.as_deref(), Some("en"));
-        assert_eq!(
-            m.canonical_url.as_deref(),
-            Some("https://paper.example/a/1")
-        );
+        assert_eq!(m.canonical_url.as_deref(), Some("https://paper.example/a/1"));
     }
 
     #[test]
@@ -348,11 +283,7 @@ mod tests {
         assert_eq!(m.title.as_deref(), Some("Plain Title"));
         assert_eq!(m.published.as_deref(), Some("2018-03-04"));
         let bare = Html::parse_document("<p>x</p>");
-        let m = extract(
-            &bare,
-            &["not json".into()],
-            Some("https://x.example/2017/05/06/story"),
-        );
+        let m = extract(&bare, &["not json".into()], Some("https://x.example/2017/05/06/story"));
         assert_eq!(m.published.as_deref(), Some("2017-05-06"));
         assert_eq!(m.title, None);
     }

@@ -44,12 +44,7 @@ pub struct HtmlConfig {
 
 impl Default for HtmlConfig {
     fn default() -> Self {
-        HtmlConfig {
-            favor: Favor::Balanced,
-            include_comments: false,
-            max_bytes: 16 << 20,
-            max_elements: 200_000,
-        }
+        HtmlConfig { favor: Favor::Balanced, include_comments: false, max_bytes: 16 << 20, max_elements: 200_000 }
     }
 }
 
@@ -74,12 +69,7 @@ pub struct HtmlOutput {
 const MIN_EXTRACTED: usize = 250;
 
 /// Extract the main content and metadata of an HTML page.
-pub fn extract(
-    raw: &str,
-    url: Option<&str>,
-    cfg: &HtmlConfig,
-    phrases: &Phrases,
-) -> Result<HtmlOutput, DropReason> {
+pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases) -> Result<HtmlOutput, DropReason> {
     let pre = prescan::prescan(raw);
     if pre.html.len() > cfg.max_bytes {
         return Err(DropReason::TooLarge);
@@ -91,21 +81,11 @@ pub fn extract(
     let stats = score::Stats::compute(&dom, &junk);
     let picked = score::pick(&dom, &junk, &stats, cfg.favor);
 
-    let mut out = HtmlOutput {
-        meta,
-        method: "container",
-        ..Default::default()
-    };
+    let mut out = HtmlOutput { meta, method: "container", ..Default::default() };
     let title_key = out.meta.title.as_deref().map(normalize::key);
     if let Some(picked) = &picked {
         let raw_blocks = blocks::emit(&dom, &junk, picked);
-        filter_blocks(
-            raw_blocks,
-            &mut out,
-            phrases,
-            title_key.as_deref(),
-            cfg.favor,
-        );
+        filter_blocks(raw_blocks, &mut out, phrases, title_key.as_deref(), cfg.favor);
     }
 
     let chars: usize = out.paragraphs.iter().map(|p| p.chars().count()).sum();
@@ -124,12 +104,7 @@ pub fn extract(
         let chars: usize = out.paragraphs.iter().map(|p| p.chars().count()).sum();
         if let Some(body) = &out.meta.article_body {
             if body.chars().count() > chars * 2 {
-                out.paragraphs = body
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(String::from)
-                    .collect();
+                out.paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
                 out.removed.clear();
                 out.method = "json-ld";
             }
@@ -138,20 +113,12 @@ pub fn extract(
     if cfg.include_comments {
         out.comments = blocks::emit_comments(&dom, &junk);
     }
-    out.lang = lang::detect(&out.paragraphs.join("\n"))
-        .map(str::to_string)
-        .or_else(|| out.meta.lang.clone());
+    out.lang = lang::detect(&out.paragraphs.join("\n")).map(str::to_string).or_else(|| out.meta.lang.clone());
     Ok(out)
 }
 
 /// Keep or remove each emitted block; removals are recorded with a kind.
-fn filter_blocks(
-    blocks: Vec<Block>,
-    out: &mut HtmlOutput,
-    phrases: &Phrases,
-    title_key: Option<&str>,
-    favor: Favor,
-) {
+fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, title_key: Option<&str>, favor: Favor) {
     let max_ld = match favor {
         Favor::Precision => 0.35,
         Favor::Balanced => 0.5,
@@ -164,26 +131,21 @@ fn filter_blocks(
         }
         let chars = text.chars().count();
         let ld = b.link_chars as f64 / chars.max(1) as f64;
-        let reason: Option<(String, String)> =
-            if ld > max_ld && (chars < 300 || b.list_item) && !b.heading {
-                Some(("links".into(), format!("link-density:{ld:.2}")))
-            } else if let Some(h) = phrases.matches(text) {
-                Some((h.kind.to_string(), h.rule.to_string()))
-            } else if dates::dateline(text).is_some() {
-                Some(("dateline".into(), "dateline".into()))
-            } else if is_byline(text) {
-                Some(("byline".into(), "byline".into()))
-            } else if title_key.is_some_and(|t| normalize::key(text) == t) {
-                Some(("title".into(), "title".into()))
-            } else {
-                None
-            };
+        let reason: Option<(String, String)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading {
+            Some(("links".into(), format!("link-density:{ld:.2}")))
+        } else if let Some(h) = phrases.matches(text) {
+            Some((h.kind.to_string(), h.rule.to_string()))
+        } else if dates::dateline(text).is_some() {
+            Some(("dateline".into(), "dateline".into()))
+        } else if is_byline(text) {
+            Some(("byline".into(), "byline".into()))
+        } else if title_key.is_some_and(|t| normalize::key(text) == t) {
+            Some(("title".into(), "title".into()))
+        } else {
+            None
+        };
         match reason {
-            Some((kind, rule)) => out.removed.push(Removed {
-                kind,
-                rule,
-                text: text.to_string(),
-            }),
+            Some((kind, rule)) => out.removed.push(Removed { kind, rule, text: text.to_string() }),
             None => {
                 for line in text.split('\n') {
                     let line = line.trim();
@@ -201,10 +163,7 @@ fn is_byline(s: &str) -> bool {
     let w = normalize::words(s);
     (2..=10).contains(&w) && {
         let l = s.trim_start().to_lowercase();
-        (l.starts_with("by ")
-            || l.starts_with("von ")
-            || l.starts_with("par ")
-            || l.starts_with("por "))
+        (l.starts_with("by ") || l.starts_with("von ") || l.starts_with("par ") || l.starts_with("por "))
             && !s.trim_end().ends_with('.')
     }
 }

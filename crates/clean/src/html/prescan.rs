@@ -46,22 +46,12 @@ const VOID: &[&[u8]] = &[
 ];
 
 /// Elements whose whole content is cut.
-const CUT: &[&[u8]] = &[
-    b"script",
-    b"style",
-    b"svg",
-    b"noscript",
-    b"template",
-    b"math",
-];
+const CUT: &[&[u8]] = &[b"script", b"style", b"svg", b"noscript", b"template", b"math"];
 
 /// Cut raw-text elements and comments out of `html`.
 pub fn prescan(html: &str) -> Prescan {
     let bytes = html.as_bytes();
-    let mut out = Prescan {
-        html: String::with_capacity(html.len() / 2),
-        ..Default::default()
-    };
+    let mut out = Prescan { html: String::with_capacity(html.len() / 2), ..Default::default() };
     let mut copied_to = 0; // bytes[..copied_to] are handled
     let mut pos = 0;
     let mut depth = 0usize;
@@ -71,8 +61,7 @@ pub fn prescan(html: &str) -> Prescan {
         let rest = &bytes[lt + 1..];
         // Comment: <!-- ... -->
         if rest.starts_with(b"!--") {
-            let end =
-                memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
+            let end = memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
             out.html.push_str(&html[copied_to..lt]);
             out.cut_bytes += end - lt;
             copied_to = end;
@@ -81,20 +70,13 @@ pub fn prescan(html: &str) -> Prescan {
         }
         let Some(name) = CUT.iter().find(|n| tag_is(rest, n)) else {
             // Track nesting depth; flatten what is too deep.
-            let (is_end, name_start) = if rest.first() == Some(&b'/') {
-                (true, 1)
-            } else {
-                (false, 0)
-            };
+            let (is_end, name_start) = if rest.first() == Some(&b'/') { (true, 1) } else { (false, 0) };
             let name_len = rest[name_start..]
                 .iter()
                 .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'!'))
                 .unwrap_or(rest.len() - name_start);
             let name = &rest[name_start..name_start + name_len];
-            if name_len == 0
-                || !name[0].is_ascii_alphabetic()
-                || VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
-            {
+            if name_len == 0 || !name[0].is_ascii_alphabetic() || VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
                 pos = lt + 1;
                 continue;
             }
@@ -144,8 +126,7 @@ pub fn prescan(html: &str) -> Prescan {
             }
         };
         if *name == b"script" && is_json_ld(open_tag) {
-            out.json_ld
-                .push(html[content_start..content_end].to_string());
+            out.json_ld.push(html[content_start..content_end].to_string());
         }
         out.html.push_str(&html[copied_to..lt]);
         out.cut_bytes += end - lt;
@@ -161,10 +142,7 @@ pub fn prescan(html: &str) -> Prescan {
 fn tag_is(rest: &[u8], name: &[u8]) -> bool {
     rest.len() > name.len()
         && rest[..name.len()].eq_ignore_ascii_case(name)
-        && matches!(
-            rest[name.len()],
-            b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/' | b'\x0c'
-        )
+        && matches!(rest[name.len()], b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/' | b'\x0c')
 }
 
 /// The `>` closing a start tag, skipping quoted attribute values.
@@ -243,10 +221,7 @@ mod tests {
 
     #[test]
     fn unterminated_spans_cut_to_the_end() {
-        assert_eq!(
-            prescan("<p>a</p><script>never closed <p>b</p>").html,
-            "<p>a</p>"
-        );
+        assert_eq!(prescan("<p>a</p><script>never closed <p>b</p>").html, "<p>a</p>");
         assert_eq!(prescan("<p>a</p><!-- open").html, "<p>a</p>");
         assert_eq!(prescan("<p>a</p><script src='x'").html, "<p>a</p>");
     }
@@ -254,11 +229,7 @@ mod tests {
     #[test]
     fn deep_nesting_is_flattened_text_kept() {
         let n = MAX_DEPTH + 100;
-        let html = format!(
-            "{}<p>deep text</p>{}",
-            "<div>".repeat(n),
-            "</div>".repeat(n)
-        );
+        let html = format!("{}<p>deep text</p>{}", "<div>".repeat(n), "</div>".repeat(n));
         let out = prescan(&html).html;
         assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), MAX_DEPTH);

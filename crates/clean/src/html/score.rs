@@ -17,8 +17,7 @@ use super::junk::Junk;
 use crate::Favor;
 
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story")
-        .expect("static regex")
+    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story").expect("static regex")
 });
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)-ad-|hidden|^hid$|banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|teaser|recirc|newsletter")
@@ -56,12 +55,7 @@ impl Stats {
     /// One reverse pass over the preorder arrays.
     pub fn compute(dom: &Dom<'_>, junk: &[Junk]) -> Stats {
         let n = dom.len();
-        let mut s = Stats {
-            text: vec![0; n],
-            link: vec![0; n],
-            flow: vec![0; n],
-            commas: vec![0; n],
-        };
+        let mut s = Stats { text: vec![0; n], link: vec![0; n], flow: vec![0; n], commas: vec![0; n] };
         for i in (0..n).rev() {
             if junk[i] != Junk::No {
                 continue;
@@ -142,22 +136,7 @@ pub struct Picked {
 
 fn is_paragraph_like(tag: Tag) -> bool {
     use Tag::*;
-    matches!(
-        tag,
-        P | Pre
-            | Td
-            | Blockquote
-            | Div
-            | Section
-            | Article
-            | Main
-            | Li
-            | Dd
-            | Span
-            | Font
-            | Center
-            | Address
-    )
+    matches!(tag, P | Pre | Td | Blockquote | Div | Section | Article | Main | Li | Dd | Span | Font | Center | Address)
 }
 
 /// Score containers and pick the article.
@@ -171,19 +150,11 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
             continue;
         }
         // A list item only counts when it reads like prose.
-        let own = if matches!(tag, Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote) {
-            st.text[i]
-        } else {
-            st.flow[i]
-        };
+        let own = if matches!(tag, Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote) { st.text[i] } else { st.flow[i] };
         if own < 25 || (tag == Tag::Li && own < 100) {
             continue;
         }
-        let own_ld = if st.text[i] > 0 {
-            st.link[i] as f64 / st.text[i] as f64
-        } else {
-            0.0
-        };
+        let own_ld = if st.text[i] > 0 { st.link[i] as f64 / st.text[i] as f64 } else { 0.0 };
         if own_ld > 0.5 {
             continue;
         }
@@ -213,9 +184,7 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
         (base + acc[i]) * (1.0 - st.link_density(i))
     };
     let scores: Vec<f64> = (0..n).map(fin).collect();
-    let mut top = (0..n)
-        .filter(|&i| touched[i])
-        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))?;
+    let mut top = (0..n).filter(|&i| touched[i]).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))?;
     if scores[top] <= 0.0 {
         return None;
     }
@@ -245,13 +214,8 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
         if p == usize::MAX || is_top_level(p) {
             break;
         }
-        let element_children = dom
-            .children(p)
-            .filter(|&c| dom.tag(c).is_some() && junk[c] == Junk::No)
-            .count();
-        let loose_text = dom
-            .children(p)
-            .any(|c| matches!(dom.nodes[c].kind, Kind::Text(t) if !t.trim().is_empty()));
+        let element_children = dom.children(p).filter(|&c| dom.tag(c).is_some() && junk[c] == Junk::No).count();
+        let loose_text = dom.children(p).any(|c| matches!(dom.nodes[c].kind, Kind::Text(t) if !t.trim().is_empty()));
         if element_children == 1 && !loose_text {
             top = p;
         } else {
@@ -280,18 +244,13 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
         if junk[s] != Junk::No || dom.tag(s).is_none() {
             continue;
         }
-        let bonus = if top_class.is_some() && dom.attr(s, "class") == top_class {
-            scores[top] * 0.2
-        } else {
-            0.0
-        };
+        let bonus = if top_class.is_some() && dom.attr(s, "class") == top_class { scores[top] * 0.2 } else { 0.0 };
         let ok = if touched[s] && scores[s] + bonus >= threshold {
             true
         } else if dom.tag(s) == Some(Tag::P) {
             let len = st.text[s];
             let ld = st.link_density(s);
-            (len > 80 && ld < 0.25)
-                || (len > 0 && len <= 80 && ld == 0.0 && ends_like_sentence(dom, s))
+            (len > 80 && ld < 0.25) || (len > 0 && len <= 80 && ld == 0.0 && ends_like_sentence(dom, s))
         } else {
             false
         };
@@ -307,9 +266,7 @@ fn ends_like_sentence(dom: &Dom<'_>, i: usize) -> bool {
     (i..end)
         .rev()
         .find_map(|j| match dom.nodes[j].kind {
-            Kind::Text(t) if !t.trim().is_empty() => {
-                Some(t.trim_end().ends_with(['.', '!', '?', '"', '”']))
-            }
+            Kind::Text(t) if !t.trim().is_empty() => Some(t.trim_end().ends_with(['.', '!', '?', '"', '”'])),
             _ => None,
         })
         .unwrap_or(false)

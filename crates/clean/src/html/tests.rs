@@ -43,14 +43,8 @@ fn comments_are_excluded_by_default_and_collected_on_request() {
     let html = page(&format!(
         r#"<article><p>{PARA}</p><p>{PARA}</p></article><section class="comments"><div class="comment"><p>First comment here, quite long enough to count as text.</p></div></section>"#
     ));
-    assert!(!run(&html)
-        .paragraphs
-        .iter()
-        .any(|p| p.contains("First comment")));
-    let cfg = HtmlConfig {
-        include_comments: true,
-        ..Default::default()
-    };
+    assert!(!run(&html).paragraphs.iter().any(|p| p.contains("First comment")));
+    let cfg = HtmlConfig { include_comments: true, ..Default::default() };
     let out = extract(&html, None, &cfg, &Phrases::builtin()).unwrap();
     assert!(out.comments.iter().any(|c| c.contains("First comment")));
     assert!(!out.paragraphs.iter().any(|p| p.contains("First comment")));
@@ -87,20 +81,11 @@ fn json_ld_body_is_a_fallback() {
 
 #[test]
 fn element_cap_and_deep_nesting() {
-    let deep = format!(
-        "<html><body>{}<p>{PARA}</p>{}</body></html>",
-        "<div>".repeat(100_000),
-        "</div>".repeat(100_000)
-    );
-    let cfg = HtmlConfig {
-        max_elements: 1000,
-        ..Default::default()
-    };
+    let deep =
+        format!("<html><body>{}<p>{PARA}</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let cfg = HtmlConfig { max_elements: 1000, ..Default::default() };
     let wide = page(&format!("<p>{PARA}</p>").repeat(2000));
-    assert_eq!(
-        extract(&wide, None, &cfg, &Phrases::builtin()).unwrap_err(),
-        DropReason::TooManyElements
-    );
+    assert_eq!(extract(&wide, None, &cfg, &Phrases::builtin()).unwrap_err(), DropReason::TooManyElements);
     // With the default cap the deep page is processed without overflowing the stack.
     let out = run(&deep);
     assert_eq!(out.paragraphs, [PARA]);

@@ -104,16 +104,11 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
     let n = blocks.len();
     let mut cls: Vec<Class> = blocks.iter().map(|b| b.class).collect();
 
-    let text_above = |cls: &[Class], i: usize| {
-        !p.heading_needs_text_above || neighbour(cls, i, false, false) != Class::Bad
-    };
+    let text_above =
+        |cls: &[Class], i: usize| !p.heading_needs_text_above || neighbour(cls, i, false, false) != Class::Bad;
     // Short headings followed closely by good text become near-good.
     for i in 0..n {
-        if blocks[i].heading
-            && cls[i] == Class::Short
-            && good_below(p, blocks, &cls, i)
-            && text_above(&cls, i)
-        {
+        if blocks[i].heading && cls[i] == Class::Short && good_below(p, blocks, &cls, i) && text_above(&cls, i) {
             cls[i] = Class::NearGood;
         }
     }
@@ -150,11 +145,7 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
         }
         let prev = neighbour(&cls, i, true, false);
         let next = neighbour(&cls, i, true, true);
-        new[i] = if prev == Class::Bad && next == Class::Bad {
-            Class::Bad
-        } else {
-            Class::Good
-        };
+        new[i] = if prev == Class::Bad && next == Class::Bad { Class::Bad } else { Class::Good };
     }
     cls = new;
 
@@ -216,20 +207,13 @@ mod tests {
     use Class::*;
 
     fn b(class: Class) -> Block {
-        Block {
-            class,
-            chars: if class == Short { 20 } else { 300 },
-            heading: false,
-        }
+        Block { class, chars: if class == Short { 20 } else { 300 }, heading: false }
     }
 
     #[test]
     fn short_between_good_is_good_and_among_bad_is_bad() {
         let p = Params::default();
-        assert_eq!(
-            revise(&p, &[b(Good), b(Short), b(Good)]),
-            [Good, Good, Good]
-        );
+        assert_eq!(revise(&p, &[b(Good), b(Short), b(Good)]), [Good, Good, Good]);
         assert_eq!(revise(&p, &[b(Bad), b(Short), b(Bad)]), [Bad, Bad, Bad]);
         // trailing widgets: good, short, short, <edge>
         assert_eq!(revise(&p, &[b(Good), b(Short), b(Short)]), [Good, Bad, Bad]);
@@ -238,26 +222,16 @@ mod tests {
     #[test]
     fn near_good_survives_unless_both_sides_are_bad() {
         let p = Params::default();
-        assert_eq!(
-            revise(&p, &[b(Bad), b(NearGood), b(Good)]),
-            [Bad, Good, Good]
-        );
+        assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Good)]), [Bad, Good, Good]);
         assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Bad)]), [Bad, Bad, Bad]);
         // mixed short next to near-good on the bad side
-        assert_eq!(
-            revise(&p, &[b(Bad), b(NearGood), b(Short), b(Good)]),
-            [Bad, Good, Good, Good]
-        );
+        assert_eq!(revise(&p, &[b(Bad), b(NearGood), b(Short), b(Good)]), [Bad, Good, Good, Good]);
     }
 
     #[test]
     fn heading_before_good_text_is_kept() {
         let p = Params::default();
-        let h = Block {
-            class: Short,
-            chars: 18,
-            heading: true,
-        };
+        let h = Block { class: Short, chars: 18, heading: true };
         assert_eq!(revise(&p, &[b(Bad), h, b(Good)]), [Bad, Good, Good]);
         // In dumps, a label right after chrome is chrome.
         let d = Params::for_dumps();

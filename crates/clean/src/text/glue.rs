@@ -12,15 +12,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-static BOUNDARY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"[\p{Ll}0-9%)\]][.!?]["'”’)]?(\p{Lu}\p{Ll})"#).expect("static regex")
-});
+static BOUNDARY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[\p{Ll}0-9%)\]][.!?]["'”’)]?(\p{Lu}\p{Ll})"#).expect("static regex"));
 
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "vs", "etc", "inc", "ltd", "jr", "sr", "prof", "gen", "gov",
-    "sen", "rep", "co", "corp", "col", "lt", "sgt", "capt", "cmdr", "adm", "rev", "hon", "mt",
-    "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "approx", "fig", "vol", "ch", "pp", "al",
+    "mr", "mrs", "ms", "dr", "st", "vs", "etc", "inc", "ltd", "jr", "sr", "prof", "gen", "gov", "sen", "rep", "co",
+    "corp", "col", "lt", "sgt", "capt", "cmdr", "adm", "rev", "hon", "mt", "ft", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "fig", "vol", "ch", "pp", "al",
 ];
 
 /// Byte offsets where a glued line should be cut into sentences. Empty when
@@ -67,15 +65,9 @@ mod tests {
     fn splits_glued_sentences() {
         assert_eq!(
             split("Your support makes all the difference.David Cameron is to hold talks."),
-            [
-                "Your support makes all the difference.",
-                "David Cameron is to hold talks."
-            ]
+            ["Your support makes all the difference.", "David Cameron is to hold talks."]
         );
-        assert_eq!(
-            split("He said “no.”Then he left!Again"),
-            ["He said “no.”", "Then he left!", "Again"]
-        );
+        assert_eq!(split("He said “no.”Then he left!Again"), ["He said “no.”", "Then he left!", "Again"]);
     }
 
     #[test]

@@ -27,10 +27,7 @@ pub fn is_icon_string(line: &str, stop: Stopwords) -> bool {
         }
         seen.push(t);
         let containing = tokens.iter().filter(|o| o.contains(t)).count();
-        let glued = tokens
-            .iter()
-            .filter(|o| o.len() > t.len() && o.contains(t))
-            .count();
+        let glued = tokens.iter().filter(|o| o.len() > t.len() && o.contains(t)).count();
         if glued >= 3 {
             best = best.max(containing);
         }
@@ -52,10 +49,7 @@ mod tests {
             "icon bookmark-bicon bookmarkicon cameraicon checkicon chevron downicon chevron lefticon closeicon",
             en()
         ));
-        assert!(is_icon_string(
-            "svg arrow-svg close-svg menu-svg search-svg user-svg twitter-svg",
-            en()
-        ));
+        assert!(is_icon_string("svg arrow-svg close-svg menu-svg search-svg user-svg twitter-svg", en()));
     }
 
     #[test]
@@ -64,10 +58,7 @@ mod tests {
             "The icon of the movement, an iconic figure, said the icons of the era were iconoclasts at heart.",
             en()
         ));
-        assert!(!is_icon_string(
-            "News Sport News World News UK News Business News Politics News",
-            en()
-        ));
+        assert!(!is_icon_string("News Sport News World News UK News Business News Politics News", en()));
         assert!(!is_icon_string("icon one two", en()));
     }
 }

@@ -59,15 +59,9 @@ fn terminal(s: &str) -> bool {
 /// Clean a text dump.
 pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
     let lang = lang::detect(raw);
-    let has_stoplist = matches!(
-        lang,
-        Some("en" | "de" | "fr" | "es" | "it" | "pt" | "nl" | "ru")
-    );
+    let has_stoplist = matches!(lang, Some("en" | "de" | "fr" | "es" | "it" | "pt" | "nl" | "ru"));
     let stop = Stopwords::for_lang(lang);
-    let mut out = TextOutput {
-        lang: lang.map(str::to_string),
-        ..Default::default()
-    };
+    let mut out = TextOutput { lang: lang.map(str::to_string), ..Default::default() };
     let mut removed_glued: Vec<(usize, Removed)> = Vec::new();
 
     let mut lines: Vec<Line> = Vec::new();
@@ -76,13 +70,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
         if text.is_empty() {
             continue;
         }
-        let mut line = Line {
-            orig: orig.trim().to_string(),
-            text,
-            class: Class::Short,
-            kind: None,
-            heading: false,
-        };
+        let mut line = Line { orig: orig.trim().to_string(), text, class: Class::Short, kind: None, heading: false };
         // Glued residue: cut rule-matched sentences out of a line that also
         // holds other text ("…makes all the difference.David Cameron is…").
         let pieces = glue::split(&line.text);
@@ -92,23 +80,14 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
                 let mut kept = Vec::new();
                 for (p, h) in pieces.iter().zip(&hits) {
                     match h {
-                        Some(h) => removed_glued
-                            .push((lines.len(), Removed::new(h.kind, h.rule, p.trim()))),
+                        Some(h) => removed_glued.push((lines.len(), Removed::new(h.kind, h.rule, p.trim()))),
                         None => kept.push(p.trim()),
                     }
                 }
                 line.text = kept.join(" ");
             }
         }
-        classify_free(
-            &mut line,
-            phrases,
-            stop,
-            has_stoplist,
-            params,
-            &mut out.published,
-            lines.len(),
-        );
+        classify_free(&mut line, phrases, stop, has_stoplist, params, &mut out.published, lines.len());
         lines.push(line);
     }
 
@@ -116,14 +95,8 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
     appeal_regions(&mut lines);
     end_of_article(&mut lines);
 
-    let blocks: Vec<Block> = lines
-        .iter()
-        .map(|l| Block {
-            class: l.class,
-            chars: l.text.chars().count(),
-            heading: l.heading,
-        })
-        .collect();
+    let blocks: Vec<Block> =
+        lines.iter().map(|l| Block { class: l.class, chars: l.text.chars().count(), heading: l.heading }).collect();
     let final_cls = context::revise(params, &blocks);
 
     let mut glued = removed_glued.into_iter().peekable();
@@ -136,21 +109,10 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
             continue;
         }
         let (kind, rule) = line.kind.unwrap_or_else(|| {
-            let kind = if normalize::words(&line.text) <= 4 {
-                "widget"
-            } else {
-                "boilerplate"
-            };
-            (
-                kind.to_string(),
-                format!("context:{:?}", line.class).to_lowercase(),
-            )
+            let kind = if normalize::words(&line.text) <= 4 { "widget" } else { "boilerplate" };
+            (kind.to_string(), format!("context:{:?}", line.class).to_lowercase())
         });
-        out.removed.push(Removed {
-            kind,
-            rule,
-            text: line.orig,
-        });
+        out.removed.push(Removed { kind, rule, text: line.orig });
     }
     out
 }
@@ -210,19 +172,14 @@ fn classify_free(
 fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
     let Some(i) = lines.iter().take(12).position(|l| {
         let w = normalize::words(&l.text);
-        l.kind.is_none()
-            && (1..=40).contains(&w)
-            && l.text.chars().count() >= 8
-            && !(terminal(&l.text) && w > 25)
+        l.kind.is_none() && (1..=40).contains(&w) && l.text.chars().count() >= 8 && !(terminal(&l.text) && w > 25)
     }) else {
         return;
     };
     let title = lines[i].text.clone();
     let key = normalize::key(&title);
     // "Headline - Site" and "Headline | Site" repeat as plain "Headline".
-    let short_key = key
-        .rsplit_once([" - ", " | "].as_slice())
-        .map(|(h, _)| h.to_string());
+    let short_key = key.rsplit_once([" - ", " | "].as_slice()).map(|(h, _)| h.to_string());
     for l in lines.iter_mut().skip(i) {
         let k = normalize::key(&l.text);
         if k == key || short_key.as_deref() == Some(&k) {
@@ -238,10 +195,7 @@ trait RsplitAny {
 }
 impl RsplitAny for String {
     fn rsplit_once(&self, seps: &[&str]) -> Option<(&str, &str)> {
-        seps.iter()
-            .filter_map(|s| self.rfind(s).map(|i| (i, s.len())))
-            .max()
-            .map(|(i, n)| (&self[..i], &self[i + n..]))
+        seps.iter().filter_map(|s| self.rfind(s).map(|i| (i, s.len()))).max().map(|(i, n)| (&self[..i], &self[i + n..]))
     }
 }
 
@@ -267,16 +221,8 @@ fn appeal_regions(lines: &mut [Line]) {
 /// is the comment section or page chrome — but only when there is more good
 /// text before the marker than after it.
 fn end_of_article(lines: &mut [Line]) {
-    let good_chars = |ls: &[Line]| {
-        ls.iter()
-            .filter(|l| l.class == Class::Good)
-            .map(|l| l.text.len())
-            .sum::<usize>()
-    };
-    let Some(m) = lines
-        .iter()
-        .position(|l| l.kind.as_ref().is_some_and(|(k, _)| k == "comments-prompt"))
-    else {
+    let good_chars = |ls: &[Line]| ls.iter().filter(|l| l.class == Class::Good).map(|l| l.text.len()).sum::<usize>();
+    let Some(m) = lines.iter().position(|l| l.kind.as_ref().is_some_and(|(k, _)| k == "comments-prompt")) else {
         return;
     };
     let before = good_chars(&lines[..m]);
@@ -304,14 +250,12 @@ mod tests {
 
     #[test]
     fn title_body_and_widgets() {
-        let t = run(&format!("UK and Russia to resume talks\n\n  • Published\n{P1}\n\n'Deep differences'\n\n{P2}\nClose\nWhat's Hot\n"));
+        let t = run(&format!(
+            "UK and Russia to resume talks\n\n  • Published\n{P1}\n\n'Deep differences'\n\n{P2}\nClose\nWhat's Hot\n"
+        ));
         assert_eq!(t.title.as_deref(), Some("UK and Russia to resume talks"));
         assert_eq!(t.paragraphs, [P1, "'Deep differences'", P2]);
-        let kinds: Vec<_> = t
-            .removed
-            .iter()
-            .map(|r| (r.kind.as_str(), r.text.as_str()))
-            .collect();
+        let kinds: Vec<_> = t.removed.iter().map(|r| (r.kind.as_str(), r.text.as_str())).collect();
         assert_eq!(
             kinds,
             [
@@ -325,27 +269,19 @@ mod tests {
 
     #[test]
     fn glued_appeal_is_cut_out_of_the_paragraph() {
-        let t = run(&format!(
-            "Headline here\nYour support makes all the difference.{P1}\n{P2}"
-        ));
+        let t = run(&format!("Headline here\nYour support makes all the difference.{P1}\n{P2}"));
         assert_eq!(t.paragraphs, [P1, P2]);
         assert!(t
             .removed
             .iter()
-            .any(|r| r.kind == "donation-appeal"
-                && r.text == "Your support makes all the difference."));
+            .any(|r| r.kind == "donation-appeal" && r.text == "Your support makes all the difference."));
     }
 
     #[test]
     fn dateline_sets_published() {
-        let t = run(&format!(
-            "10 May, 2013 18:20\nRussia, UK both interested in ending Syrian violence\n{P1}\n{P2}"
-        ));
+        let t = run(&format!("10 May, 2013 18:20\nRussia, UK both interested in ending Syrian violence\n{P1}\n{P2}"));
         assert_eq!(t.published.as_deref(), Some("2013-05-10T18:20"));
-        assert_eq!(
-            t.title.as_deref(),
-            Some("Russia, UK both interested in ending Syrian violence")
-        );
+        assert_eq!(t.title.as_deref(), Some("Russia, UK both interested in ending Syrian violence"));
         assert_eq!(t.removed[0].kind, "dateline");
     }
 

@@ -10,10 +10,7 @@ pub fn is_pua(c: char) -> bool {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-    ) || (c.is_control() && c != '\t')
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}') || (c.is_control() && c != '\t')
 }
 
 /// Normalise one line.
@@ -62,10 +59,7 @@ mod tests {
 
     #[test]
     fn strips_invisible_and_pua() {
-        assert_eq!(
-            line("  \u{f101} Share\u{00a0}\u{00a0}this\u{200b} \t"),
-            "Share this"
-        );
+        assert_eq!(line("  \u{f101} Share\u{00a0}\u{00a0}this\u{200b} \t"), "Share this");
         assert_eq!(line("co\u{00ad}operate"), "cooperate");
         assert_eq!(line(""), "");
     }

@@ -58,19 +58,12 @@ impl Phrases {
                 if line.trim().is_empty() || line.trim_start().starts_with('#') {
                     continue;
                 }
-                let err = |message: String| RuleError {
-                    origin: origin.to_string(),
-                    line: i + 1,
-                    message,
-                };
+                let err = |message: String| RuleError { origin: origin.to_string(), line: i + 1, message };
                 let mut f = line.splitn(3, '\t');
                 let (Some(kind), Some(max), Some(pat)) = (f.next(), f.next(), f.next()) else {
                     return Err(err("expected KIND<TAB>MAX_WORDS<TAB>PATTERN".into()));
                 };
-                let max_words = max
-                    .trim()
-                    .parse()
-                    .map_err(|_| err(format!("MAX_WORDS {max:?} is not a number")))?;
+                let max_words = max.trim().parse().map_err(|_| err(format!("MAX_WORDS {max:?} is not a number")))?;
                 regex::Regex::new(pat).map_err(|e| err(format!("bad pattern: {e}")))?;
                 patterns.push(format!("(?i){pat}"));
                 rules.push(Rule {
@@ -104,10 +97,7 @@ impl Phrases {
             .iter()
             .map(|i| &self.rules[i])
             .find(|r| words <= r.max_words)
-            .map(|r| Hit {
-                kind: &r.kind,
-                rule: &r.name,
-            })
+            .map(|r| Hit { kind: &r.kind, rule: &r.name })
     }
 }
 
@@ -126,36 +116,19 @@ mod tests {
         assert_eq!(kind(&p, "What’s Hot").as_deref(), Some("widget"));
         assert_eq!(kind(&p, "Click to follow").as_deref(), Some("widget"));
         assert_eq!(kind(&p, "• Published").as_deref(), Some("widget"));
+        assert_eq!(kind(&p, "Join our commenting forum").as_deref(), Some("comments-prompt"));
+        assert_eq!(kind(&p, "Your support makes all the difference.").as_deref(), Some("donation-appeal"));
         assert_eq!(
-            kind(&p, "Join our commenting forum").as_deref(),
-            Some("comments-prompt")
-        );
-        assert_eq!(
-            kind(&p, "Your support makes all the difference.").as_deref(),
-            Some("donation-appeal")
-        );
-        assert_eq!(
-            kind(
-                &p,
-                "David Cameron and President PutinImage source, PA/Getty Images"
-            )
-            .as_deref(),
+            kind(&p, "David Cameron and President PutinImage source, PA/Getty Images").as_deref(),
             Some("image-credit")
         );
         assert_eq!(
-            kind(
-                &p,
-                "Subscribe to Independent Premium to bookmark this article"
-            )
-            .as_deref(),
+            kind(&p, "Subscribe to Independent Premium to bookmark this article").as_deref(),
             Some("subscription-prompt")
         );
         assert_eq!(kind(&p, "Share on Facebook").as_deref(), Some("share"));
         assert_eq!(kind(&p, "1.2K shares").as_deref(), Some("share"));
-        assert_eq!(
-            kind(&p, "We use cookies to improve your experience.").as_deref(),
-            Some("cookie")
-        );
+        assert_eq!(kind(&p, "We use cookies to improve your experience.").as_deref(), Some("cookie"));
     }
 
     #[test]
@@ -174,11 +147,8 @@ mod tests {
 
     #[test]
     fn user_rules_add_and_bad_rules_are_reported() {
-        let p = Phrases::compile(&[
-            ("built-in", DEFAULT_RULES),
-            ("mine.tsv", "promo\t10\t^buy one get one\n"),
-        ])
-        .unwrap();
+        let p =
+            Phrases::compile(&[("built-in", DEFAULT_RULES), ("mine.tsv", "promo\t10\t^buy one get one\n")]).unwrap();
         assert_eq!(kind(&p, "Buy one get one free").as_deref(), Some("promo"));
         let e = Phrases::compile(&[("mine.tsv", "# c\nwidget\tx\t^a$\n")]).unwrap_err();
         assert_eq!((e.origin.as_str(), e.line), ("mine.tsv", 2));

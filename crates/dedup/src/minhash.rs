@@ -1,0 +1,224 @@
+//! MinHash signatures over word 5-gram shingles, and LSH band keys.
+//!
+//! Every value here is persisted in the database, so the algorithm and its
+//! constants are frozen: a shingle is a run of [`SHINGLE`] words of the
+//! [`normalize`](crate::normalize)d text, hashed with xxh3-64 (seed 0);
+//! permutation `i` of [`PERMUTATIONS`] maps a shingle hash `h` to
+//! `(a_i · (h mod P) + b_i) mod P` with `P = 2^61 − 1`, where `a_i` and
+//! `b_i` are xxh3-64 of fixed strings seeded with `i`; the signature keeps
+//! the low 32 bits of each minimum. Band `j` of [`BANDS`] is xxh3-64 (seed
+//! `j`) of its [`ROWS`] little-endian values. A test pins the output.
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// Words per shingle.
+pub const SHINGLE: usize = 5;
+/// Signature length.
+pub const PERMUTATIONS: usize = 128;
+/// LSH bands.
+pub const BANDS: usize = 16;
+/// Rows (signature values) per band. `BANDS × ROWS = PERMUTATIONS`.
+pub const ROWS: usize = 8;
+
+const P: u64 = (1 << 61) - 1;
+
+/// A MinHash signature and the number of distinct shingles it summarises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// One minimum per permutation (low 32 bits).
+    pub values: [u32; PERMUTATIONS],
+    /// Distinct shingles in the text (0 for an empty text).
+    pub shingles: u32,
+}
+
+/// Builds signatures; holds the permutation constants.
+#[derive(Debug, Clone)]
+pub struct MinHasher {
+    a: [u64; PERMUTATIONS],
+    b: [u64; PERMUTATIONS],
+}
+
+impl Default for MinHasher {
+    fn default() -> Self {
+        MinHasher::new()
+    }
+}
+
+fn mulmod(a: u64, b: u64) -> u64 {
+    let r = (a as u128) * (b as u128);
+    let lo = (r as u64) & P;
+    let hi = (r >> 61) as u64;
+    let s = lo + hi;
+    if s >= P {
+        s - P
+    } else {
+        s
+    }
+}
+
+impl MinHasher {
+    /// The frozen permutation constants.
+    pub fn new() -> MinHasher {
+        let mut a = [0u64; PERMUTATIONS];
+        let mut b = [0u64; PERMUTATIONS];
+        for i in 0..PERMUTATIONS {
+            a[i] = xxh3_64_with_seed(b"thresh-minhash-a", i as u64) % (P - 1) + 1;
+            b[i] = xxh3_64_with_seed(b"thresh-minhash-b", i as u64) % P;
+        }
+        MinHasher { a, b }
+    }
+
+    /// The signature of a text (normalised here).
+    pub fn signature(&self, text: &str) -> Signature {
+        let norm = crate::normalize(text);
+        let mut hashes = shingle_hashes(&norm);
+        hashes.sort_unstable();
+        hashes.dedup();
+        let mut mins = [u64::MAX; PERMUTATIONS];
+        for &h in &hashes {
+            let h = h % P;
+            for i in 0..PERMUTATIONS {
+                let v = mulmod(self.a[i], h) + self.b[i];
+                let v = if v >= P { v - P } else { v };
+                if v < mins[i] {
+                    mins[i] = v;
+                }
+            }
+        }
+        let mut values = [0u32; PERMUTATIONS];
+        for (o, m) in values.iter_mut().zip(mins) {
+            *o = m as u32;
+        }
+        Signature { values, shingles: hashes.len() as u32 }
+    }
+}
+
+/// xxh3 of every word 5-gram of normalised text (one shingle of all words
+/// when there are fewer than five).
+fn shingle_hashes(norm: &str) -> Vec<u64> {
+    // Word start offsets; words are separated by single spaces.
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(norm.match_indices(' ').map(|(i, _)| i + 1)).filter(|_| !norm.is_empty()).collect();
+    let n = starts.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    if n < SHINGLE {
+        return vec![xxh3_64(norm.as_bytes())];
+    }
+    (0..=n - SHINGLE)
+        .map(|i| {
+            let end = if i + SHINGLE < n { starts[i + SHINGLE] - 1 } else { norm.len() };
+            xxh3_64(&norm.as_bytes()[starts[i]..end])
+        })
+        .collect()
+}
+
+impl Signature {
+    /// Estimated Jaccard similarity: the share of equal minimums.
+    pub fn jaccard(&self, other: &Signature) -> f64 {
+        if self.shingles == 0 || other.shingles == 0 {
+            return 0.0;
+        }
+        let eq = self.values.iter().zip(&other.values).filter(|(a, b)| a == b).count();
+        eq as f64 / PERMUTATIONS as f64
+    }
+
+    /// The LSH band keys, one per band (as i64 for SQLite).
+    pub fn bands(&self) -> [i64; BANDS] {
+        let mut out = [0i64; BANDS];
+        for (j, o) in out.iter_mut().enumerate() {
+            let mut bytes = [0u8; ROWS * 4];
+            for (k, v) in self.values[j * ROWS..(j + 1) * ROWS].iter().enumerate() {
+                bytes[k * 4..k * 4 + 4].copy_from_slice(&v.to_le_bytes());
+            }
+            *o = xxh3_64_with_seed(&bytes, j as u64) as i64;
+        }
+        out
+    }
+
+    /// The values as little-endian bytes (the stored form).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.values.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    /// Read the stored form back.
+    pub fn from_bytes(bytes: &[u8], shingles: u32) -> Option<Signature> {
+        if bytes.len() != PERMUTATIONS * 4 {
+            return None;
+        }
+        let mut values = [0u32; PERMUTATIONS];
+        for (v, c) in values.iter_mut().zip(bytes.chunks_exact(4)) {
+            *v = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        Some(Signature { values, shingles })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Senior British and Russian officials are to resume efforts to find a solution to the crisis \
+        in Syria, David Cameron and Vladimir Putin have agreed. The resumption of talks between security advisers \
+        was discussed by the leaders in a telephone conversation on Monday, Downing Street said. President Putin \
+        had phoned Mr Cameron to congratulate him on winning the UK election, a spokeswoman added.";
+
+    #[test]
+    fn signatures_are_frozen() {
+        // Persisted values: if this changes, stored signatures no longer match.
+        let s = MinHasher::new().signature(TEXT);
+        assert_eq!(s.shingles, 59);
+        let pinned: u64 = s.values.iter().map(|&v| v as u64).sum();
+        assert_eq!(pinned, PINNED_SUM, "MinHash output changed");
+        assert_eq!(s.bands()[0], PINNED_BAND0, "band keys changed");
+    }
+    const PINNED_SUM: u64 = 293_676_413_606;
+    const PINNED_BAND0: i64 = -5_829_193_551_754_872_378;
+
+    #[test]
+    fn identical_and_reformatted_texts_match_fully() {
+        let m = MinHasher::new();
+        let a = m.signature(TEXT);
+        let b = m.signature(&TEXT.replace(". ", ".\n\n").to_uppercase());
+        assert_eq!(a, b);
+        assert_eq!(a.jaccard(&b), 1.0);
+        assert_eq!(a.bands(), b.bands());
+    }
+
+    #[test]
+    fn small_edit_is_similar_and_other_text_is_not() {
+        let m = MinHasher::new();
+        let a = m.signature(TEXT);
+        let edited = m.signature(&TEXT.replace("Monday", "Tuesday"));
+        let j = a.jaccard(&edited);
+        assert!(j > 0.8 && j < 1.0, "{j}");
+        assert!(a.bands().iter().zip(edited.bands()).any(|(x, y)| *x == y));
+        let other = m.signature("A completely different article about the weather in Scotland and the rain that fell there all week long without stopping once.");
+        assert!(a.jaccard(&other) < 0.1);
+    }
+
+    #[test]
+    fn short_and_empty_texts() {
+        let m = MinHasher::new();
+        assert_eq!(m.signature("").shingles, 0);
+        assert_eq!(m.signature("").jaccard(&m.signature("")), 0.0);
+        let s = m.signature("two words");
+        assert_eq!(s.shingles, 1);
+        assert_eq!(s.jaccard(&m.signature("Two, words!")), 1.0);
+    }
+
+    #[test]
+    fn stored_form_round_trips() {
+        let s = MinHasher::new().signature(TEXT);
+        assert_eq!(Signature::from_bytes(&s.to_bytes(), s.shingles), Some(s));
+        assert_eq!(Signature::from_bytes(&[1, 2, 3], 1), None);
+    }
+
+    #[test]
+    fn mulmod_matches_u128() {
+        for (a, b) in [(P - 1, P - 1), (12345, 67890), (1 << 60, 3), (0, 5)] {
+            assert_eq!(mulmod(a, b) as u128, (a as u128 * b as u128) % P as u128);
+        }
+    }
+}
