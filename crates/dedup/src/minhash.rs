@@ -77,11 +77,11 @@ impl MinHasher {
         let mut mins = [u64::MAX; PERMUTATIONS];
         for &h in &hashes {
             let h = h % P;
-            for i in 0..PERMUTATIONS {
-                let v = mulmod(self.a[i], h) + self.b[i];
+            for ((m, &a), &b) in mins.iter_mut().zip(&self.a).zip(&self.b) {
+                let v = mulmod(a, h) + b;
                 let v = if v >= P { v - P } else { v };
-                if v < mins[i] {
-                    mins[i] = v;
+                if v < *m {
+                    *m = v;
                 }
             }
         }
