@@ -238,3 +238,52 @@ fn stats_reports_runs_removals_and_errors() {
     assert_eq!(j["runs"][0]["new"], 5);
     assert_eq!(j["runs"][0]["status"], "finished");
 }
+
+/// A syndicated copy (byline added, two words edited, a paragraph dropped)
+/// ingested in a later run is marked as a near duplicate of the original;
+/// the other seed articles, on the same event, are not.
+#[test]
+fn edited_copy_in_a_later_run_is_a_near_duplicate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    let orig = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).unwrap();
+    let mut lines: Vec<String> = orig.lines().map(String::from).collect();
+    lines.insert(3, "By RT staff, with agencies".into());
+    let drop_at = lines.iter().position(|l| l.starts_with("After meeting Putin")).unwrap();
+    lines.remove(drop_at);
+    let edited = lines.join("\n").replace("On Thursday", "On Wednesday").replace("savage war", "brutal war");
+    let copy = tmp.path().join("syndicated.txt");
+    std::fs::write(&copy, edited).unwrap();
+    let out = ingest(&db, &[&copy], &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let orig_id = count(&db, "SELECT id FROM documents WHERE source LIKE '%003_ef1a346737207dae.txt'");
+    let (dup_of, kind, sim): (i64, String, f64) = open(&db)
+        .query_row(
+            "SELECT dup_of, dup_kind, dup_similarity FROM documents WHERE source LIKE '%syndicated.txt'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((dup_of, kind.as_str()), (orig_id, "near"));
+    assert!((0.8..1.0).contains(&sim), "{sim}");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM documents WHERE dup_of IS NOT NULL"),
+        1,
+        "same-topic articles stay apart"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM minhash_signatures"), 6);
+    assert_eq!(count(&db, "SELECT count(*) FROM minhash_bands"), 6 * 16);
+
+    let out = thresh(&["dups", "--db", db.to_str().unwrap(), "--format", "json"]);
+    let c: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(c["original"]["id"], orig_id);
+    assert_eq!(c["duplicates"][0]["kind"], "near");
+
+    // With near-dup detection off, the same copy is stored as an original.
+    let db2 = tmp.path().join("exact.db");
+    assert!(ingest(&db2, &[&samples(), &copy], &["--quiet", "--no-near-dups"]).status.success());
+    assert_eq!(count(&db2, "SELECT count(*) FROM documents WHERE dup_of IS NOT NULL"), 0);
+    assert_eq!(count(&db2, "SELECT count(*) FROM minhash_bands"), 0);
+}

@@ -40,6 +40,8 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Print documents, duplicates, removals by kind, errors, per run.
     Stats(StatsArgs),
+    /// List duplicate clusters: each original with its exact and near duplicates and their similarity.
+    Dups(StatsArgs),
 }
 
 /// How cleaning behaves (shared by ingest and extract).
@@ -103,7 +105,7 @@ impl DedupArgs {
         }
         Ok((!self.no_near_dups).then_some(thresh_store::NearDupConfig {
             threshold: self.near_threshold,
-            similarity: crate::pipeline::stored_similarity,
+            confirm: crate::pipeline::confirm_near,
             max_bucket: 256,
         }))
     }

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
         args::Command::Ingest(a) => ingest::run(&cli.global, a, show_progress),
         args::Command::Extract(a) => extract::run(&cli.global, a, show_progress),
         args::Command::Stats(a) => stats::run(a),
+        args::Command::Dups(a) => stats::dups(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -138,12 +138,11 @@ pub fn progress_bar(len: usize, show: bool, what: &str) -> ProgressBar {
     pb
 }
 
-/// Similarity of two stored signatures, for the store's near-dup check.
-pub fn stored_similarity(a: &[u8], b: &[u8]) -> f64 {
-    match (thresh_dedup::Signature::from_bytes(a, 1), thresh_dedup::Signature::from_bytes(b, 1)) {
-        (Some(a), Some(b)) => a.jaccard(&b),
-        _ => 0.0,
-    }
+/// The store's near-dup confirmation, on stored signatures.
+pub fn confirm_near(a: &[u8], a_shingles: u32, b: &[u8], b_shingles: u32, threshold: f64) -> Option<f64> {
+    let a = thresh_dedup::Signature::from_bytes(a, a_shingles)?;
+    let b = thresh_dedup::Signature::from_bytes(b, b_shingles)?;
+    a.near_duplicate(&b, threshold)
 }
 
 /// The rayon pool for `threads` workers.

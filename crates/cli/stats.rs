@@ -43,3 +43,38 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
     }
     Ok(exit::OK)
 }
+
+/// `thresh dups`: every cluster with its members and their similarity.
+pub fn dups(a: StatsArgs) -> Result<u8, Fatal> {
+    let store = thresh_store::Store::open_existing(&a.db)?;
+    let clusters = store.dup_clusters()?;
+    if a.format == Format::Json {
+        for c in &clusters {
+            let v = serde_json::json!({
+                "original": {"id": c.original.id, "source": c.original.source, "title": c.original.title},
+                "duplicates": c.members.iter().map(|m| serde_json::json!({
+                    "id": m.doc.id, "source": m.doc.source, "title": m.doc.title,
+                    "kind": m.kind, "similarity": m.similarity,
+                })).collect::<Vec<_>>(),
+            });
+            println!("{v}");
+        }
+        return Ok(exit::OK);
+    }
+    for c in &clusters {
+        println!("#{} {}  {}", c.original.id, c.original.source, c.original.title.as_deref().unwrap_or(""));
+        for m in &c.members {
+            let sim = m.similarity.map_or("-".to_string(), |s| format!("{s:.3}"));
+            println!(
+                "  #{:<6} {:<5} {sim:>5}  {}  {}",
+                m.doc.id,
+                m.kind,
+                m.doc.source,
+                m.doc.title.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let n: usize = clusters.iter().map(|c| c.members.len()).sum();
+    println!("{} clusters, {n} duplicates", clusters.len());
+    Ok(exit::OK)
+}

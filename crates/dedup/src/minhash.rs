@@ -20,6 +20,11 @@ pub const BANDS: usize = 16;
 /// Rows (signature values) per band. `BANDS × ROWS = PERMUTATIONS`.
 pub const ROWS: usize = 8;
 
+/// Containment that confirms a near duplicate whatever the resemblance.
+pub const CONTAINMENT: f64 = 0.9;
+/// Smallest size ratio (shingles) for the containment rule.
+pub const MIN_SIZE_RATIO: f64 = 0.7;
+
 const P: u64 = (1 << 61) - 1;
 
 /// A MinHash signature and the number of distinct shingles it summarises.
@@ -124,6 +129,31 @@ impl Signature {
         eq as f64 / PERMUTATIONS as f64
     }
 
+    /// Estimated containment of the smaller shingle set in the larger:
+    /// `|A ∩ B| / min(|A|, |B|)`, from the resemblance `J` and the set sizes
+    /// (`|A ∩ B| = J (|A| + |B|) / (1 + J)`). High when one text is the other
+    /// plus or minus a paragraph or a byline.
+    pub fn containment(&self, other: &Signature) -> f64 {
+        let j = self.jaccard(other);
+        let (a, b) = (self.shingles as f64, other.shingles as f64);
+        if j == 0.0 || a == 0.0 || b == 0.0 {
+            return 0.0;
+        }
+        (j * (a + b) / (1.0 + j) / a.min(b)).min(1.0)
+    }
+
+    /// Whether two documents are near duplicates: resemblance at least
+    /// `threshold`, or containment at least [`CONTAINMENT`] with the smaller
+    /// text at least [`MIN_SIZE_RATIO`] of the larger (a brief is not a
+    /// duplicate of the long article that grew from it). Returns the
+    /// resemblance when they are.
+    pub fn near_duplicate(&self, other: &Signature, threshold: f64) -> Option<f64> {
+        let j = self.jaccard(other);
+        let (a, b) = (self.shingles as f64, other.shingles as f64);
+        let ratio = if a.max(b) > 0.0 { a.min(b) / a.max(b) } else { 0.0 };
+        (j >= threshold || (ratio >= MIN_SIZE_RATIO && self.containment(other) >= CONTAINMENT)).then_some(j)
+    }
+
     /// The LSH band keys, one per band (as i64 for SQLite).
     pub fn bands(&self) -> [i64; BANDS] {
         let mut out = [0i64; BANDS];
@@ -196,6 +226,22 @@ mod tests {
         assert!(a.bands().iter().zip(edited.bands()).any(|(x, y)| *x == y));
         let other = m.signature("A completely different article about the weather in Scotland and the rain that fell there all week long without stopping once.");
         assert!(a.jaccard(&other) < 0.1);
+    }
+
+    #[test]
+    fn containment_confirms_added_paragraphs_but_not_briefs() {
+        let m = MinHasher::new();
+        let base = TEXT.repeat(1);
+        let a = m.signature(&base);
+        let more = m.signature(&format!("{base} An editor's note added later says the story was updated with comments from both governments after publication."));
+        assert!(a.containment(&more) > 0.9, "{}", a.containment(&more));
+        assert!(a.near_duplicate(&more, 0.8).is_some());
+        // A brief (the first sentence) inside the long article: contained, but far smaller.
+        let brief = m.signature(
+            "Senior British and Russian officials are to resume efforts to find a solution to the crisis in Syria.",
+        );
+        assert!(brief.containment(&a) > 0.9);
+        assert_eq!(brief.near_duplicate(&a, 0.8), None);
     }
 
     #[test]

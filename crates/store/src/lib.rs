@@ -19,7 +19,7 @@
 mod read;
 mod write;
 
-pub use read::{RunStats, Stats};
+pub use read::{Cluster, DocRef, DupMember, RunStats, Stats};
 pub use write::{Fingerprint, Item, NearDupConfig, Outcome};
 
 use std::path::{Path, PathBuf};

@@ -114,3 +114,69 @@ impl Store {
         Ok(Stats { documents, duplicates, removals_by_kind, errors, errors_by_kind, runs })
     }
 }
+
+/// A document named in a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocRef {
+    /// Row id.
+    pub id: i64,
+    /// Where it came from.
+    pub source: String,
+    /// Title.
+    pub title: Option<String>,
+}
+
+/// One duplicate in a cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DupMember {
+    /// The duplicate.
+    pub doc: DocRef,
+    /// `exact` or `near`.
+    pub kind: String,
+    /// Estimated Jaccard similarity with the original (1.0 for exact).
+    pub similarity: Option<f64>,
+}
+
+/// An original and the documents marked as its duplicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// The earliest document of the cluster.
+    pub original: DocRef,
+    /// Its duplicates, oldest first.
+    pub members: Vec<DupMember>,
+}
+
+impl Store {
+    /// Every duplicate cluster, by original id.
+    pub fn dup_clusters(&self) -> Result<Vec<Cluster>, StoreError> {
+        let e = |e| self.err(e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT o.id, o.source, o.title, d.id, d.source, d.title, coalesce(d.dup_kind, 'exact'), d.dup_similarity
+                 FROM documents d JOIN documents o ON o.id = d.dup_of ORDER BY o.id, d.id",
+            )
+            .map_err(e)?;
+        let mut out: Vec<Cluster> = Vec::new();
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    DocRef { id: r.get(0)?, source: r.get(1)?, title: r.get(2)? },
+                    DupMember {
+                        doc: DocRef { id: r.get(3)?, source: r.get(4)?, title: r.get(5)? },
+                        kind: r.get(6)?,
+                        similarity: r.get(7)?,
+                    },
+                ))
+            })
+            .map_err(e)?;
+        for row in rows {
+            let (orig, member) = row.map_err(e)?;
+            match out.last_mut() {
+                Some(c) if c.original.id == orig.id => c.members.push(member),
+                _ => out.push(Cluster { original: orig, members: vec![member] }),
+            }
+        }
+        Ok(out)
+    }
+}

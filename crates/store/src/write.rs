@@ -30,8 +30,10 @@ impl<'a> Fingerprint<'a> {
 pub struct NearDupConfig {
     /// Candidates are confirmed when their similarity reaches this.
     pub threshold: f64,
-    /// Similarity of two stored signatures (`thresh_dedup::Signature::jaccard`).
-    pub similarity: fn(&[u8], &[u8]) -> f64,
+    /// Decide from two stored signatures and their shingle counts whether they
+    /// are near duplicates at `threshold`; the similarity to record if so
+    /// (`thresh_dedup::Signature::near_duplicate`).
+    pub confirm: fn(&[u8], u32, &[u8], u32, f64) -> Option<f64>,
     /// Most candidates read from one band bucket.
     pub max_bucket: usize,
 }
@@ -204,21 +206,18 @@ fn decide(
     }
     let mut best: Option<(i64, f64)> = None; // (root, similarity)
     for c in candidates {
-        let row: Option<(Vec<u8>, i64)> = tx
+        let row: Option<(Vec<u8>, u32, i64)> = tx
             .prepare_cached(
-                "SELECT s.sig, coalesce(d.dup_of, d.id) FROM minhash_signatures s JOIN documents d ON d.id = s.document_id
-                 WHERE s.document_id = ?1",
+                "SELECT s.sig, s.n_shingles, coalesce(d.dup_of, d.id) FROM minhash_signatures s
+                 JOIN documents d ON d.id = s.document_id WHERE s.document_id = ?1",
             )?
-            .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([c], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        let Some((other, root)) = row else { continue };
+        let Some((other, other_shingles, root)) = row else { continue };
         if self_id >= 0 && root >= self_id {
             continue;
         }
-        let sim = (cfg.similarity)(sig, &other);
-        if sim < cfg.threshold {
-            continue;
-        }
+        let Some(sim) = (cfg.confirm)(sig, fp.shingles, &other, other_shingles, cfg.threshold) else { continue };
         // The earliest document of the cluster; the best similarity to it.
         best = match best {
             Some((r, s)) if r < root || (r == root && s >= sim) => Some((r, s)),
@@ -548,5 +547,81 @@ mod tests {
             })
             .unwrap();
         assert_eq!((n, status.as_str()), (1, "error"));
+    }
+
+    fn same_chunks(a: &[u8], _: u32, b: &[u8], _: u32, threshold: f64) -> Option<f64> {
+        let eq = a.chunks(4).zip(b.chunks(4)).filter(|(x, y)| x == y).count();
+        Some(eq as f64 / (a.len() / 4) as f64).filter(|&s| s >= threshold)
+    }
+
+    #[test]
+    fn near_duplicates_point_at_the_earliest_of_the_cluster() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
+        s.set_near_dups(Some(NearDupConfig { threshold: 0.8, confirm: same_chunks, max_bucket: 16 }));
+        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        // Signatures of 10 u32s; a, b, c share band 7; d shares nothing.
+        let sig = |fill: u8, changed: usize| {
+            let mut v = vec![fill; 40];
+            for b in v.iter_mut().take(changed * 4) {
+                *b = 0xee;
+            }
+            v
+        };
+        let (sa, sb, sc, sd) = (sig(1, 0), sig(1, 1), sig(1, 2), sig(9, 0));
+        let docs: Vec<Doc> = ["a", "b", "c", "d"].iter().map(|l| doc(l, &format!("text of {l}"))).collect();
+        let shas: Vec<String> = docs.iter().map(|d| sha(&d.text())).collect();
+        let fp = |i: usize, sig: &'static [u8], bands: &'static [i64]| Fingerprint {
+            text_sha256: &shas[i],
+            minhash: Some(sig),
+            shingles: 10,
+            bands,
+        };
+        let leak = |v: Vec<u8>| -> &'static [u8] { Box::leak(v.into_boxed_slice()) };
+        let (sa, sb, sc, sd) = (leak(sa), leak(sb), leak(sc), leak(sd));
+        let out = s.write_batch(run, &[Item::Doc { doc: &docs[0], fp: fp(0, sa, &[7, 1]) }]).unwrap();
+        assert_eq!(out, [Outcome::New { id: 1, dup_of: None }]);
+        // A later run: b is 0.9 similar to a, c is 0.8 to a and 0.9 to b; d is unrelated.
+        let run2 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        let out = s
+            .write_batch(
+                run2,
+                &[
+                    Item::Doc { doc: &docs[1], fp: fp(1, sb, &[7, 2]) },
+                    Item::Doc { doc: &docs[2], fp: fp(2, sc, &[8, 2]) },
+                    Item::Doc { doc: &docs[3], fp: fp(3, sd, &[7, 3]) },
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            [
+                Outcome::New { id: 2, dup_of: Some(1) },
+                // c only meets b through band 1 = 2, and b's cluster starts at a
+                Outcome::New { id: 3, dup_of: Some(1) },
+                Outcome::New { id: 4, dup_of: None },
+            ]
+        );
+        let (kind, sim): (String, f64) = s
+            .conn
+            .query_row("SELECT dup_kind, dup_similarity FROM documents WHERE id=3", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!((kind.as_str(), sim), ("near", 0.9));
+        let bands: i64 = s.conn.query_row("SELECT count(*) FROM minhash_bands", [], |r| r.get(0)).unwrap();
+        assert_eq!(bands, 8);
+        // An update that changes the text removes the old band rows.
+        let mut d2 = doc("d", "new text of d");
+        d2.raw_sha256 = "f".repeat(64);
+        let sh = sha(&d2.text());
+        let f = Fingerprint { text_sha256: &sh, minhash: Some(sd), shingles: 10, bands: &[5, 6] };
+        s.write_batch(run2, &[Item::Doc { doc: &d2, fp: f }]).unwrap();
+        let old: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM minhash_bands WHERE document_id=4 AND key IN (7, 3)", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(old, 0);
+        let clusters = s.dup_clusters().unwrap();
+        assert_eq!(clusters.len(), 1);
+        assert_eq!(clusters[0].members.iter().map(|m| m.doc.id).collect::<Vec<_>>(), [2, 3]);
     }
 }
