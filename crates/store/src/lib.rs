@@ -20,7 +20,7 @@ mod read;
 mod write;
 
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats};
-pub use write::{Fingerprint, Item, NearDupConfig, Outcome};
+pub use write::{ConfirmFn, Fingerprint, Item, NearDupConfig, Outcome};
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

@@ -25,6 +25,10 @@ impl<'a> Fingerprint<'a> {
     }
 }
 
+/// Confirms a near-duplicate candidate: `(signature, shingles, other signature,
+/// other shingles, threshold)` → the similarity to record, when confirmed.
+pub type ConfirmFn = fn(&[u8], u32, &[u8], u32, f64) -> Option<f64>;
+
 /// How near duplicates are decided.
 #[derive(Debug, Clone, Copy)]
 pub struct NearDupConfig {
@@ -33,7 +37,7 @@ pub struct NearDupConfig {
     /// Decide from two stored signatures and their shingle counts whether they
     /// are near duplicates at `threshold`; the similarity to record if so
     /// (`thresh_dedup::Signature::near_duplicate`).
-    pub confirm: fn(&[u8], u32, &[u8], u32, f64) -> Option<f64>,
+    pub confirm: ConfirmFn,
     /// Most candidates read from one band bucket.
     pub max_bucket: usize,
 }
