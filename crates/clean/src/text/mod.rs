@@ -97,24 +97,115 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
 
     let blocks: Vec<Block> =
         lines.iter().map(|l| Block { class: l.class, chars: l.text.chars().count(), heading: l.heading }).collect();
-    let final_cls = context::revise(params, &blocks);
+    let in_context = context::revise(params, &blocks);
+    let run = body_run(&lines, &in_context);
 
     let mut glued = removed_glued.into_iter().peekable();
-    for (i, (line, cls)) in lines.into_iter().zip(final_cls).enumerate() {
+    for (i, (line, cls)) in lines.into_iter().zip(in_context).enumerate() {
         while let Some((_, r)) = glued.next_if(|(at, _)| *at == i) {
             out.removed.push(r);
         }
-        if cls == Class::Good {
+        let keep = line.kind.is_none()
+            && match run {
+                // Inside the body: what context keeps, and every sentence that is not noise.
+                Some((s, e)) if (s..=e).contains(&i) => {
+                    !is_noise(&line.text)
+                        && (cls == Class::Good || matches!(line.class, Class::Good | Class::NearGood) || sentence_like(&line.text))
+                }
+                Some(_) => false,
+                None => cls == Class::Good,
+            };
+        if keep {
             out.paragraphs.push(line.text);
             continue;
         }
         let (kind, rule) = line.kind.unwrap_or_else(|| {
             let kind = if normalize::words(&line.text) <= 4 { "widget" } else { "boilerplate" };
-            (kind.to_string(), format!("context:{:?}", line.class).to_lowercase())
+            let rule = match run {
+                Some((s, e)) if !(s..=e).contains(&i) => "outside-body".to_string(),
+                _ => format!("context:{:?}", line.class).to_lowercase(),
+            };
+            (kind.to_string(), rule)
         });
         out.removed.push(Removed { kind, rule, text: line.orig });
     }
     out
+}
+
+/// A sentence: ends with terminal punctuation and has a few words.
+fn sentence_like(s: &str) -> bool {
+    terminal(s) && normalize::words(s) >= 6
+}
+
+/// Tickers, tables of numbers, shouting: mostly digits and symbols, or
+/// mostly capitals.
+fn is_noise(s: &str) -> bool {
+    let (mut letters, mut upper, mut other) = (0usize, 0usize, 0usize);
+    for c in s.chars().filter(|c| !c.is_whitespace()) {
+        if c.is_alphabetic() {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        } else {
+            other += 1;
+        }
+    }
+    other > letters || (letters >= 8 && upper * 2 > letters && normalize::words(s) >= 2)
+}
+
+/// The article body as one contiguous run of lines: the run with the largest
+/// content score (good text counts for it, boilerplate and short lines
+/// against), found with a maximum-subarray scan. When the headline is
+/// repeated further down (a page title, then the article's own heading), the
+/// body follows that heading: the best run starting there is preferred
+/// unless a run elsewhere is several times larger. None when no run has a
+/// positive score.
+fn body_run(lines: &[Line], in_context: &[Class]) -> Option<(usize, usize)> {
+    let value = |(l, ctx): (&Line, &Class)| -> f64 {
+        let chars = l.text.chars().count() as f64;
+        match (l.kind.is_some(), l.class, ctx) {
+            (true, _, _) => -chars.max(50.0),
+            (false, Class::Good, _) => chars,
+            (false, Class::NearGood, _) => chars * 0.5,
+            // A short line that context puts among good text (a list item, a subheading).
+            (false, Class::Short, Class::Good) => chars.min(SHORT_PENALTY) * 0.5,
+            (false, Class::Short, _) => -SHORT_PENALTY,
+            (false, Class::Bad, _) if sentence_like(&l.text) && !is_noise(&l.text) => chars * 0.1,
+            (false, Class::Bad, _) => -chars,
+        }
+    };
+    let values: Vec<f64> = lines.iter().zip(in_context).map(value).collect();
+    let best = max_run(&values, 0)?;
+    let heading = lines.iter().skip(1).position(|l| l.kind.as_ref().is_some_and(|(k, _)| k == "title")).map(|p| p + 1);
+    if let Some(h) = heading {
+        if let Some(after) = max_run(&values, h + 1) {
+            if after.2 * HEADING_PREFERENCE >= best.2 {
+                return Some((after.0, after.1));
+            }
+        }
+    }
+    Some((best.0, best.1))
+}
+
+/// A short line inside the body costs this much (characters of good text).
+const SHORT_PENALTY: f64 = 40.0;
+/// The run after the repeated headline wins unless another is this many times larger.
+const HEADING_PREFERENCE: f64 = 4.0;
+
+/// Maximum-sum run of `values[from..]`: (start, end, sum), if any sum is positive.
+fn max_run(values: &[f64], from: usize) -> Option<(usize, usize, f64)> {
+    let mut best: Option<(usize, usize, f64)> = None;
+    let (mut cur, mut start) = (0.0f64, from);
+    for (i, &v) in values.iter().enumerate().skip(from) {
+        if cur <= 0.0 {
+            cur = 0.0;
+            start = i;
+        }
+        cur += v;
+        if cur > best.map_or(0.0, |b| b.2) {
+            best = Some((start, i, cur));
+        }
+    }
+    best
 }
 
 /// Context-free classification of one line: rule families first, then
