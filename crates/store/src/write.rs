@@ -208,7 +208,8 @@ fn decide(
             }
         }
     }
-    let mut best: Option<(i64, f64)> = None; // (root, similarity)
+    // Every cluster this document is confirmed against, with the best similarity to each.
+    let mut roots: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
     for c in candidates {
         let row: Option<(Vec<u8>, u32, i64)> = tx
             .prepare_cached(
@@ -222,16 +223,33 @@ fn decide(
             continue;
         }
         let Some(sim) = (cfg.confirm)(sig, fp.shingles, &other, other_shingles, cfg.threshold) else { continue };
-        // The earliest document of the cluster; the best similarity to it.
-        best = match best {
-            Some((r, s)) if r < root || (r == root && s >= sim) => Some((r, s)),
-            _ => Some((root, sim)),
-        };
+        let e = roots.entry(root).or_insert(sim);
+        *e = e.max(sim);
     }
-    Ok(match best {
-        Some((root, sim)) => DupDecision { dup_of: Some(root), kind: Some("near"), similarity: Some(sim) },
-        None => none,
-    })
+    let Some((&root, &sim)) = roots.iter().next() else { return Ok(none) };
+    // This document bridges several clusters: they are one cluster, under the earliest.
+    for (&other, _) in roots.iter().skip(1) {
+        merge_cluster(tx, other, root, cfg)?;
+    }
+    Ok(DupDecision { dup_of: Some(root), kind: Some("near"), similarity: Some(sim) })
+}
+
+/// Fold the cluster of original `from` into the cluster of original `into`.
+fn merge_cluster(tx: &Transaction<'_>, from: i64, into: i64, cfg: &NearDupConfig) -> rusqlite::Result<()> {
+    let sig = |id: i64| -> rusqlite::Result<Option<(Vec<u8>, u32)>> {
+        tx.prepare_cached("SELECT sig, n_shingles FROM minhash_signatures WHERE document_id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+    };
+    // Record how similar the two originals are themselves (it may be under the threshold).
+    let sim = match (sig(from)?, sig(into)?) {
+        (Some((a, na)), Some((b, nb))) => (cfg.confirm)(&a, na, &b, nb, 0.0),
+        _ => None,
+    };
+    tx.prepare_cached("UPDATE documents SET dup_of = ?1 WHERE dup_of = ?2")?.execute(params![into, from])?;
+    tx.prepare_cached("UPDATE documents SET dup_of = ?1, dup_kind = 'near', dup_similarity = ?2 WHERE id = ?3")?
+        .execute(params![into, sim, from])?;
+    Ok(())
 }
 
 fn put_signature(tx: &Transaction<'_>, id: i64, fp: &Fingerprint<'_>) -> rusqlite::Result<()> {
@@ -627,5 +645,18 @@ mod tests {
         let clusters = s.dup_clusters().unwrap();
         assert_eq!(clusters.len(), 1);
         assert_eq!(clusters[0].members.iter().map(|m| m.doc.id).collect::<Vec<_>>(), [2, 3]);
+
+        // e is confirmed against both a's cluster (band 0 = 7) and d (band 1 = 6): the clusters merge under a.
+        let e = doc("e", "text of e");
+        let she = sha(&e.text());
+        let se = leak(sig(1, 1));
+        let f = Fingerprint { text_sha256: &she, minhash: Some(se), shingles: 10, bands: &[7, 6] };
+        // make d's stored signature close to e's so the confirmation passes
+        s.conn.execute("UPDATE minhash_signatures SET sig = ?1 WHERE document_id = 4", [se]).unwrap();
+        let out = s.write_batch(run2, &[Item::Doc { doc: &e, fp: f }]).unwrap();
+        assert_eq!(out, [Outcome::New { id: 5, dup_of: Some(1) }]);
+        let d_root: i64 = s.conn.query_row("SELECT dup_of FROM documents WHERE id = 4", [], |r| r.get(0)).unwrap();
+        assert_eq!(d_root, 1);
+        assert_eq!(s.dup_clusters().unwrap()[0].members.len(), 4);
     }
 }

@@ -110,7 +110,9 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
                 // Inside the body: what context keeps, and every sentence that is not noise.
                 Some((s, e)) if (s..=e).contains(&i) => {
                     !is_noise(&line.text)
-                        && (cls == Class::Good || matches!(line.class, Class::Good | Class::NearGood) || sentence_like(&line.text))
+                        && (cls == Class::Good
+                            || matches!(line.class, Class::Good | Class::NearGood)
+                            || sentence_like(&line.text))
                 }
                 Some(_) => false,
                 None => cls == Class::Good,
