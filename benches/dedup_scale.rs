@@ -149,7 +149,9 @@ fn main() {
         return;
     }
     let sizes = std::env::var("THRESH_SCALE_SIZES").unwrap_or_else(|_| "10000,100000".into());
-    println!("| stored N  | fill (s) | fill doc/s | signature µs | writer µs/doc | near found | peak RSS MiB | DB MiB |");
+    println!(
+        "| stored N  | fill (s) | fill doc/s | signature µs | writer µs/doc | near found | peak RSS MiB | DB MiB |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     let exe = std::env::current_exe().expect("exe");
     for n in sizes.split(',').filter(|s| !s.trim().is_empty()) {

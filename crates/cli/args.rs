@@ -34,8 +34,10 @@ impl Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load, clean, deduplicate and store inputs (files, directories, `-` for stdin).
+    /// Load, clean, deduplicate and store inputs: files, directories, WARC archives, stdin, URL lists.
     Ingest(IngestArgs),
+    /// Revalidate every stored URL with a conditional GET; store what changed.
+    Refresh(RefreshArgs),
     /// Clean inputs and print them, without a database.
     Extract(ExtractArgs),
     /// Print documents, duplicates, removals by kind, errors, per run.
@@ -111,18 +113,85 @@ impl DedupArgs {
     }
 }
 
+/// How URLs are fetched.
+#[derive(Debug, Args, Clone)]
+pub struct HttpArgs {
+    /// User-Agent header; its first word is the token matched in robots.txt.
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+    /// Whole-request timeout in seconds.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Largest response body, in MiB.
+    #[arg(long, default_value_t = 16, value_name = "MIB")]
+    pub max_body_mib: u64,
+    /// Retries after 429 / 5xx / connection failures (exponential backoff, Retry-After honoured).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub retries: u32,
+    /// Requests in flight to one host at a time.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub per_host: usize,
+    /// Pause between two requests to the same host, in milliseconds (robots.txt Crawl-delay wins if larger).
+    #[arg(long, default_value_t = 250, value_name = "MS")]
+    pub delay_ms: u64,
+    /// Do not fetch or obey robots.txt.
+    #[arg(long)]
+    pub ignore_robots: bool,
+}
+
+impl HttpArgs {
+    pub fn config(&self) -> thresh_fetch::HttpConfig {
+        let d = thresh_fetch::HttpConfig::default();
+        thresh_fetch::HttpConfig {
+            user_agent: self.user_agent.clone().unwrap_or(d.user_agent),
+            timeout: std::time::Duration::from_secs_f64(self.timeout.max(0.001)),
+            connect_timeout: std::time::Duration::from_secs_f64(self.timeout.clamp(0.001, 10.0)),
+            max_body: self.max_body_mib << 20,
+            retries: self.retries,
+            per_host: self.per_host.max(1),
+            per_host_delay: std::time::Duration::from_millis(self.delay_ms),
+            robots: !self.ignore_robots,
+            ..d
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct IngestArgs {
     /// The SQLite database (created if missing).
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
-    /// Files or directories to ingest; `-` reads stdin.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files, directories or WARC archives (.warc, .warc.gz) to ingest; `-` reads stdin.
+    #[arg(required_unless_present = "urls", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// A file listing URLs to fetch, one per line (`-` for stdin).
+    #[arg(long, value_name = "LIST")]
+    pub urls: Option<PathBuf>,
     #[command(flatten)]
     pub clean: CleanArgs,
     #[command(flatten)]
     pub dedup: DedupArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// The SQLite database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Only sources last fetched longer ago than this (e.g. 12h, 7d).
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<humantime::Duration>,
+    /// Also re-check sources marked gone (404 / 410).
+    #[arg(long)]
+    pub include_gone: bool,
+    #[command(flatten)]
+    pub clean: CleanArgs,
+    #[command(flatten)]
+    pub dedup: DedupArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

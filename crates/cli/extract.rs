@@ -54,15 +54,17 @@ fn to_text(doc: &Doc, out: &mut impl Write) -> std::io::Result<()> {
 
 pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal> {
     let cfg = a.clean.clean_config();
-    let stages = pipeline::Stages { load: a.clean.load_config(), cleaner: Cleaner::new(&cfg)?, minhasher: None };
+    let stages =
+        pipeline::Stages { load: a.clean.load_config(), cleaner: Cleaner::new(&cfg)?, minhasher: None, http: None };
     let inputs = thresh_fetch::enumerate(&a.paths);
     let pool = pipeline::pool(g.threads())?;
-    let progress = pipeline::progress_bar(inputs.len(), show_progress, "extract");
+    let has_archives = inputs.iter().any(|i| matches!(i, Ok(thresh_fetch::Input::Warc(_))));
+    let progress = pipeline::progress_bar((!has_archives).then_some(inputs.len()), show_progress, "extract");
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;
     let mut io_error = None;
-    pipeline::run_batches(inputs, &pool, &stages, &progress, |batch| {
+    pipeline::run_batches(pipeline::jobs(inputs), &pool, &stages, &progress, |batch| {
         for p in batch {
             let r = match &p {
                 Processed::Kept(doc, _) => match a.format {
@@ -80,6 +82,7 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
                     eprintln!("thresh: error: {message}");
                     Ok(())
                 }
+                Processed::Skipped(..) | Processed::NotModified(_) | Processed::Gone(..) => Ok(()),
             };
             if let Err(e) = r {
                 io_error = Some(e);

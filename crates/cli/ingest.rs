@@ -1,4 +1,5 @@
-//! `thresh ingest`: the main job.
+//! `thresh ingest` (the main job) and `thresh refresh` (revalidate stored URLs):
+//! both feed jobs through the pipeline into the single SQLite writer.
 
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
@@ -7,10 +8,11 @@ use std::sync::mpsc::sync_channel;
 use anyhow::Context;
 use thresh_clean::Cleaner;
 use thresh_doc::StageStats;
+use thresh_fetch::Validators;
 use thresh_store::{Item, Outcome, Store};
 
-use crate::args::{Global, IngestArgs};
-use crate::pipeline::{self, Processed};
+use crate::args::{Global, IngestArgs, RefreshArgs};
+use crate::pipeline::{self, Job, Processed, Stages};
 use crate::{exit, Fatal};
 
 /// An exclusive lock beside the database, held for the whole run, so two
@@ -57,20 +59,84 @@ struct Summary {
     updated: u64,
     unchanged: u64,
     dropped: u64,
+    skipped: u64,
+    gone: u64,
     errors: u64,
 }
 
-pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> {
-    let clean_cfg = a.clean.clean_config();
-    let near = a.dedup.near_config()?;
-    let stages = pipeline::Stages {
-        load: a.clean.load_config(),
-        cleaner: Cleaner::new(&clean_cfg)?,
-        minhasher: near.map(|_| thresh_dedup::MinHasher::new()),
+/// Read a URL list: one URL per line; blank lines and `#` comments ignored.
+fn read_url_list(path: &Path) -> anyhow::Result<Vec<String>> {
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("reading URL list from stdin")?
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("{}: cannot read URL list", path.display()))?
     };
-    let threads = g.threads();
+    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect())
+}
+
+pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> {
+    let urls = match &a.urls {
+        Some(p) => read_url_list(p)?,
+        None => Vec::new(),
+    };
     let _lock = lock(&a.db)?;
     let mut store = Store::open(&a.db)?;
+    let validators = store.validators(&urls)?;
+    let inputs = thresh_fetch::enumerate(&a.paths);
+    let has_archives = inputs.iter().any(|i| matches!(i, Ok(thresh_fetch::Input::Warc(_))));
+    let count = (!has_archives).then_some(inputs.len() + urls.len());
+    let url_jobs = urls.into_iter().map(move |u| {
+        let v = validators.get(&u).cloned().map(|(etag, last_modified)| Validators { etag, last_modified });
+        Job::Url(u, v)
+    });
+    let jobs = pipeline::jobs(inputs).chain(url_jobs);
+    let http = (a.urls.is_some()).then(|| a.http.config());
+    execute(g, &mut store, "ingest", &a.clean, &a.dedup, http, jobs, count, show_progress)
+}
+
+pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fatal> {
+    let _lock = lock(&a.db)?;
+    let mut store = Store::open_existing(&a.db)?;
+    let cutoff = a.older_than.map(|d| {
+        let age = chrono::Duration::from_std(d.into()).unwrap_or(chrono::Duration::MAX);
+        (chrono::Utc::now() - age).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    });
+    let sources = store.url_sources(cutoff.as_deref(), a.include_gone)?;
+    let count = Some(sources.len());
+    let jobs =
+        sources.into_iter().map(|(url, (etag, last_modified))| Job::Url(url, Some(Validators { etag, last_modified })));
+    execute(g, &mut store, "refresh", &a.clean, &a.dedup, Some(a.http.config()), jobs, count, show_progress)
+}
+
+/// Run jobs through the workers into the writer; record the run.
+#[allow(clippy::too_many_arguments)]
+fn execute(
+    g: &Global,
+    store: &mut Store,
+    command: &str,
+    clean: &crate::args::CleanArgs,
+    dedup: &crate::args::DedupArgs,
+    http: Option<thresh_fetch::HttpConfig>,
+    jobs: impl Iterator<Item = Job>,
+    count: Option<usize>,
+    show_progress: bool,
+) -> Result<u8, Fatal> {
+    let clean_cfg = clean.clean_config();
+    let near = dedup.near_config()?;
+    let http_json = http.as_ref().map(|h| {
+        serde_json::json!({
+            "user_agent": h.user_agent, "timeout_s": h.timeout.as_secs_f64(), "max_body": h.max_body,
+            "retries": h.retries, "per_host": h.per_host, "per_host_delay_ms": h.per_host_delay.as_millis() as u64,
+            "robots": h.robots, "max_redirects": h.max_redirects,
+        })
+    });
+    let stages = Stages {
+        load: clean.load_config(),
+        cleaner: Cleaner::new(&clean_cfg)?,
+        minhasher: near.map(|_| thresh_dedup::MinHasher::new()),
+        http: http.map(thresh_fetch::HttpFetcher::new),
+    };
+    let threads = g.threads();
     store.set_near_dups(near);
     let args_json = serde_json::to_string(&std::env::args().collect::<Vec<_>>())?;
     let near_json = near.map(|n| {
@@ -80,65 +146,75 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
         "clean": clean_cfg,
         "max_input_bytes": stages.load.max_bytes,
         "near_dups": near_json,
+        "http": http_json,
     })
     .to_string();
-    let run = store.begin_run("ingest", &args_json, &config_json, threads)?;
-
-    let inputs = thresh_fetch::enumerate(&a.paths);
+    let run = store.begin_run(command, &args_json, &config_json, threads)?;
     let pool = pipeline::pool(threads)?;
-    let progress = pipeline::progress_bar(inputs.len(), show_progress, "ingest");
+    let progress = pipeline::progress_bar(count, show_progress, command);
 
     // The single writer thread owns the connection; batches arrive in input order.
     let (tx, rx) = sync_channel::<Vec<Processed>>(2);
-    let writer = std::thread::spawn(move || -> (Store, Summary, StageStats, Option<thresh_store::StoreError>) {
-        let mut summary = Summary::default();
-        let mut stats = StageStats::default();
-        for batch in rx {
-            let items: Vec<Item<'_>> = batch
-                .iter()
-                .map(|p| match p {
-                    Processed::Kept(doc, prints) => Item::Doc { doc, fp: prints.fingerprint() },
-                    Processed::Dropped(doc, reason) => Item::Dropped { doc, reason: *reason },
-                    Processed::Failed { locator, stage, kind, message } => {
-                        Item::Error { locator, stage, kind, message }
-                    }
-                })
-                .collect();
-            let outcomes = match store.write_batch(run, &items) {
-                Ok(o) => o,
-                Err(e) => return (store, summary, stats, Some(e)),
-            };
-            for (p, o) in batch.iter().zip(&outcomes) {
-                match p {
-                    Processed::Kept(doc, _) => stats.count(doc, None),
-                    Processed::Dropped(doc, r) => stats.count(doc, Some(*r)),
-                    Processed::Failed { message, .. } => {
-                        stats.errors += 1;
-                        eprintln!("thresh: error: {message}");
+    let result = std::thread::scope(|scope| {
+        let writer = scope.spawn(
+            || -> (Summary, StageStats, std::collections::BTreeMap<String, u64>, Option<thresh_store::StoreError>) {
+                let mut summary = Summary::default();
+                let mut stats = StageStats::default();
+                let mut skipped = std::collections::BTreeMap::new();
+                for batch in rx {
+                    let items: Vec<Item<'_>> = batch
+                        .iter()
+                        .map(|p| match p {
+                            Processed::Kept(doc, prints) => Item::Doc { doc, fp: prints.fingerprint() },
+                            Processed::Dropped(doc, reason) => Item::Dropped { doc, reason: *reason },
+                            Processed::Skipped(locator, reason) => Item::Skipped { locator, reason },
+                            Processed::NotModified(locator) => Item::NotModified { locator },
+                            Processed::Gone(locator, status) => Item::Gone { locator, status: *status },
+                            Processed::Failed { locator, stage, kind, message } => {
+                                Item::Error { locator, stage, kind, message }
+                            }
+                        })
+                        .collect();
+                    let outcomes = match store.write_batch(run, &items) {
+                        Ok(o) => o,
+                        Err(e) => return (summary, stats, skipped, Some(e)),
+                    };
+                    for (p, o) in batch.iter().zip(&outcomes) {
+                        match p {
+                            Processed::Kept(doc, _) => stats.count(doc, None),
+                            Processed::Dropped(doc, r) => stats.count(doc, Some(*r)),
+                            Processed::Skipped(_, reason) => *skipped.entry(reason.to_string()).or_insert(0) += 1,
+                            Processed::Failed { message, .. } => {
+                                stats.errors += 1;
+                                eprintln!("thresh: error: {message}");
+                            }
+                            Processed::NotModified(_) | Processed::Gone(..) => {}
+                        }
+                        match o {
+                            Outcome::New { dup_of, .. } => {
+                                summary.new += 1;
+                                summary.duplicates += u64::from(dup_of.is_some());
+                            }
+                            Outcome::Updated { dup_of, .. } => {
+                                summary.updated += 1;
+                                summary.duplicates += u64::from(dup_of.is_some());
+                            }
+                            Outcome::Unchanged { .. } => summary.unchanged += 1,
+                            Outcome::Dropped => summary.dropped += 1,
+                            Outcome::Skipped => summary.skipped += 1,
+                            Outcome::Gone => summary.gone += 1,
+                            Outcome::Error => summary.errors += 1,
+                        }
                     }
                 }
-                match o {
-                    Outcome::New { dup_of, .. } => {
-                        summary.new += 1;
-                        summary.duplicates += u64::from(dup_of.is_some());
-                    }
-                    Outcome::Updated { dup_of, .. } => {
-                        summary.updated += 1;
-                        summary.duplicates += u64::from(dup_of.is_some());
-                    }
-                    Outcome::Unchanged { .. } => summary.unchanged += 1,
-                    Outcome::Dropped => summary.dropped += 1,
-                    Outcome::Error => summary.errors += 1,
-                }
-            }
-        }
-        (store, summary, stats, None)
+                (summary, stats, skipped, None)
+            },
+        );
+        pipeline::run_batches(jobs, &pool, &stages, &progress, |batch| tx.send(batch).is_ok());
+        drop(tx);
+        writer.join()
     });
-
-    pipeline::run_batches(inputs, &pool, &stages, &progress, |batch| tx.send(batch).is_ok());
-    drop(tx);
-    let (mut store, summary, stats, write_error) =
-        writer.join().map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    let (summary, stats, skipped, write_error) = result.map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
 
     if let Some(e) = write_error {
         // Every batch committed before this one is kept; this run is marked aborted.
@@ -154,14 +230,22 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     ];
     values.extend(stats.dropped.iter().map(|(k, v)| (format!("dropped:{k}"), *v)));
     values.extend(stats.removed_by_kind.iter().map(|(k, v)| (format!("removed:{k}"), *v)));
+    values.extend(skipped.iter().map(|(k, v)| (format!("skipped:{k}"), *v)));
     store.put_run_stats(run, "clean", &values)?;
     store.finish_run(run, "finished")?;
 
     // A summary for people at a terminal; cron logs stay clean unless something failed.
     if show_progress || (!g.quiet && summary.errors > 0) {
         eprintln!(
-            "thresh: run {run}: {} new ({} duplicates), {} updated, {} unchanged, {} dropped, {} failed",
-            summary.new, summary.duplicates, summary.updated, summary.unchanged, summary.dropped, summary.errors
+            "thresh: {command} run {run}: {} new ({} duplicates), {} updated, {} unchanged, {} gone, {} dropped, {} skipped, {} failed",
+            summary.new,
+            summary.duplicates,
+            summary.updated,
+            summary.unchanged,
+            summary.gone,
+            summary.dropped,
+            summary.skipped,
+            summary.errors
         );
     }
     Ok(if summary.errors > 0 { exit::INPUT_ERRORS } else { exit::OK })

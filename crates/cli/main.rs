@@ -45,6 +45,7 @@ fn main() -> ExitCode {
     let show_progress = !cli.global.quiet && std::io::stderr().is_terminal();
     let result = match cli.command {
         args::Command::Ingest(a) => ingest::run(&cli.global, a, show_progress),
+        args::Command::Refresh(a) => ingest::refresh(&cli.global, a, show_progress),
         args::Command::Extract(a) => extract::run(&cli.global, a, show_progress),
         args::Command::Stats(a) => stats::run(a),
         args::Command::Dups(a) => stats::dups(a),

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use thresh_clean::Cleaner;
 use thresh_doc::{Doc, DropReason, Verdict};
-use thresh_fetch::{FetchError, Input, LoadConfig};
+use thresh_fetch::{FetchError, Fetched, HttpFetcher, Input, LoadConfig, Validators, WarcItem, WarcRecords};
 
 /// Inputs processed per batch.
 pub const BATCH: usize = 64;
@@ -38,6 +38,47 @@ pub struct Stages {
     pub cleaner: Cleaner,
     /// Present when near duplicates are detected.
     pub minhasher: Option<thresh_dedup::MinHasher>,
+    /// Present when URLs are fetched.
+    pub http: Option<HttpFetcher>,
+}
+
+/// One unit of work, in input order.
+pub enum Job {
+    /// A file or stdin, read by the worker.
+    Load(Input),
+    /// A record already read from an archive.
+    Loaded(Box<Doc>),
+    /// A URL, fetched by the worker (conditionally, with stored validators).
+    Url(String, Option<Validators>),
+    /// Something not meant as a document.
+    Skipped(String, &'static str),
+    /// Something that failed before reaching a worker.
+    Failed(FetchError),
+}
+
+/// Expand inputs into jobs lazily: a WARC archive becomes its records one
+/// at a time, so memory stays bounded by the batch, not the archive.
+pub fn jobs(inputs: Vec<Result<Input, FetchError>>) -> impl Iterator<Item = Job> {
+    let mut inputs = inputs.into_iter();
+    let mut archive: Option<WarcRecords> = None;
+    std::iter::from_fn(move || loop {
+        if let Some(a) = archive.as_mut() {
+            match a.next() {
+                Some(Ok(WarcItem::Doc(d))) => return Some(Job::Loaded(d)),
+                Some(Ok(WarcItem::Skipped { locator, reason })) => return Some(Job::Skipped(locator, reason)),
+                Some(Err(e)) => return Some(Job::Failed(e)),
+                None => archive = None,
+            }
+        }
+        match inputs.next()? {
+            Ok(Input::Warc(p)) => match WarcRecords::open(&p) {
+                Ok(a) => archive = Some(a),
+                Err(e) => return Some(Job::Failed(e)),
+            },
+            Ok(input) => return Some(Job::Load(input)),
+            Err(e) => return Some(Job::Failed(e)),
+        }
+    })
 }
 
 /// One input after the parallel stages.
@@ -46,6 +87,12 @@ pub enum Processed {
     Kept(Box<Doc>, Prints),
     /// Read but not kept.
     Dropped(Box<Doc>, DropReason),
+    /// Not meant as a document (counted).
+    Skipped(String, &'static str),
+    /// A URL that answered 304.
+    NotModified(String),
+    /// A URL that answered 404 / 410.
+    Gone(String, u16),
     /// Failed.
     Failed {
         /// The path / URL.
@@ -60,16 +107,31 @@ pub enum Processed {
 }
 
 impl Processed {
-    fn from_fetch_error(locator: String, e: &FetchError) -> Processed {
-        Processed::Failed { locator, stage: "fetch", kind: e.kind(), message: e.to_string() }
+    fn from_fetch_error(e: &FetchError) -> Processed {
+        Processed::Failed { locator: e.locator(), stage: "fetch", kind: e.kind(), message: e.to_string() }
     }
 }
 
-/// Load, clean and fingerprint one input. Pure but for reading the input.
-pub fn process(input: &Input, st: &Stages) -> Processed {
-    let doc = match thresh_fetch::load(input, &st.load) {
-        Ok(d) => d,
-        Err(e) => return Processed::from_fetch_error(input.locator(), &e),
+/// Load (or fetch), clean and fingerprint one job. Pure but for the input's I/O.
+pub fn process(job: Job, st: &Stages) -> Processed {
+    let doc = match job {
+        Job::Load(input) => match thresh_fetch::load(&input, &st.load) {
+            Ok(d) => d,
+            Err(e) => return Processed::from_fetch_error(&e),
+        },
+        Job::Loaded(d) => *d,
+        Job::Url(url, validators) => {
+            let Some(http) = &st.http else { unreachable!("URL jobs are only made with a fetcher") };
+            match http.fetch(&url, validators.as_ref()) {
+                Ok(Fetched::Doc(d)) => *d,
+                Ok(Fetched::NotModified) => return Processed::NotModified(url),
+                Ok(Fetched::Gone(status)) => return Processed::Gone(url, status),
+                Ok(Fetched::Disallowed) => return Processed::Skipped(url, "robots_txt"),
+                Err(e) => return Processed::from_fetch_error(&e),
+            }
+        }
+        Job::Skipped(locator, reason) => return Processed::Skipped(locator, reason),
+        Job::Failed(e) => return Processed::from_fetch_error(&e),
     };
     match st.cleaner.apply(doc) {
         Verdict::Keep(doc) => {
@@ -85,24 +147,25 @@ pub fn process(input: &Input, st: &Stages) -> Processed {
     }
 }
 
-/// Run every input through [`process`] on `pool`, handing each batch, in
+/// Run every job through [`process`] on `pool`, handing each batch, in
 /// input order, to `sink`. Stops early if `sink` returns false.
 pub fn run_batches(
-    inputs: Vec<Result<Input, FetchError>>,
+    mut jobs: impl Iterator<Item = Job>,
     pool: &rayon::ThreadPool,
     stages: &Stages,
     progress: &ProgressBar,
     mut sink: impl FnMut(Vec<Processed>) -> bool,
 ) {
-    for chunk in inputs.chunks(BATCH) {
+    loop {
+        let chunk: Vec<Job> = jobs.by_ref().take(BATCH).collect();
+        if chunk.is_empty() {
+            break;
+        }
         let batch: Vec<Processed> = pool.install(|| {
             chunk
-                .par_iter()
-                .map(|r| {
-                    let p = match r {
-                        Ok(input) => process(input, stages),
-                        Err(e) => Processed::from_fetch_error(error_locator(e), e),
-                    };
+                .into_par_iter()
+                .map(|job| {
+                    let p = process(job, stages);
                     progress.inc(1);
                     p
                 })
@@ -115,24 +178,19 @@ pub fn run_batches(
     progress.finish_and_clear();
 }
 
-fn error_locator(e: &FetchError) -> String {
-    match e {
-        FetchError::Io { path, .. }
-        | FetchError::Gzip { path, .. }
-        | FetchError::Empty { path }
-        | FetchError::Binary { path, .. }
-        | FetchError::TooLarge { path, .. } => path.to_string_lossy().into_owned(),
-    }
-}
-
 /// A progress bar on stderr, or a hidden one (not a terminal, or `--quiet`).
-pub fn progress_bar(len: usize, show: bool, what: &str) -> ProgressBar {
+/// `len` is None when the count is not known up front (archives).
+pub fn progress_bar(len: Option<usize>, show: bool, what: &str) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
-    let pb = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{prefix} {bar:40} {pos}/{len} {per_sec} eta {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let pb = ProgressBar::with_draw_target(len.map(|n| n as u64), ProgressDrawTarget::stderr());
+    let template = if len.is_some() {
+        "{prefix} {bar:40} {pos}/{len} {per_sec} eta {eta}"
+    } else {
+        "{prefix} {spinner} {pos} documents {per_sec}"
+    };
+    let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
     pb.set_style(style);
     pb.set_prefix(what.to_string());
     pb

@@ -133,6 +133,12 @@ pub struct Doc {
     pub etag: Option<String>,
     /// HTTP `Last-Modified` validator, when fetched over HTTP.
     pub last_modified: Option<String>,
+    /// Where inside an archive the document was read: `FILE#OFFSET`.
+    pub archive: Option<String>,
+    /// Redirects followed to reach `url` (from the first URL requested).
+    pub redirects: Vec<String>,
+    /// HTTP status of the answer, when fetched over HTTP.
+    pub http_status: Option<u16>,
 
     /// Title.
     pub title: Option<String>,

@@ -15,15 +15,24 @@ use crate::{decode, sniff_media_type, FetchError};
 pub enum Input {
     /// A file on disk.
     File(PathBuf),
+    /// A WARC archive: many documents.
+    Warc(PathBuf),
     /// Standard input.
     Stdin,
+}
+
+/// `.warc`, `.warc.gz` (and `.wet`, `.wet.gz` text conversions).
+pub fn is_warc_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n.strip_suffix(".gz").unwrap_or(&n);
+    n.ends_with(".warc") || n.ends_with(".wet") || n.ends_with(".warc.wet")
 }
 
 impl Input {
     /// The locator stored as the document's source.
     pub fn locator(&self) -> String {
         match self {
-            Input::File(p) => p.to_string_lossy().into_owned(),
+            Input::File(p) | Input::Warc(p) => p.to_string_lossy().into_owned(),
             Input::Stdin => "-".into(),
         }
     }
@@ -46,7 +55,7 @@ impl Default for LoadConfig {
 fn wanted(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     let n = n.strip_suffix(".gz").unwrap_or(&n);
-    [".html", ".htm", ".txt", ".xhtml"].iter().any(|e| n.ends_with(e))
+    [".html", ".htm", ".txt", ".xhtml", ".warc", ".wet"].iter().any(|e| n.ends_with(e))
 }
 
 /// Expand user-named paths into inputs, in a deterministic order: each path
@@ -68,7 +77,9 @@ pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
                 for entry in walk {
                     match entry {
                         Ok(e) if e.file_type().is_file() && wanted(&e.file_name().to_string_lossy()) => {
-                            out.push(Ok(Input::File(e.into_path())))
+                            let warc = is_warc_name(&e.file_name().to_string_lossy());
+                            let p = e.into_path();
+                            out.push(Ok(if warc { Input::Warc(p) } else { Input::File(p) }))
                         }
                         Ok(_) => {}
                         Err(e) => {
@@ -79,6 +90,7 @@ pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
                     }
                 }
             }
+            Ok(_) if is_warc_name(&p.to_string_lossy()) => out.push(Ok(Input::Warc(p.clone()))),
             Ok(_) => out.push(Ok(Input::File(p.clone()))),
         }
     }
@@ -133,9 +145,11 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// Read one input into an uncleaned [`Doc`].
+///
+/// A WARC archive is not one document: read it with [`crate::WarcRecords`].
 pub fn load(input: &Input, cfg: &LoadConfig) -> Result<Doc, FetchError> {
     match input {
-        Input::File(p) => {
+        Input::File(p) | Input::Warc(p) => {
             let bytes = read_maybe_gzip(p, cfg.max_bytes)?;
             load_bytes(Source::file(p.to_string_lossy()), &bytes, None, Some(&p.to_string_lossy()))
         }

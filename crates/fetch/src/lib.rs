@@ -17,9 +17,13 @@
 
 mod charset;
 mod files;
+pub mod http;
+pub mod warc;
 
 pub use charset::{decode, sniff_media_type};
 pub use files::{enumerate, load, load_bytes, read_maybe_gzip, Input, LoadConfig};
+pub use http::{Fetched, HttpConfig, HttpFetcher, Validators};
+pub use warc::{WarcItem, WarcRecords};
 
 use std::path::PathBuf;
 
@@ -58,6 +62,24 @@ pub enum FetchError {
         /// What gave it away, with the byte offset.
         why: String,
     },
+    /// A URL could not be fetched.
+    #[error("{url}: {why}")]
+    Http {
+        /// The URL.
+        url: String,
+        /// What went wrong (DNS, refused, timeout, HTTP status, ...).
+        why: String,
+    },
+    /// A WARC record could not be read.
+    #[error("{path}: WARC record at offset {offset}: {why}")]
+    Warc {
+        /// The archive.
+        path: PathBuf,
+        /// Byte offset of the record (of its gzip member, for `.warc.gz`).
+        offset: u64,
+        /// What is wrong.
+        why: String,
+    },
     /// The input exceeds the size cap.
     #[error("{path}: {size} bytes exceeds the {limit}-byte input cap")]
     TooLarge {
@@ -79,6 +101,21 @@ impl FetchError {
             FetchError::Empty { .. } => "empty",
             FetchError::Binary { .. } => "binary",
             FetchError::TooLarge { .. } => "too_large",
+            FetchError::Warc { .. } => "warc",
+            FetchError::Http { .. } => "http",
+        }
+    }
+
+    /// The locator of what failed: the path, or `FILE#OFFSET` inside an archive.
+    pub fn locator(&self) -> String {
+        match self {
+            FetchError::Io { path, .. }
+            | FetchError::Gzip { path, .. }
+            | FetchError::Empty { path }
+            | FetchError::Binary { path, .. }
+            | FetchError::TooLarge { path, .. } => path.to_string_lossy().into_owned(),
+            FetchError::Warc { path, offset, .. } => format!("{}#{offset}", path.display()),
+            FetchError::Http { url, .. } => url.clone(),
         }
     }
 }

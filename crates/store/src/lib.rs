@@ -19,7 +19,7 @@
 mod read;
 mod write;
 
-pub use read::{Cluster, DocRef, DupMember, RunStats, Stats};
+pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
 pub use write::{ConfirmFn, Fingerprint, Item, NearDupConfig, Outcome};
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
 //! Read-backs: statistics for `thresh stats`.
 
+use rusqlite::OptionalExtension;
 use serde_json::{json, Value};
 
 use crate::{Store, StoreError};
@@ -178,5 +179,49 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// `(ETag, Last-Modified)` stored for a source.
+pub type StoredValidators = (Option<String>, Option<String>);
+
+impl Store {
+    /// Stored HTTP validators for these URLs (those known).
+    pub fn validators(
+        &self,
+        urls: &[String],
+    ) -> Result<std::collections::HashMap<String, StoredValidators>, StoreError> {
+        let e = |e| self.err(e);
+        let mut st = self.conn.prepare("SELECT etag, last_modified FROM sources WHERE locator = ?1").map_err(e)?;
+        let mut out = std::collections::HashMap::new();
+        for u in urls {
+            if let Some(v) = st.query_row([u], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(e)? {
+                out.insert(u.clone(), v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// URL sources to revalidate: last fetched before `cutoff` (ISO 8601), if
+    /// given; gone ones only when asked. In locator order.
+    pub fn url_sources(
+        &self,
+        cutoff: Option<&str>,
+        include_gone: bool,
+    ) -> Result<Vec<(String, StoredValidators)>, StoreError> {
+        let e = |e| self.err(e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT locator, etag, last_modified FROM sources
+                 WHERE kind = 'url' AND (?1 IS NULL OR fetched_at IS NULL OR fetched_at < ?1)
+                   AND (?2 OR gone_at IS NULL)
+                 ORDER BY locator",
+            )
+            .map_err(e)?;
+        let rows = st
+            .query_map(rusqlite::params![cutoff, include_gone], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+            .map_err(e)?;
+        rows.collect::<Result<_, _>>().map_err(e)
     }
 }

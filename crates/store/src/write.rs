@@ -59,6 +59,27 @@ pub enum Item<'a> {
         /// Why.
         reason: DropReason,
     },
+    /// An input that is not meant as a document (a non-HTML WARC record,
+    /// a URL robots.txt forbids): counted, not stored.
+    Skipped {
+        /// Where it was.
+        locator: &'a str,
+        /// A stable reason.
+        reason: &'a str,
+    },
+    /// A URL that answered 304 Not Modified: nothing was downloaded.
+    NotModified {
+        /// The URL (source locator).
+        locator: &'a str,
+    },
+    /// A URL that answered 404 or 410: its source is marked gone; its
+    /// document, if any, is kept.
+    Gone {
+        /// The URL.
+        locator: &'a str,
+        /// The HTTP status.
+        status: u16,
+    },
     /// An input that failed.
     Error {
         /// The file / URL / `FILE#OFFSET`.
@@ -96,6 +117,10 @@ pub enum Outcome {
     },
     /// Recorded in `drops`.
     Dropped,
+    /// Counted as skipped.
+    Skipped,
+    /// The source is marked gone.
+    Gone,
     /// Recorded in `errors`.
     Error,
 }
@@ -114,6 +139,9 @@ impl Store {
             let o = match item {
                 Item::Doc { doc, fp } => write_doc(&tx, run, doc, fp, near.as_ref()),
                 Item::Dropped { doc, reason } => write_drop(&tx, run, doc, *reason),
+                Item::Skipped { .. } => Ok(Outcome::Skipped),
+                Item::NotModified { locator } => not_modified(&tx, run, locator),
+                Item::Gone { locator, status } => gone(&tx, run, locator, *status),
                 Item::Error { locator, stage, kind, message } => write_error(&tx, run, locator, stage, kind, message),
             }
             .map_err(err)?;
@@ -127,11 +155,14 @@ impl Store {
             count(|o| matches!(o, Outcome::New { dup_of: Some(_), .. } | Outcome::Updated { dup_of: Some(_), .. }));
         let n_drop = count(|o| matches!(o, Outcome::Dropped));
         let n_err = count(|o| matches!(o, Outcome::Error));
+        let n_skip = count(|o| matches!(o, Outcome::Skipped));
+        let n_gone = count(|o| matches!(o, Outcome::Gone));
         tx.execute(
             "UPDATE runs SET n_inputs = n_inputs + ?1, n_new = n_new + ?2, n_updated = n_updated + ?3,
                  n_unchanged = n_unchanged + ?4, n_duplicates = n_duplicates + ?5,
-                 n_dropped = n_dropped + ?6, n_errors = n_errors + ?7 WHERE id = ?8",
-            params![items.len() as i64, n_new, n_upd, n_same, n_dup, n_drop, n_err, run],
+                 n_dropped = n_dropped + ?6, n_errors = n_errors + ?7, n_skipped = n_skipped + ?8,
+                 n_gone = n_gone + ?9 WHERE id = ?10",
+            params![items.len() as i64, n_new, n_upd, n_same, n_dup, n_drop, n_err, n_skip, n_gone, run],
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;
@@ -140,15 +171,18 @@ impl Store {
 }
 
 fn upsert_source(tx: &Transaction<'_>, run: i64, doc: &Doc, status: &str) -> rusqlite::Result<i64> {
+    let redirects = (!doc.redirects.is_empty()).then(|| serde_json::to_string(&doc.redirects).unwrap_or_default());
     tx.prepare_cached(
         "INSERT INTO sources(locator, kind, url, raw_sha256, etag, last_modified, fetched_at,
-                             first_run, last_run, last_status, last_error)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, NULL)
+                             first_run, last_run, last_status, last_error, archive, http_status, final_url, redirects)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, NULL, ?10, ?11, ?3, ?12)
          ON CONFLICT(locator) DO UPDATE SET
              kind = excluded.kind, url = coalesce(excluded.url, url), raw_sha256 = excluded.raw_sha256,
              etag = excluded.etag, last_modified = excluded.last_modified,
              fetched_at = coalesce(excluded.fetched_at, fetched_at), last_run = excluded.last_run,
-             last_status = excluded.last_status, last_error = NULL
+             last_status = excluded.last_status, last_error = NULL, archive = excluded.archive,
+             http_status = excluded.http_status, final_url = excluded.final_url, redirects = excluded.redirects,
+             gone_at = NULL
          RETURNING id",
     )?
     .query_row(
@@ -161,10 +195,51 @@ fn upsert_source(tx: &Transaction<'_>, run: i64, doc: &Doc, status: &str) -> rus
             doc.last_modified,
             doc.fetched_at,
             run,
-            status
+            status,
+            doc.archive,
+            doc.http_status,
+            redirects
         ],
         |r| r.get(0),
     )
+}
+
+fn not_modified(tx: &Transaction<'_>, run: i64, locator: &str) -> rusqlite::Result<Outcome> {
+    tx.prepare_cached(
+        "UPDATE sources SET last_run = ?1, last_status = 'unchanged', http_status = 304, fetched_at = ?2,
+             last_error = NULL, gone_at = NULL WHERE locator = ?3",
+    )?
+    .execute(params![run, now(), locator])?;
+    let id: Option<i64> = tx
+        .prepare_cached("SELECT id FROM documents WHERE source = ?1")?
+        .query_row([locator], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = id {
+        tx.prepare_cached("UPDATE documents SET last_run = ?1 WHERE id = ?2")?.execute(params![run, id])?;
+    }
+    Ok(Outcome::Unchanged { id: id.unwrap_or(0) })
+}
+
+fn gone(tx: &Transaction<'_>, run: i64, locator: &str, status: u16) -> rusqlite::Result<Outcome> {
+    let now = now();
+    tx.prepare_cached(
+        "INSERT INTO sources(locator, kind, url, first_run, last_run, last_status, http_status, gone_at, fetched_at)
+         VALUES (?1, 'url', ?1, ?2, ?2, 'gone', ?3, ?4, ?4)
+         ON CONFLICT(locator) DO UPDATE SET last_run = excluded.last_run, last_status = 'gone',
+             http_status = excluded.http_status, gone_at = coalesce(gone_at, excluded.gone_at),
+             fetched_at = excluded.fetched_at",
+    )?
+    .execute(params![locator, run, status, now])?;
+    Ok(Outcome::Gone)
+}
+
+fn keep_version(tx: &Transaction<'_>, run: i64, id: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO document_versions(document_id, run_id, replaced_at, title, published_at, text, text_sha256, raw_sha256)
+         SELECT id, ?2, ?3, title, published_at, text, text_sha256, raw_sha256 FROM documents WHERE id = ?1",
+    )?
+    .execute(params![id, run, now()])?;
+    Ok(())
 }
 
 /// The earliest original (not itself a duplicate) with this text, other than `except`.
@@ -308,6 +383,7 @@ fn write_doc(
         }
         Some((id, old_sha, _)) => {
             let source_id = upsert_source(tx, run, doc, "updated")?;
+            keep_version(tx, run, id)?;
             let text_changed = old_sha != sha;
             if text_changed {
                 drop_signature(tx, id)?;
