@@ -287,3 +287,205 @@ fn edited_copy_in_a_later_run_is_a_near_duplicate() {
     assert_eq!(count(&db2, "SELECT count(*) FROM documents WHERE dup_of IS NOT NULL"), 0);
     assert_eq!(count(&db2, "SELECT count(*) FROM minhash_bands"), 0);
 }
+
+/// A Common Crawl style .warc.gz (gzip per record): HTML responses become
+/// documents with their target URI, WET conversions become text documents,
+/// other records are skipped and counted, and a truncated last record is an
+/// error naming the file and offset while the records before it are kept.
+#[test]
+fn warc_archive_with_a_truncated_last_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = std::fs::read_to_string(samples().join("000_12da990105962c31.txt")).unwrap();
+    let records = [
+        warc_record("warcinfo", "", b"software: thresh tests"),
+        warc_record("request", "https://a.example/story", b"GET /story HTTP/1.1\r\nHost: a.example\r\n\r\n"),
+        warc_record(
+            "response",
+            "https://a.example/story",
+            &http_response("text/html; charset=utf-8", &article_html(1, "/story")),
+        ),
+        warc_record("response", "https://a.example/logo.png", &http_response("image/png", "\u{1}PNG")),
+        warc_record("conversion", "https://b.example/dump", dump.as_bytes()),
+        warc_record("response", "https://a.example/other", &http_response("text/html", &article_html(2, "/other"))),
+    ];
+    let members: Vec<Vec<u8>> = records.iter().map(|r| gzip(r)).collect();
+    let mut bytes = members[..5].concat();
+    let last_offset = bytes.len();
+    bytes.extend_from_slice(&members[5][..members[5].len() / 2]);
+    let warc = tmp.path().join("crawl.warc.gz");
+    std::fs::write(&warc, &bytes).unwrap();
+
+    let db = tmp.path().join("t.db");
+    let out = ingest(&db, &[&warc], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("crawl.warc.gz: WARC record at offset {last_offset}")), "{err}");
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM documents WHERE url = 'https://a.example/story' AND source = url AND media_type = 'html'"), 1);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM documents WHERE url = 'https://b.example/dump' AND media_type = 'text'"),
+        1
+    );
+    let story_offset = members[..2].iter().map(Vec::len).sum::<usize>();
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM sources WHERE kind = 'warc' AND archive LIKE '%crawl.warc.gz#{story_offset}'"
+            )
+        ),
+        1
+    );
+    assert_eq!(count(&db, "SELECT n_skipped FROM runs WHERE id = 1"), 3);
+    assert_eq!(count(&db, "SELECT value FROM run_stats WHERE run_id = 1 AND name = 'skipped:non_html'"), 1);
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM errors WHERE kind = 'warc' AND locator LIKE '%crawl.warc.gz#{last_offset}'")
+        ),
+        1
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM sources WHERE kind = 'warc' AND fetched_at = '2019-11-19T10:00:00Z'"),
+        2
+    );
+}
+
+/// URL lists against a real local server: conditional GET, redirects, 404,
+/// 500-then-200, a timeout, a refused connection, robots.txt; then refresh.
+#[test]
+fn url_list_then_refresh_against_a_local_server() {
+    let srv = TestServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let list = tmp.path().join("urls.txt");
+    let urls = ["/article", "/redirect", "/missing", "/flaky", "/slow", "/private/page", "/gone-later"];
+    let mut text = String::from("# a comment\n\n");
+    for u in urls {
+        text.push_str(&srv.url(u));
+        text.push('\n');
+    }
+    text.push_str("http://127.0.0.1:9/refused\n");
+    std::fs::write(&list, text).unwrap();
+    let db = tmp.path().join("t.db");
+    let http = ["--timeout", "1", "--retries", "2", "--delay-ms", "0", "--per-host", "4"];
+    let run = |cmd: &str, extra: &[&str]| {
+        let mut args = vec![cmd, "--db", db.to_str().unwrap()];
+        args.extend_from_slice(&http);
+        args.extend_from_slice(extra);
+        thresh(&args)
+    };
+
+    let out = run("ingest", &["--urls", list.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("{}: timed out", srv.url("/slow"))), "{err}");
+    assert!(err.contains("http://127.0.0.1:9/refused: connection refused"), "{err}");
+    // stored: article, redirect (same page: an exact duplicate), flaky (after one retry), gone-later
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 4);
+    let src = |path: &str, col: &str| -> String {
+        let v: rusqlite::types::Value = open(&db)
+            .query_row(&format!("SELECT {col} FROM sources WHERE locator = ?1"), [srv.url(path)], |r| r.get(0))
+            .unwrap();
+        format!("{v:?}")
+    };
+    assert_eq!(src("/missing", "last_status"), "Text(\"gone\")");
+    assert_eq!(src("/article", "etag"), "Text(\"\\\"v1\\\"\")");
+    assert_eq!(src("/redirect", "final_url"), format!("Text(\"{}\")", srv.url("/article")));
+    assert!(src("/redirect", "redirects").contains("/redirect"));
+    assert_eq!(srv.requests("/private/page"), 0, "robots.txt is obeyed");
+    assert_eq!(srv.count("/flaky", 500), 1);
+    assert_eq!(srv.count("/flaky", 200), 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM documents d JOIN documents o ON o.id = d.dup_of WHERE d.source LIKE '%/redirect'"
+        ),
+        1
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM errors WHERE locator LIKE '%/slow' OR locator LIKE '%:9/refused'"), 2);
+    assert_eq!(count(&db, "SELECT n_skipped FROM runs WHERE id = 1"), 1);
+
+    // Refresh with nothing changed: 304s, no body downloaded again.
+    let full_gets = srv.count("/article", 200);
+    let out = run("refresh", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(srv.count("/article", 200), full_gets, "unchanged page was not downloaded");
+    assert!(srv.count("/article", 304) >= 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM document_versions"), 0);
+    assert!(count(&db, "SELECT n_unchanged FROM runs WHERE id = 2") >= 2);
+
+    // The page changes and another goes away.
+    srv.version.store(2, std::sync::atomic::Ordering::SeqCst);
+    let out = run("refresh", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text: String = open(&db)
+        .query_row("SELECT text FROM documents WHERE source = ?1", [srv.url("/article")], |r| r.get(0))
+        .unwrap();
+    assert!(text.contains("version 2"), "{text}");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM document_versions WHERE text LIKE '%version 1%'"),
+        2,
+        "article and its redirect kept v1"
+    );
+    assert_eq!(src("/gone-later", "last_status"), "Text(\"gone\")");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM documents WHERE source LIKE '%/gone-later'"),
+        1,
+        "a gone page keeps its document"
+    );
+    assert!(count(&db, "SELECT n_updated FROM runs WHERE id = 3") >= 1);
+    assert_eq!(count(&db, "SELECT n_gone FROM runs WHERE id = 3"), 1);
+
+    // --older-than: everything was just fetched, so nothing is due.
+    let before = srv.hits.lock().unwrap().len();
+    let out = run("refresh", &["--older-than", "1h"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(srv.hits.lock().unwrap().len(), before);
+    assert_eq!(count(&db, "SELECT n_inputs FROM runs WHERE id = 4"), 0);
+}
+
+/// A run killed mid-way leaves a consistent database; the next run marks it
+/// interrupted and completes the work.
+#[test]
+fn a_killed_run_is_completed_by_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let base = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).unwrap();
+    for i in 0..800 {
+        std::fs::write(
+            input.join(format!("{i:05}.txt")),
+            format!("{base}\nDocument number {i} closes with its own sentence, which makes it unique.\n"),
+        )
+        .unwrap();
+    }
+    let db = tmp.path().join("t.db");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
+        .args(["ingest", "--quiet", "--threads", "1", "--db", db.to_str().unwrap(), input.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    // Wait until some batches are committed, then kill it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let n = rusqlite::Connection::open(&db)
+            .and_then(|c| c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0)))
+            .unwrap_or(0);
+        if n >= 64 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let integrity: String = open(&db).query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    let stored = count(&db, "SELECT count(*) FROM documents");
+    assert_eq!(stored % 64, 0, "only whole batches are committed ({stored})");
+
+    let out = ingest(&db, &[&input], &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 800);
+    let first: String = open(&db).query_row("SELECT status FROM runs WHERE id = 1", [], |r| r.get(0)).unwrap();
+    assert!(first == "interrupted" || first == "finished", "{first}");
+    assert_eq!(count(&db, "SELECT n_new + n_unchanged FROM runs WHERE id = 2"), 800);
+}

@@ -81,3 +81,143 @@ pub fn rows(db: &Path, sql: &str) -> Vec<Vec<String>> {
 pub fn norm(s: &str) -> String {
     s.replace('\u{a0}', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A real HTTP server on 127.0.0.1 for the tests, with a few behaviours:
+///
+/// - `/robots.txt` disallows `/private`;
+/// - `/article` serves an article with `ETag` and `Last-Modified`, answers
+///   304 to a matching `If-None-Match`, and changes when `version` is bumped;
+/// - `/redirect` answers 301 to `/article`;
+/// - `/missing` answers 404; `/gone-later` answers 200, then 410 once `version` ≥ 2;
+/// - `/flaky` answers 500 (with `Retry-After: 0`) the first time, then 200;
+/// - `/slow` waits 3 s before answering;
+/// - `/private/page` must never be requested.
+///
+/// Every request is counted by path and method outcome. The server stops when dropped.
+pub struct TestServer {
+    pub base: String,
+    pub version: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub hits: std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>,
+    server: std::sync::Arc<tiny_http::Server>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        use std::sync::atomic::Ordering;
+        use std::sync::{Arc, Mutex};
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind loopback"));
+        let base = format!("http://{}", server.server_addr().to_ip().expect("ip address"));
+        let version = Arc::new(std::sync::atomic::AtomicUsize::new(1));
+        let hits: Arc<Mutex<Vec<(String, u16)>>> = Arc::default();
+        let flaky_seen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (srv, ver, h) = (server.clone(), version.clone(), hits.clone());
+        std::thread::spawn(move || {
+            for req in srv.incoming_requests() {
+                let (ver, h, flaky_seen) = (ver.clone(), h.clone(), flaky_seen.clone());
+                std::thread::spawn(move || {
+                    let path = req.url().to_string();
+                    let v = ver.load(Ordering::SeqCst);
+                    let header =
+                        |k: &str, val: &str| tiny_http::Header::from_bytes(k.as_bytes(), val.as_bytes()).unwrap();
+                    let inm =
+                        req.headers().iter().find(|x| x.field.equiv("If-None-Match")).map(|x| x.value.to_string());
+                    let (status, body, headers): (u16, String, Vec<tiny_http::Header>) = match path.as_str() {
+                        "/robots.txt" => (200, "User-agent: *\nDisallow: /private\n".into(), vec![]),
+                        "/article" | "/gone-later" if path == "/gone-later" && v >= 2 => (410, "gone".into(), vec![]),
+                        "/article" | "/gone-later" => {
+                            let etag = format!("\"v{v}\"");
+                            if inm.as_deref() == Some(etag.as_str()) {
+                                (304, String::new(), vec![header("ETag", &etag)])
+                            } else {
+                                (
+                                    200,
+                                    article_html(v, &path),
+                                    vec![
+                                        header("ETag", &etag),
+                                        header("Last-Modified", "Tue, 19 Nov 2019 10:00:00 GMT"),
+                                        header("Content-Type", "text/html; charset=utf-8"),
+                                    ],
+                                )
+                            }
+                        }
+                        "/redirect" => (301, String::new(), vec![header("Location", "/article")]),
+                        "/missing" => (404, "not here".into(), vec![]),
+                        "/flaky" if !flaky_seen.swap(true, Ordering::SeqCst) => {
+                            (500, "try again".into(), vec![header("Retry-After", "0")])
+                        }
+                        "/flaky" => (200, article_html(7, "/flaky"), vec![header("Content-Type", "text/html")]),
+                        "/slow" => {
+                            std::thread::sleep(std::time::Duration::from_secs(3));
+                            (200, article_html(8, "/slow"), vec![header("Content-Type", "text/html")])
+                        }
+                        _ => (404, "no route".into(), vec![]),
+                    };
+                    h.lock().unwrap().push((path, status));
+                    let mut resp = tiny_http::Response::from_string(body).with_status_code(status);
+                    for hd in headers {
+                        resp.add_header(hd);
+                    }
+                    let _ = req.respond(resp);
+                });
+            }
+        });
+        TestServer { base, version, hits, server }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// How many answers with this status were sent for this path.
+    pub fn count(&self, path: &str, status: u16) -> usize {
+        self.hits.lock().unwrap().iter().filter(|(p, s)| p == path && *s == status).count()
+    }
+
+    pub fn requests(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().iter().filter(|(p, _)| p == path).count()
+    }
+}
+
+/// An article page whose text depends on `version` and `path`.
+pub fn article_html(version: usize, path: &str) -> String {
+    let para = |i: usize| {
+        format!(
+            "<p>Paragraph {i} of version {version} at {path}: the council said on Tuesday that the harbour bridge \
+             would reopen after months of repairs, and that the cost of the work had risen by about a third.</p>"
+        )
+    };
+    format!(
+        "<!doctype html><html lang=en><head><title>Story {path} v{version}</title></head><body><nav><a href='/'>Home</a></nav>\
+         <article><h1>Story {path} v{version}</h1>{}</article><footer>© Example</footer></body></html>",
+        (1..=4).map(para).collect::<String>()
+    )
+}
+
+/// One WARC record with these headers and block.
+pub fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2019-11-19T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:0>\r\nContent-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+pub fn http_response(ctype: &str, body: &str) -> Vec<u8> {
+    format!("HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+pub fn gzip(b: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(b).unwrap();
+    e.finish().unwrap()
+}

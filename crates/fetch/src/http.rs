@@ -207,7 +207,7 @@ impl HttpFetcher {
                 let result = {
                     let _permit = self.permit(&host, delay);
                     let mut req = self.agent.get(&current);
-                    if let Some(v) = validators.filter(|_| redirects.is_empty()) {
+                    if let Some(v) = validators {
                         if let Some(e) = &v.etag {
                             req = req.header("If-None-Match", e);
                         }
@@ -301,6 +301,9 @@ fn describe(e: &ureq::Error) -> String {
         ureq::Error::HostNotFound => "host not found (DNS)".into(),
         ureq::Error::ConnectionFailed => "connection refused or failed".into(),
         ureq::Error::BodyExceedsLimit(n) => format!("body larger than {n} bytes"),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => "timed out".into(),
+        ureq::Error::Io(io) => format!("network error: {io}"),
         e => e.to_string(),
     }
 }

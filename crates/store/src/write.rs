@@ -251,6 +251,9 @@ fn find_original(tx: &Transaction<'_>, sha: &str, except: i64) -> rusqlite::Resu
     .optional()
 }
 
+/// Confirmation attempts per candidate cluster.
+const TRIES_PER_CLUSTER: usize = 3;
+
 /// The duplicate decision for a document: exact first, then near.
 struct DupDecision {
     dup_of: Option<i64>,
@@ -269,37 +272,43 @@ fn decide(
     }
     let none = DupDecision { dup_of: None, kind: None, similarity: None };
     let (Some(cfg), Some(sig)) = (near, fp.minhash) else { return Ok(none) };
-    let mut candidates = std::collections::BTreeSet::new();
+    // Candidates sharing a band, with their cluster root and how many bands they share.
+    let mut shared: std::collections::BTreeMap<i64, (i64, u32)> = std::collections::BTreeMap::new();
     {
-        let mut st =
-            tx.prepare_cached("SELECT document_id FROM minhash_bands WHERE band = ?1 AND key = ?2 LIMIT ?3")?;
+        let mut st = tx.prepare_cached(
+            "SELECT b.document_id, coalesce(d.dup_of, d.id) FROM minhash_bands b JOIN documents d ON d.id = b.document_id
+             WHERE b.band = ?1 AND b.key = ?2 LIMIT ?3",
+        )?;
         for (band, key) in fp.bands.iter().enumerate() {
-            let rows = st.query_map(params![band as i64, key, cfg.max_bucket as i64], |r| r.get::<_, i64>(0))?;
-            for id in rows {
-                let id = id?;
-                if id != self_id {
-                    candidates.insert(id);
+            let rows = st.query_map(params![band as i64, key, cfg.max_bucket as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            for row in rows {
+                let (id, root) = row?;
+                if id != self_id && (self_id < 0 || root < self_id) {
+                    shared.entry(id).or_insert((root, 0)).1 += 1;
                 }
             }
         }
     }
-    // Every cluster this document is confirmed against, with the best similarity to each.
+    // Per cluster, try the members sharing the most bands first; a few tries
+    // settle it, however large the cluster (bounded work per document).
+    let mut by_root: std::collections::BTreeMap<i64, Vec<(u32, i64)>> = std::collections::BTreeMap::new();
+    for (id, (root, n)) in shared {
+        by_root.entry(root).or_default().push((n, id));
+    }
     let mut roots: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
-    for c in candidates {
-        let row: Option<(Vec<u8>, u32, i64)> = tx
-            .prepare_cached(
-                "SELECT s.sig, s.n_shingles, coalesce(d.dup_of, d.id) FROM minhash_signatures s
-                 JOIN documents d ON d.id = s.document_id WHERE s.document_id = ?1",
-            )?
-            .query_row([c], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let Some((other, other_shingles, root)) = row else { continue };
-        if self_id >= 0 && root >= self_id {
-            continue;
+    let mut load = tx.prepare_cached("SELECT sig, n_shingles FROM minhash_signatures WHERE document_id = ?1")?;
+    for (root, mut members) in by_root {
+        members.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, c) in members.iter().take(TRIES_PER_CLUSTER) {
+            let row: Option<(Vec<u8>, u32)> = load.query_row([c], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let Some((other, other_shingles)) = row else { continue };
+            if let Some(sim) = (cfg.confirm)(sig, fp.shingles, &other, other_shingles, cfg.threshold) {
+                roots.insert(root, sim);
+                break;
+            }
         }
-        let Some(sim) = (cfg.confirm)(sig, fp.shingles, &other, other_shingles, cfg.threshold) else { continue };
-        let e = roots.entry(root).or_insert(sim);
-        *e = e.max(sim);
     }
     let Some((&root, &sim)) = roots.iter().next() else { return Ok(none) };
     // This document bridges several clusters: they are one cluster, under the earliest.
