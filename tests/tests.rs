@@ -367,7 +367,7 @@ fn url_list_then_refresh_against_a_local_server() {
     text.push_str("http://127.0.0.1:9/refused\n");
     std::fs::write(&list, text).unwrap();
     let db = tmp.path().join("t.db");
-    let http = ["--timeout", "1", "--retries", "2", "--delay-ms", "0", "--per-host", "4"];
+    let http = ["--timeout", "1", "--retries", "1", "--delay-ms", "0", "--per-host", "4"];
     let run = |cmd: &str, extra: &[&str]| {
         let mut args = vec![cmd, "--db", db.to_str().unwrap()];
         args.extend_from_slice(&http);
@@ -404,11 +404,13 @@ fn url_list_then_refresh_against_a_local_server() {
     );
     assert_eq!(count(&db, "SELECT count(*) FROM errors WHERE locator LIKE '%/slow' OR locator LIKE '%:9/refused'"), 2);
     assert_eq!(count(&db, "SELECT n_skipped FROM runs WHERE id = 1"), 1);
+    assert!(src("/slow", "last_error").contains("timed out"), "failures are recorded per source");
 
-    // Refresh with nothing changed: 304s, no body downloaded again.
+    // Refresh with nothing changed: 304s, no body downloaded again. The two
+    // failing URLs are retried (and fail again: exit 1).
     let full_gets = srv.count("/article", 200);
     let out = run("refresh", &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(srv.count("/article", 200), full_gets, "unchanged page was not downloaded");
     assert!(srv.count("/article", 304) >= 1);
     assert_eq!(count(&db, "SELECT count(*) FROM document_versions"), 0);
@@ -417,7 +419,7 @@ fn url_list_then_refresh_against_a_local_server() {
     // The page changes and another goes away.
     srv.version.store(2, std::sync::atomic::Ordering::SeqCst);
     let out = run("refresh", &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text: String = open(&db)
         .query_row("SELECT text FROM documents WHERE source = ?1", [srv.url("/article")], |r| r.get(0))
         .unwrap();
@@ -436,12 +438,13 @@ fn url_list_then_refresh_against_a_local_server() {
     assert!(count(&db, "SELECT n_updated FROM runs WHERE id = 3") >= 1);
     assert_eq!(count(&db, "SELECT n_gone FROM runs WHERE id = 3"), 1);
 
-    // --older-than: everything was just fetched, so nothing is due.
-    let before = srv.hits.lock().unwrap().len();
+    // --older-than: everything fetched successfully was fetched just now, so
+    // only the two never-fetched failing URLs are due.
+    let article_hits = srv.requests("/article");
     let out = run("refresh", &["--older-than", "1h"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(srv.hits.lock().unwrap().len(), before);
-    assert_eq!(count(&db, "SELECT n_inputs FROM runs WHERE id = 4"), 0);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(srv.requests("/article"), article_hits);
+    assert_eq!(count(&db, "SELECT n_inputs FROM runs WHERE id = 4"), 2);
 }
 
 /// A run killed mid-way leaves a consistent database; the next run marks it

@@ -551,9 +551,21 @@ fn write_error(
 ) -> rusqlite::Result<Outcome> {
     tx.prepare_cached("INSERT INTO errors(run_id, locator, stage, kind, message, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![run, locator, stage, kind, message, now()])?;
-    // A source already known keeps its document; only its status changes.
-    tx.prepare_cached("UPDATE sources SET last_run = ?1, last_status = 'error', last_error = ?2 WHERE locator = ?3")?
+    // A source already known keeps its document; only its status changes. A URL
+    // is recorded as a source even when its first fetch fails, so it is retried.
+    if locator.starts_with("http://") || locator.starts_with("https://") {
+        tx.prepare_cached(
+            "INSERT INTO sources(locator, kind, url, first_run, last_run, last_status, last_error)
+             VALUES (?3, 'url', ?3, ?1, ?1, 'error', ?2)
+             ON CONFLICT(locator) DO UPDATE SET last_run = ?1, last_status = 'error', last_error = ?2",
+        )?
         .execute(params![run, message, locator])?;
+    } else {
+        tx.prepare_cached(
+            "UPDATE sources SET last_run = ?1, last_status = 'error', last_error = ?2 WHERE locator = ?3",
+        )?
+        .execute(params![run, message, locator])?;
+    }
     Ok(Outcome::Error)
 }
 
