@@ -492,3 +492,149 @@ fn a_killed_run_is_completed_by_the_next() {
     assert!(first == "interrupted" || first == "finished", "{first}");
     assert_eq!(count(&db, "SELECT n_new + n_unchanged FROM runs WHERE id = 2"), 800);
 }
+
+/// Ingest the samples plus a copy and a small HTML page; return the database.
+fn inspect_db(tmp: &std::path::Path) -> std::path::PathBuf {
+    let db = tmp.join("t.db");
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    let copy = tmp.join("copy.txt");
+    std::fs::copy(samples().join("000_12da990105962c31.txt"), &copy).unwrap();
+    assert!(ingest(&db, &[&copy, &fixture("html/article.html")], &["--quiet"]).status.success());
+    db
+}
+
+#[test]
+fn search_show_export_runs_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = inspect_db(tmp.path());
+    let d = db.to_str().unwrap();
+
+    let out = thresh(&["search", "--db", d, "Litvinenko", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hits: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(hits.len(), 2);
+    assert!(hits[0]["snippet"].as_str().unwrap().contains("[Litvinenko]"));
+    let n = |args: &[&str]| stdout(&thresh(args)).lines().count();
+    assert_eq!(n(&["search", "--db", d, "Cameron", "--format", "json"]), 5, "the copy is hidden");
+    assert_eq!(n(&["search", "--db", d, "Cameron", "--format", "json", "--include-dups"]), 6);
+    assert_eq!(n(&["search", "--db", d, "bridge", "--format", "json", "--site", "Coastal Gazette"]), 1);
+    assert_eq!(
+        n(&["search", "--db", d, "bridge", "--format", "json", "--since", "2021-03", "--until", "2021-03-31"]),
+        1
+    );
+    assert_eq!(n(&["search", "--db", d, "bridge", "--format", "json", "--since", "2022"]), 0);
+    assert_eq!(n(&["search", "--db", d, "Putin", "--format", "json", "--lang", "en"]), 5);
+    let bad = thresh(&["search", "--db", d, "Putin AND ("]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(stderr(&bad).lines().count(), 1, "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("malformed search query"));
+
+    let out = thresh(&["show", "--db", d, "5", "--explain"]);
+    let s = stdout(&out);
+    assert!(s.starts_with("# PMQs: David Cameron"), "{s}");
+    assert!(s.contains("  KEEP  Mr Cameron will meet President Putin"), "{s}");
+    assert!(s.contains("donation-appeal") && s.contains("Your support helps us to tell the story"), "{s}");
+    let page = fixture("html/article.html");
+    let out = thresh(&["show", "--db", d, page.to_str().unwrap(), "--raw"]);
+    assert!(stdout(&out).contains("<!DOCTYPE html>"));
+    let out = thresh(&[
+        "show",
+        "--db",
+        d,
+        "https://gazette.example/news/2021/03/04/harbour-bridge",
+        "--format",
+        "json",
+        "--explain",
+    ]);
+    let j: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(j["document"]["author"], "Mary Quay");
+    assert!(j["removed"].is_array());
+    assert_eq!(j["document"]["published_at"], "2021-03-04T09:30:00Z");
+    let missing = thresh(&["show", "--db", d, "999"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no document \"999\""));
+
+    let out = thresh(&["export", "--db", d]);
+    let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().all(|r| r["dup_of"].is_null() && r["text"].is_string()));
+    assert_eq!(n(&["export", "--db", d, "--include-dups"]), 7);
+    assert_eq!(n(&["export", "--db", d, "--since-run", "2", "--include-dups"]), 2);
+    let out = thresh(&["export", "--db", d, "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    assert_eq!(r.headers().unwrap().iter().take(3).collect::<Vec<_>>(), ["id", "source", "url"]);
+    let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(recs.len(), 6);
+    assert!(recs[0][9].contains('\n'), "multi-paragraph text survives CSV quoting");
+
+    let out = thresh(&["runs", "--db", d, "--format", "json"]);
+    let runs: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(runs.len(), 2);
+    assert_eq!((runs[1]["n_new"].as_i64(), runs[1]["n_duplicates"].as_i64()), (Some(2), Some(1)));
+    assert!(runs[0]["seconds"].as_f64().unwrap() >= 0.0);
+
+    let schema = stdout(&thresh(&["schema"]));
+    for t in [
+        "CREATE TABLE documents",
+        "CREATE TABLE runs",
+        "CREATE TABLE removed_segments",
+        "documents_fts",
+        "CREATE VIEW current_documents",
+    ] {
+        assert!(schema.contains(t), "{t}");
+    }
+    // Views answer the common questions.
+    assert_eq!(count(&db, "SELECT count(*) FROM current_documents"), 6);
+    assert_eq!(count(&db, "SELECT n_duplicates FROM duplicate_clusters"), 1);
+}
+
+#[test]
+fn report_is_self_contained_html_with_its_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = inspect_db(tmp.path());
+    let out_path = tmp.path().join("report.html");
+    let out = thresh(&["report", "--db", db.to_str().unwrap(), "--out", out_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&out_path).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "parse errors: {:?}", doc.errors);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let charts: Vec<String> = doc.select(&sel("section > svg > title")).map(|t| t.text().collect::<String>()).collect();
+    assert_eq!(
+        charts,
+        [
+            "Documents per site (originals)",
+            "Removed segments by kind",
+            "Share of text removed, per site",
+            "Duplicate clusters by size",
+            "Runs over time"
+        ]
+    );
+    assert!(doc.select(&sel("#by-kind rect")).count() >= 8, "one bar per removal kind");
+    assert!(doc.select(&sel("#runs rect")).count() >= 8, "four bars per run");
+    assert_eq!(doc.select(&sel("script")).count(), 0);
+    assert!(!html.contains("src=") && !html.contains("href="), "nothing is fetched");
+}
+
+#[test]
+fn inspect_commands_refuse_bad_databases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let other = tmp.path().join("other.db");
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
+    for args in [
+        vec!["search", "--db", "MISSING", "x"],
+        vec!["show", "--db", "MISSING", "1"],
+        vec!["export", "--db", "MISSING"],
+        vec!["runs", "--db", "MISSING"],
+        vec!["report", "--db", "MISSING", "--out", "/dev/null"],
+    ] {
+        for db in [tmp.path().join("missing.db"), other.clone()] {
+            let args: Vec<&str> = args.iter().map(|a| if *a == "MISSING" { db.to_str().unwrap() } else { a }).collect();
+            let out = thresh(&args);
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            let err = stderr(&out);
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains(db.file_name().unwrap().to_str().unwrap()), "{err}");
+        }
+    }
+}

@@ -44,6 +44,18 @@ pub enum Command {
     Stats(StatsArgs),
     /// List duplicate clusters: each original with its exact and near duplicates and their similarity.
     Dups(StatsArgs),
+    /// Full-text search (FTS5, bm25-ranked) over titles and text, with snippets.
+    Search(SearchArgs),
+    /// Show one document (by id, URL or source path): metadata and clean text.
+    Show(ShowArgs),
+    /// Stream every document with its metadata as JSON lines or CSV.
+    Export(ExportArgs),
+    /// Run history: counts and durations.
+    Runs(StatsArgs),
+    /// Print the database schema, every table and column commented.
+    Schema,
+    /// Write a self-contained HTML report with charts.
+    Report(ReportArgs),
 }
 
 /// How cleaning behaves (shared by ingest and extract).
@@ -220,4 +232,84 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The SQLite database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// An FTS5 query: words, "phrases", AND / OR / NOT, prefix*.
+    pub query: String,
+    /// Only this site (site name or host).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Published on or after (e.g. 2019-11 or 2019-11-19).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Published on or before.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Only this language (ISO 639-1, e.g. en).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Include documents marked as duplicates.
+    #[arg(long)]
+    pub include_dups: bool,
+    /// Most results.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The SQLite database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Document id, URL, or source path.
+    pub id: String,
+    /// Print the original input instead of the clean text.
+    #[arg(long)]
+    pub raw: bool,
+    /// Also print every removed segment with its kind and the rule that removed it.
+    #[arg(long)]
+    pub explain: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The SQLite database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+    pub format: ExportFormat,
+    /// Only documents added or updated by run N or later.
+    #[arg(long, value_name = "N")]
+    pub since_run: Option<i64>,
+    /// Include documents marked as duplicates (default: originals only).
+    #[arg(long, alias = "keep-dups")]
+    pub include_dups: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The SQLite database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Where to write the HTML page.
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
+    pub out: PathBuf,
 }

@@ -5,7 +5,9 @@
 mod args;
 mod extract;
 mod ingest;
+mod inspect;
 mod pipeline;
+mod report;
 mod stats;
 
 use std::io::IsTerminal;
@@ -49,6 +51,12 @@ fn main() -> ExitCode {
         args::Command::Extract(a) => extract::run(&cli.global, a, show_progress),
         args::Command::Stats(a) => stats::run(a),
         args::Command::Dups(a) => stats::dups(a),
+        args::Command::Search(a) => inspect::search(a),
+        args::Command::Show(a) => inspect::show(a),
+        args::Command::Export(a) => inspect::export(a),
+        args::Command::Runs(a) => inspect::runs(a),
+        args::Command::Schema => inspect::schema(),
+        args::Command::Report(a) => report::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

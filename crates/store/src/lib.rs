@@ -16,9 +16,11 @@
 //! ```
 #![warn(missing_docs)]
 
+mod inspect;
 mod read;
 mod write;
 
+pub use inspect::{BadQuery, DocView, Hit, RemovedRow, SearchFilter, EXPORT_COLUMNS};
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
 pub use write::{ConfirmFn, Fingerprint, Item, NearDupConfig, Outcome};
 
@@ -75,6 +77,12 @@ pub enum StoreError {
         /// The database file.
         path: PathBuf,
     },
+    /// A malformed full-text query.
+    #[error(transparent)]
+    Query(#[from] inspect::BadQuery),
+    /// Writing output failed (e.g. a closed pipe during export).
+    #[error("writing output: {0}")]
+    Output(std::io::Error),
     /// Any other SQLite error.
     #[error("{path}: {source}")]
     Sqlite {
@@ -160,6 +168,19 @@ impl Store {
     /// The underlying connection, for read-only queries in tools and tests.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The compiled-in migrations, in order: `(name, SQL)`. Every table and
+    /// column is commented there; `thresh schema` prints them.
+    pub fn schema_sql() -> Vec<(String, String)> {
+        let mut dirs: Vec<_> = MIGRATIONS_DIR.dirs().collect();
+        dirs.sort_by_key(|d| d.path().to_path_buf());
+        dirs.iter()
+            .filter_map(|d| {
+                let up = d.get_file(d.path().join("up.sql"))?;
+                Some((d.path().display().to_string(), up.contents_utf8()?.to_string()))
+            })
+            .collect()
     }
 
     fn err(&self, e: rusqlite::Error) -> StoreError {

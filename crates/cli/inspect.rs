@@ -1,0 +1,227 @@
+//! `thresh search`, `show`, `export`, `runs`, `schema`: looking into a database.
+
+use std::io::{BufWriter, Write};
+
+use serde_json::{json, Value};
+use thresh_store::{SearchFilter, Store, StoreError};
+
+use crate::args::{ExportArgs, ExportFormat, Format, SearchArgs, ShowArgs, StatsArgs};
+use crate::{exit, Fatal};
+
+/// A broken pipe (`thresh export | head`) is not an error.
+fn quiet_pipe(r: Result<(), StoreError>) -> Result<(), Fatal> {
+    match r {
+        Err(StoreError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
+    let store = Store::open_existing(&a.db)?;
+    let f = SearchFilter {
+        site: a.site,
+        since: a.since,
+        until: a.until,
+        lang: a.lang,
+        include_dups: a.include_dups,
+        limit: a.limit,
+    };
+    let hits = store.search(&a.query, &f)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let w = |r: std::io::Result<()>| r.map_err(StoreError::Output);
+    let res: Result<(), StoreError> = (|| {
+        for h in &hits {
+            if a.format == Format::Json {
+                let v = json!({"id": h.id, "title": h.title, "source": h.source, "url": h.url,
+                    "published": h.published_at, "site": h.site, "lang": h.lang, "dup_of": h.dup_of,
+                    "snippet": h.snippet, "rank": h.rank});
+                w(writeln!(out, "{v}"))?;
+            } else {
+                let date = h.published_at.as_deref().map(|d| &d[..d.len().min(10)]).unwrap_or("");
+                w(writeln!(
+                    out,
+                    "#{} {}  {}  {}",
+                    h.id,
+                    h.title.as_deref().unwrap_or("(untitled)"),
+                    date,
+                    h.site.as_deref().unwrap_or("")
+                ))?;
+                w(writeln!(out, "    {}", h.url.as_deref().unwrap_or(&h.source)))?;
+                w(writeln!(out, "    {}\n", h.snippet.replace('\n', " ")))?;
+            }
+        }
+        w(out.flush())
+    })();
+    quiet_pipe(res)?;
+    if a.format == Format::Text && hits.is_empty() {
+        eprintln!("no matches");
+    }
+    Ok(exit::OK)
+}
+
+pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
+    let store = Store::open_existing(&a.db)?;
+    let Some(v) = store.document(&a.id)? else {
+        return Err(anyhow::anyhow!("{}: no document {:?}", a.db.display(), a.id).into());
+    };
+    if a.format == Format::Json {
+        let mut j = json!({"document": v.row, "versions": v.versions});
+        if a.raw {
+            j["raw"] = json!(v.raw);
+        }
+        if a.explain {
+            j["removed"] = json!(v
+                .removed
+                .iter()
+                .map(|r| json!({"kind": r.kind, "rule": r.rule, "text": r.text}))
+                .collect::<Vec<_>>());
+        }
+        println!("{}", serde_json::to_string_pretty(&j)?);
+        return Ok(exit::OK);
+    }
+    if a.raw {
+        print!("{}", v.raw.unwrap_or_default());
+        return Ok(exit::OK);
+    }
+    let field = |k: &str| match &v.row[k] {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        x => Some(x.to_string()),
+    };
+    println!("# {}", field("title").unwrap_or_else(|| "(untitled)".into()));
+    for k in [
+        "id",
+        "source",
+        "url",
+        "canonical_url",
+        "published_at",
+        "author",
+        "site",
+        "lang",
+        "media_type",
+        "method",
+        "dup_of",
+        "dup_kind",
+        "dup_similarity",
+        "updated_at",
+    ] {
+        if let Some(val) = field(k) {
+            println!("{k:<14} {val}");
+        }
+    }
+    if v.versions > 0 {
+        println!("{:<14} {} earlier (document_versions)", "versions", v.versions);
+    }
+    println!();
+    let text = field("text").unwrap_or_default();
+    if a.explain {
+        // Kept paragraphs, then what was cut and why.
+        for p in text.split('\n') {
+            println!("  KEEP  {p}");
+        }
+        println!();
+        println!("removed ({}):", v.removed.len());
+        for r in &v.removed {
+            println!("  {:<20} {:<28} {}", r.kind, r.rule, r.text.replace('\n', " "));
+        }
+    } else {
+        for p in text.split('\n') {
+            println!("{p}\n");
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub fn export(a: ExportArgs) -> Result<u8, Fatal> {
+    let store = Store::open_existing(&a.db)?;
+    let stdout = std::io::stdout();
+    let res = match a.format {
+        ExportFormat::Jsonl => {
+            let mut out = BufWriter::new(stdout.lock());
+            let r = store.export(a.since_run, a.include_dups, |v| writeln!(out, "{v}"));
+            r.and_then(|_| out.flush().map_err(StoreError::Output))
+        }
+        ExportFormat::Csv => {
+            let mut w = csv::Writer::from_writer(BufWriter::new(stdout.lock()));
+            let header = w.write_record(thresh_store::EXPORT_COLUMNS).map_err(csv_io);
+            header.map_err(StoreError::Output).and_then(|_| {
+                let r = store.export(a.since_run, a.include_dups, |v| {
+                    let cells = thresh_store::EXPORT_COLUMNS.iter().map(|c| match &v[*c] {
+                        Value::Null => String::new(),
+                        Value::String(s) => s.clone(),
+                        x => x.to_string(),
+                    });
+                    w.write_record(cells).map_err(csv_io)
+                });
+                r.and_then(|_| w.flush().map_err(StoreError::Output))
+            })
+        }
+    };
+    quiet_pipe(res.map(|_| ()))?;
+    Ok(exit::OK)
+}
+
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        k => std::io::Error::other(format!("{k:?}")),
+    }
+}
+
+pub fn runs(a: StatsArgs) -> Result<u8, Fatal> {
+    let store = Store::open_existing(&a.db)?;
+    let rows = store.rows("SELECT * FROM run_summary")?;
+    if a.format == Format::Json {
+        for r in &rows {
+            println!("{r}");
+        }
+        return Ok(exit::OK);
+    }
+    println!(
+        "{:>4}  {:<8} {:<11} {:<24} {:>8} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>7} {:>5} {:>6}",
+        "id",
+        "command",
+        "status",
+        "started",
+        "seconds",
+        "inputs",
+        "new",
+        "dups",
+        "updated",
+        "unchanged",
+        "drops",
+        "skipped",
+        "gone",
+        "errors"
+    );
+    for r in &rows {
+        let n = |k: &str| r[k].as_i64().unwrap_or(0);
+        let secs = r["seconds"].as_f64().map_or("-".to_string(), |s| format!("{s:.2}"));
+        println!(
+            "{:>4}  {:<8} {:<11} {:<24} {:>8} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>7} {:>5} {:>6}",
+            n("id"),
+            r["command"].as_str().unwrap_or(""),
+            r["status"].as_str().unwrap_or(""),
+            r["started_at"].as_str().unwrap_or(""),
+            secs,
+            n("n_inputs"),
+            n("n_new"),
+            n("n_duplicates"),
+            n("n_updated"),
+            n("n_unchanged"),
+            n("n_dropped"),
+            n("n_skipped"),
+            n("n_gone"),
+            n("n_errors")
+        );
+    }
+    Ok(exit::OK)
+}
+
+pub fn schema() -> Result<u8, Fatal> {
+    for (name, sql) in Store::schema_sql() {
+        println!("-- ===== migrations/{name}/up.sql =====");
+        println!("{sql}");
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,243 @@
+//! `thresh report`: one self-contained HTML page (no scripts, nothing
+//! fetched) with charts drawn as inline SVG: documents per site, removals by
+//! kind, share of text removed per site, duplicate clusters, runs over time.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+use thresh_store::Store;
+
+use crate::args::ReportArgs;
+use crate::{exit, Fatal};
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().or_else(|| v.as_i64().map(|n| n as f64)).unwrap_or(0.0)
+}
+
+const PALETTE: [&str; 4] = ["#2f6db5", "#e07b39", "#4a9a5b", "#c0392b"];
+
+/// A horizontal bar chart: one labelled bar per row.
+fn hbars(id: &str, title: &str, rows: &[(String, f64)], unit: &str, color: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "<section id=\"{id}\"><h2>{}</h2>", esc(title));
+    if rows.is_empty() {
+        s.push_str("<p class=\"empty\">Nothing to show yet.</p></section>\n");
+        return s;
+    }
+    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9);
+    let (label_w, bar_w, row_h) = (260.0, 460.0, 24.0);
+    let h = row_h * rows.len() as f64 + 10.0;
+    let _ = writeln!(
+        s,
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" width=\"{}\" height=\"{h}\" viewBox=\"0 0 {} {h}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title),
+        label_w + bar_w + 90.0,
+        label_w + bar_w + 90.0
+    );
+    let _ = writeln!(s, "<title>{}</title>", esc(title));
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h + 5.0;
+        let w = (v / max * bar_w).max(1.0);
+        let shown = if unit == "%" { format!("{v:.1}%") } else { format!("{}", *v as i64) };
+        let short: String = label.chars().take(38).collect();
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{color}\"><title>{}: {shown}</title></rect><text x=\"{:.1}\" y=\"{}\" class=\"value\">{shown}</text>",
+            label_w - 8.0,
+            y + row_h * 0.65,
+            esc(&short),
+            row_h - 6.0,
+            esc(label),
+            label_w + w + 6.0,
+            y + row_h * 0.65
+        );
+    }
+    s.push_str("</svg></section>\n");
+    s
+}
+
+/// Grouped vertical bars per run (new, updated, unchanged, errors).
+fn run_bars(runs: &[Value]) -> String {
+    let mut s = String::from("<section id=\"runs\"><h2>Runs over time</h2>\n");
+    if runs.is_empty() {
+        s.push_str("<p class=\"empty\">No runs yet.</p></section>\n");
+        return s;
+    }
+    let series = [("new", "n_new"), ("updated", "n_updated"), ("unchanged", "n_unchanged"), ("failed", "n_errors")];
+    let max = runs.iter().flat_map(|r| series.iter().map(move |(_, k)| num(&r[*k]))).fold(1.0, f64::max);
+    let (group_w, plot_h, left, top) = (70.0, 200.0, 50.0, 20.0);
+    let width = left + group_w * runs.len() as f64 + 20.0;
+    let height = top + plot_h + 60.0;
+    let _ = writeln!(
+        s,
+        "<svg class=\"chart\" role=\"img\" aria-label=\"Runs over time\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Runs over time</title>"
+    );
+    let _ = writeln!(
+        s,
+        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#888\"/>",
+        top + plot_h,
+        width - 10.0,
+        top + plot_h
+    );
+    let _ = writeln!(
+        s,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"value\">{}</text>",
+        left - 6.0,
+        top + 8.0,
+        max as i64
+    );
+    for (i, r) in runs.iter().enumerate() {
+        let x0 = left + i as f64 * group_w + 8.0;
+        for (j, (name, key)) in series.iter().enumerate() {
+            let v = num(&r[*key]);
+            let h = v / max * plot_h;
+            let _ = writeln!(
+                s,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"12\" height=\"{h:.1}\" fill=\"{}\"><title>run {}: {} {name}</title></rect>",
+                x0 + j as f64 * 13.0,
+                top + plot_h - h,
+                PALETTE[j],
+                num(&r["id"]) as i64,
+                v as i64
+            );
+        }
+        let date = r["started_at"].as_str().unwrap_or("").get(5..16).unwrap_or("").replace('T', " ");
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" class=\"label\">#{} {}</text><text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" class=\"small\">{}</text>",
+            x0 + 26.0,
+            top + plot_h + 16.0,
+            num(&r["id"]) as i64,
+            esc(r["command"].as_str().unwrap_or("")),
+            x0 + 26.0,
+            top + plot_h + 30.0,
+            esc(&date)
+        );
+    }
+    for (j, (name, _)) in series.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" class=\"small\">{name}</text>",
+            left + j as f64 * 90.0,
+            top + plot_h + 42.0,
+            PALETTE[j],
+            left + j as f64 * 90.0 + 14.0,
+            top + plot_h + 51.0
+        );
+    }
+    s.push_str("</svg></section>\n");
+    s
+}
+
+pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
+    let store = Store::open_existing(&a.db)?;
+    let pairs = |sql: &str, label: &str, value: &str| -> Result<Vec<(String, f64)>, thresh_store::StoreError> {
+        Ok(store
+            .rows(sql)?
+            .iter()
+            .map(|r| (r[label].as_str().map(String::from).unwrap_or_else(|| r[label].to_string()), num(&r[value])))
+            .collect())
+    };
+    let per_site = pairs(
+        "SELECT coalesce(site, '(unknown)') AS site, count(*) AS n FROM documents WHERE dup_of IS NULL
+         GROUP BY 1 ORDER BY n DESC, site LIMIT 20",
+        "site",
+        "n",
+    )?;
+    let by_kind = pairs("SELECT kind, segments FROM removals_by_kind", "kind", "segments")?;
+    let removed_share = pairs(
+        "SELECT coalesce(d.site, '(unknown)') AS site,
+                100.0 * sum(coalesce(r.chars, 0)) / max(1, sum(coalesce(r.chars, 0)) + sum(length(d.text))) AS pct
+         FROM documents d LEFT JOIN (SELECT document_id, sum(length(text)) AS chars FROM removed_segments GROUP BY 1) r
+              ON r.document_id = d.id
+         GROUP BY 1 ORDER BY pct DESC, site LIMIT 20",
+        "site",
+        "pct",
+    )?;
+    let cluster_sizes = pairs(
+        "SELECT (n_duplicates + 1) || ' copies' AS size, count(*) AS clusters FROM duplicate_clusters
+         GROUP BY n_duplicates ORDER BY n_duplicates",
+        "size",
+        "clusters",
+    )?;
+    let top_clusters = store.rows(
+        "SELECT original_id, coalesce(original_title, original_source) AS title, n_duplicates, n_exact, n_near,
+                min_similarity FROM duplicate_clusters ORDER BY n_duplicates DESC, original_id LIMIT 10",
+    )?;
+    let runs = store.rows("SELECT * FROM run_summary ORDER BY id DESC LIMIT 30")?;
+    let runs: Vec<Value> = runs.into_iter().rev().collect();
+    let totals = &store.rows(
+        "SELECT (SELECT count(*) FROM documents) AS docs, (SELECT count(*) FROM documents WHERE dup_of IS NOT NULL) AS dups,
+                (SELECT count(*) FROM removed_segments) AS removed, (SELECT count(*) FROM errors) AS errors,
+                (SELECT count(*) FROM runs) AS runs, (SELECT count(DISTINCT site) FROM documents) AS sites",
+    )?[0];
+    let last = runs.last();
+
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>thresh report: {db}</title>\n<style>\
+         body{{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:980px;color:#222;padding:0 1em}}\
+         h1{{font-size:1.6em;margin-bottom:.2em}} h2{{font-size:1.15em;margin:1.6em 0 .4em;border-bottom:1px solid #ddd}}\
+         .cards{{display:flex;gap:1em;flex-wrap:wrap}} .card{{background:#f4f6f9;border-radius:6px;padding:.6em 1em;min-width:8em}}\
+         .card b{{display:block;font-size:1.5em}} .label{{font-size:12px;fill:#333}} .value{{font-size:11px;fill:#555}}\
+         .small{{font-size:10px;fill:#666}} table{{border-collapse:collapse;font-size:.9em}} td,th{{padding:.25em .6em;border-bottom:1px solid #eee;text-align:left}}\
+         .empty{{color:#888}} .ok{{color:#2e7d32}} .bad{{color:#c62828}}</style></head><body>\n<h1>thresh report</h1>\n<p>{db}</p>\n",
+        db = esc(&a.db.display().to_string())
+    );
+    let status = last.map(|r| {
+        let errors = num(&r["n_errors"]) as i64;
+        let st = r["status"].as_str().unwrap_or("?");
+        let class = if st == "finished" && errors == 0 { "ok" } else { "bad" };
+        format!(
+            "<p>Last run: <b>#{}</b> {} — <span class=\"{class}\">{st}, {errors} failed</span>, {} new, {} updated, {} unchanged, started {}.</p>",
+            num(&r["id"]) as i64,
+            esc(r["command"].as_str().unwrap_or("")),
+            num(&r["n_new"]) as i64,
+            num(&r["n_updated"]) as i64,
+            num(&r["n_unchanged"]) as i64,
+            esc(r["started_at"].as_str().unwrap_or(""))
+        )
+    });
+    html.push_str(&status.unwrap_or_else(|| "<p>No runs yet.</p>".into()));
+    html.push_str("<div class=\"cards\">");
+    for (k, label) in [
+        ("docs", "documents"),
+        ("dups", "duplicates"),
+        ("sites", "sites"),
+        ("removed", "segments removed"),
+        ("errors", "errors"),
+        ("runs", "runs"),
+    ] {
+        let _ = write!(html, "<div class=\"card\"><b>{}</b>{label}</div>", num(&totals[k]) as i64);
+    }
+    html.push_str("</div>\n");
+    html.push_str(&hbars("per-site", "Documents per site (originals)", &per_site, "", PALETTE[0]));
+    html.push_str(&hbars("by-kind", "Removed segments by kind", &by_kind, "", PALETTE[1]));
+    html.push_str(&hbars("removed-share", "Share of text removed, per site", &removed_share, "%", PALETTE[3]));
+    html.push_str(&hbars("clusters", "Duplicate clusters by size", &cluster_sizes, "", PALETTE[2]));
+    if !top_clusters.is_empty() {
+        html.push_str("<table><tr><th>original</th><th>title</th><th>copies</th><th>exact</th><th>near</th><th>min similarity</th></tr>\n");
+        for c in &top_clusters {
+            let _ = writeln!(
+                html,
+                "<tr><td>#{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                num(&c["original_id"]) as i64,
+                esc(c["title"].as_str().unwrap_or("")),
+                num(&c["n_duplicates"]) as i64,
+                num(&c["n_exact"]) as i64,
+                num(&c["n_near"]) as i64,
+                c["min_similarity"].as_f64().map_or("-".into(), |s| format!("{s:.3}"))
+            );
+        }
+        html.push_str("</table>\n");
+    }
+    html.push_str(&run_bars(&runs));
+    html.push_str("</body></html>\n");
+    std::fs::write(&a.out, html).map_err(|e| anyhow::anyhow!("{}: cannot write report: {e}", a.out.display()))?;
+    Ok(exit::OK)
+}
