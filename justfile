@@ -32,6 +32,18 @@ eval:
     python3 ../shared/tools/score_extract.py target/release/thresh ../shared/eval/score.py ../shared/eval/scrapinghub html 0.90
     python3 ../shared/tools/score_extract.py target/release/thresh ../shared/eval/score.py ../shared/eval/scrapinghub textdump 0.0
 
+# benchmarks: extraction speed vs resiliparse (interleaved rounds), text MB/s, near-dup scale (needs ../shared)
+bench:
+    pip install -q resiliparse || true
+    cargo build --release --example speed
+    python3 bench/speed.py target/release/examples/speed ../shared/eval/scrapinghub 5
+    cargo bench --bench dedup_scale
+
+# near-duplicate accuracy on a corpus built from the gold texts (needs ../shared)
+eval-dups:
+    cargo build --release
+    python3 bench/neardup_eval.py target/release/thresh ../shared/eval/scrapinghub/gold.json
+
 # print the database schema (the migrations, in order)
 db-schema:
     @cat migrations/*/up.sql

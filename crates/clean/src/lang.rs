@@ -1,6 +1,8 @@
 //! Language: detection (whatlang) and stopword lists for stopword density.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 static STOPWORD_FILE: &str = include_str!("../rules/stopwords.txt");
@@ -12,7 +14,7 @@ struct Stoplists {
 
 static STOPLISTS: LazyLock<Stoplists> = LazyLock::new(|| {
     let mut by_lang = HashMap::new();
-    let mut union = HashSet::new();
+    let mut union = HashSet::default();
     for line in STOPWORD_FILE.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -59,8 +61,13 @@ impl Stopwords {
             }
             words += 1;
             buf.clear();
-            for c in w.chars() {
-                buf.extend(if c == '’' { '\'' } else { c }.to_lowercase());
+            if w.is_ascii() {
+                buf.push_str(w);
+                buf.make_ascii_lowercase();
+            } else {
+                for c in w.chars() {
+                    buf.extend(if c == '’' { '\'' } else { c }.to_lowercase());
+                }
             }
             if self.contains(&buf) {
                 stops += 1;
@@ -72,7 +79,7 @@ impl Stopwords {
 
 /// Detect the language of `text` (ISO 639-1), when whatlang is reasonably sure.
 pub fn detect(text: &str) -> Option<&'static str> {
-    let sample = &text[..floor_boundary(text, 20_000)];
+    let sample = &text[..floor_boundary(text, 6_000)];
     let info = whatlang::detect(sample)?;
     if !info.is_reliable() && info.confidence() < 0.5 {
         return None;

@@ -36,6 +36,9 @@ pub fn line(s: &str) -> String {
 
 /// The key phrase rules match against: lower case, straight quotes, single spaces.
 pub fn key(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -36,6 +36,8 @@ struct Rule {
 pub struct Phrases {
     set: RegexSet,
     rules: Vec<Rule>,
+    /// The largest word limit of any rule: longer lines need no matching.
+    max_words: usize,
 }
 
 /// A rule that fired: the kind to record and the rule's name.
@@ -65,7 +67,9 @@ impl Phrases {
                 };
                 let max_words = max.trim().parse().map_err(|_| err(format!("MAX_WORDS {max:?} is not a number")))?;
                 regex::Regex::new(pat).map_err(|e| err(format!("bad pattern: {e}")))?;
-                patterns.push(format!("(?i){pat}"));
+                // ASCII word boundaries keep the whole set on the lazy DFA
+                // (a Unicode `\b` forces the much slower PikeVM).
+                patterns.push(format!("(?i){}", pat.replace(r"\b", r"(?-u:\b)")));
                 rules.push(Rule {
                     kind: kind.trim().to_string(),
                     max_words,
@@ -73,12 +77,13 @@ impl Phrases {
                 });
             }
         }
-        let set = RegexSet::new(&patterns).map_err(|e| RuleError {
-            origin: "rules".into(),
-            line: 0,
-            message: e.to_string(),
-        })?;
-        Ok(Phrases { set, rules })
+        let set = regex::RegexSetBuilder::new(&patterns)
+            .dfa_size_limit(64 << 20)
+            .size_limit(64 << 20)
+            .build()
+            .map_err(|e| RuleError { origin: "rules".into(), line: 0, message: e.to_string() })?;
+        let max_words = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
+        Ok(Phrases { set, rules, max_words })
     }
 
     /// The built-in rules only.
@@ -88,6 +93,9 @@ impl Phrases {
 
     /// The first rule (in file order) that matches this line or sentence.
     pub fn matches(&self, text: &str) -> Option<Hit<'_>> {
+        if normalize::words(text) > self.max_words {
+            return None;
+        }
         let key = normalize::key(text);
         let words = normalize::words(&key);
         let key = key.trim_end_matches([':', '|', '»', '›', '>', '→']);

@@ -1,0 +1,70 @@
+//! Extraction speed: pages (or MB) per CPU-second, single thread and with
+//! two threads, for thresh's HTML extractor, a parse-only baseline
+//! (scraper's `Html::parse_document`, i.e. html5ever into a DOM), and the
+//! text-dump cleaner. Driven by `bench/speed.py` (which interleaves it with
+//! resiliparse) and `just bench`.
+//!
+//! Usage: speed MODE DIR [ROUNDS]
+//!   MODE: html | parse | text | html2 (two threads) | text2
+//! Prints one JSON object per round: {"mode", "items", "bytes", "cpu_s", "wall_s"}.
+
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use thresh_clean::{CleanConfig, Cleaner};
+use thresh_doc::{Doc, MediaType, Source};
+
+fn cpu_seconds() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes into the timespec we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+fn load(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<_> =
+        std::fs::read_dir(dir).expect("read dir").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("read");
+            let (text, _) = thresh_fetch::decode(&bytes, None);
+            (p.display().to_string(), text)
+        })
+        .collect()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (mode, dir) = (args.get(1).expect("MODE").as_str(), Path::new(args.get(2).expect("DIR")));
+    let rounds: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(1);
+    let pages = load(dir);
+    let bytes: usize = pages.iter().map(|p| p.1.len()).sum();
+    let cleaner = Cleaner::new(&CleanConfig::default()).expect("cleaner");
+    let media = if mode.starts_with("text") { MediaType::Text } else { MediaType::Html };
+    let one = |(name, raw): &(String, String)| -> usize {
+        match mode {
+            "parse" => scraper::Html::parse_document(raw).tree.nodes().count(),
+            _ => {
+                let doc = Doc::new(Source::file(name.clone()), media, raw.clone());
+                cleaner.apply(doc).doc().paragraphs.len()
+            }
+        }
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+    for _ in 0..rounds {
+        let (c0, w0) = (cpu_seconds(), Instant::now());
+        let n: usize = if mode.ends_with('2') {
+            pool.install(|| pages.par_iter().map(one).sum())
+        } else {
+            pages.iter().map(one).sum()
+        };
+        let (cpu, wall) = (cpu_seconds() - c0, w0.elapsed().as_secs_f64());
+        println!(
+            "{{\"mode\":\"{mode}\",\"items\":{},\"bytes\":{bytes},\"cpu_s\":{cpu:.6},\"wall_s\":{wall:.6},\"check\":{n}}}",
+            pages.len()
+        );
+    }
+}
