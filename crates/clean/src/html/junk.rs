@@ -95,7 +95,7 @@ enum Verdict {
     Comments,
 }
 
-fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
+fn classify(dom: &Dom<'_>, i: usize, favor: Favor, lenient: bool) -> Verdict {
     let Kind::Elem { tag, el } = dom.nodes[i].kind else {
         return Verdict::Keep;
     };
@@ -140,6 +140,9 @@ fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
             return Verdict::Comments;
         }
     }
+    if lenient {
+        return Verdict::Keep;
+    }
     for name in [class, id] {
         if !name.is_empty() && NEGATIVE.is_match(name) && !POSITIVE.is_match(name) {
             return Verdict::Soft;
@@ -149,9 +152,10 @@ fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
 }
 
 /// Mark every node: junk or not, with the reason inherited by descendants.
-pub fn mark(dom: &Dom<'_>, favor: Favor) -> Vec<Junk> {
+/// `lenient` ignores the class / id rules (the over-pruning backstop).
+pub fn mark(dom: &Dom<'_>, favor: Favor, lenient: bool) -> Vec<Junk> {
     let n = dom.len();
-    let verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor)).collect();
+    let verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, lenient)).collect();
 
     // Paragraph-ish text per subtree, ignoring hard junk (bottom-up).
     let mut para = vec![0usize; n];

@@ -77,33 +77,38 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
     let parsed = scraper::Html::parse_document(&pre.html);
     let meta = meta::extract(&parsed, &pre.json_ld, url);
     let dom = dom::Dom::build(&parsed, cfg.max_elements).ok_or(DropReason::TooManyElements)?;
-    let junk = junk::mark(&dom, cfg.favor);
-    let stats = score::Stats::compute(&dom, &junk);
-    let picked = score::pick(&dom, &junk, &stats, cfg.favor);
-
+    let junk = junk::mark(&dom, cfg.favor, false);
     let mut out = HtmlOutput { meta, method: "container", ..Default::default() };
     let title_key = out.meta.title.as_deref().map(normalize::key);
-    if let Some(picked) = &picked {
-        let raw_blocks = blocks::emit(&dom, &junk, picked);
-        filter_blocks(raw_blocks, &mut out, phrases, title_key.as_deref(), cfg.favor);
-    }
+    select(&dom, &junk, cfg.favor, phrases, title_key.as_deref(), &mut out);
 
-    let chars: usize = out.paragraphs.iter().map(|p| p.chars().count()).sum();
-    if chars < MIN_EXTRACTED && cfg.favor != Favor::Precision {
-        // Fallback 1: every paragraph on the page that is not junk.
+    let chars = |o: &HtmlOutput| o.paragraphs.iter().map(|p| p.chars().count()).sum::<usize>();
+    if chars(&out) < MIN_EXTRACTED && cfg.favor != Favor::Precision {
+        // Over-pruning backstop: class and id names misled us (a state class
+        // such as "modal-enabled", a layout "card", a blog "widget"). Select
+        // again without them, and keep the result if it is much longer.
+        let lenient = junk::mark(&dom, cfg.favor, true);
+        let mut alt = HtmlOutput::default();
+        select(&dom, &lenient, cfg.favor, phrases, title_key.as_deref(), &mut alt);
+        if chars(&alt) > chars(&out) * 2 {
+            out.paragraphs = alt.paragraphs;
+            out.removed = alt.removed;
+            out.method = "container-lenient";
+        }
+    }
+    if chars(&out) < MIN_EXTRACTED && cfg.favor != Favor::Precision {
+        // Fallback: every paragraph on the page that is not junk.
         let all = blocks::emit_paragraphs(&dom, &junk);
         let mut alt = HtmlOutput::default();
         filter_blocks(all, &mut alt, phrases, title_key.as_deref(), cfg.favor);
-        let alt_chars: usize = alt.paragraphs.iter().map(|p| p.chars().count()).sum();
-        if alt_chars > chars * 2 {
+        if chars(&alt) > chars(&out) * 2 {
             out.paragraphs = alt.paragraphs;
             out.removed = alt.removed;
             out.method = "paragraphs";
         }
-        // Fallback 2: the article body the page declares in JSON-LD.
-        let chars: usize = out.paragraphs.iter().map(|p| p.chars().count()).sum();
+        // Fallback: the article body the page declares in JSON-LD.
         if let Some(body) = &out.meta.article_body {
-            if body.chars().count() > chars * 2 {
+            if body.chars().count() > chars(&out) * 2 {
                 out.paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
                 out.removed.clear();
                 out.method = "json-ld";
@@ -115,6 +120,14 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
     }
     out.lang = lang::detect(&out.paragraphs.join("\n")).map(str::to_string).or_else(|| out.meta.lang.clone());
     Ok(out)
+}
+
+/// Score containers, pick the article and filter its blocks into `out`.
+fn select(dom: &dom::Dom<'_>, junk: &[junk::Junk], favor: Favor, phrases: &Phrases, title_key: Option<&str>, out: &mut HtmlOutput) {
+    let stats = score::Stats::compute(dom, junk);
+    if let Some(picked) = score::pick(dom, junk, &stats, favor) {
+        filter_blocks(blocks::emit(dom, junk, &picked), out, phrases, title_key, favor);
+    }
 }
 
 /// Keep or remove each emitted block; removals are recorded with a kind.
