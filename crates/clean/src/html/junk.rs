@@ -26,31 +26,36 @@ pub enum Junk {
     Comments,
 }
 
+/// Words naming page chrome. A word counts at the start of a class token
+/// (`share-buttons`, `related`) or as its last part (`article-share`), not
+/// in the middle of a compound (`content-with-sidebar-wrp` is a wrapper *with*
+/// a sidebar).
+const CHROME_WORDS: &str = concat!(
+    "share|sharing|shares|social|socials|sociable|syndication|viral|",
+    "related|recommend(ed|ations?)?|more-?stories|most-?(popular|read|viewed)|popular|trending|read-?more|",
+    "newsletter|subscribe|subscription|signup|sign-up|regwall|paywall|premium|piano|",
+    "promo|promotions?|sponsor(ed)?|advert(isement)?s?|ads?|adslot|ad-?unit|ad-?container|dfp|gpt|banner|",
+    "outbrain|taboola|zergnet|revcontent|",
+    "cookies?|consent|gdpr|cmp|",
+    "breadcrumbs?|sidebar|side-?bar|rail|widget|widgets|toolbar|tools|",
+    "nav|navbar|navigation|menu|masthead|site-?header|site-?footer|footer|rodape|rodap\u{e9}|pie-?de-?pagina|pied-?de-?page|fusszeile|",
+    "modal|popup|overlay|lightbox|dialog|",
+    "byline|author-?(bio|info|box|card)|bio|contributor|",
+    "tags|tag-?list|topics|keywords|categories|",
+    "caption|credit|credits|figcaption|",
+    "meta|timestamp|dateline|date|published|",
+    "print|pagination|pager|next|prev|previous|",
+    "skip|jump|",
+    "rating|survey|poll|feedback|",
+    "gallery|carousel|slideshow|slider|",
+    "video|player|podcast|audio|embed|",
+    "teaser|list-?item|headline-?list|",
+    "login|log-?in|account|register"
+);
+
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(^|[\s_-])(",
-        r"share|sharing|shares|social|socials|sociable|syndication|viral|",
-        r"related|recommend(ed|ations?)?|more-?stories|most-?(popular|read|viewed)|popular|trending|read-?more|",
-        r"newsletter|subscribe|subscription|signup|sign-up|regwall|paywall|premium|piano|",
-        r"promo|promotions?|sponsor(ed)?|advert(isement)?s?|ads?|adslot|ad-?unit|ad-?container|dfp|gpt|banner|",
-        r"outbrain|taboola|zergnet|revcontent|",
-        r"cookies?|consent|gdpr|cmp|",
-        r"breadcrumbs?|sidebar|side-?bar|rail|widget|widgets|toolbar|tools|",
-        r"nav|navbar|navigation|menu|masthead|site-?header|site-?footer|footer|",
-        r"modal|popup|overlay|lightbox|dialog|",
-        r"byline|author-?(bio|info|box|card)|bio|contributor|",
-        r"tags|tag-?list|topics|keywords|categories|",
-        r"caption|credit|credits|figcaption|",
-        r"meta|timestamp|dateline|date|published|",
-        r"print|pagination|pager|next|prev|previous|",
-        r"hidden|hide|visually-?hidden|sr-only|screen-?reader|offscreen|",
-        r"skip|jump|",
-        r"rating|survey|poll|feedback|",
-        r"gallery|carousel|slideshow|slider|",
-        r"video|player|podcast|audio|embed|",
-        r"teaser|card|cards|list-?item|headline-?list|",
-        r"login|log-?in|account|register",
-        r")($|[\s_-])"
+    Regex::new(&format!(
+        r"(?i)(^|\s)({CHROME_WORDS})($|\s|[_-])|[_-]({CHROME_WORDS})($|\s)|(^|\s)(hidden|hide|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen|d-none|card|cards)($|\s)"
     ))
     .expect("static regex")
 });
@@ -62,7 +67,7 @@ static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Class / id tokens that mark the article itself: never pruned as soft junk.
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(article|story|entry|post|main|page|news|blog|text|content|body|rich)[_-]?(body|content|text|container|copy|main|inner|wrapper)|itemprop|articlebody|storybody|postbody|entry|hentry|h-entry|prose")
+    Regex::new(r"(?i)(article|story|entry|post|main|page|news|blog|text|content|body|rich)[_-]?(body|content|text|container|copy|main|inner|wrapper)|itemprop|articlebody|storybody|postbody|entry|hentry|h-entry|prose|field-name-body|field-body|field-items?")
         .expect("static regex")
 });
 

@@ -123,7 +123,14 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
 }
 
 /// Score containers, pick the article and filter its blocks into `out`.
-fn select(dom: &dom::Dom<'_>, junk: &[junk::Junk], favor: Favor, phrases: &Phrases, title_key: Option<&str>, out: &mut HtmlOutput) {
+fn select(
+    dom: &dom::Dom<'_>,
+    junk: &[junk::Junk],
+    favor: Favor,
+    phrases: &Phrases,
+    title_key: Option<&str>,
+    out: &mut HtmlOutput,
+) {
     let stats = score::Stats::compute(dom, junk);
     if let Some(picked) = score::pick(dom, junk, &stats, favor) {
         filter_blocks(blocks::emit(dom, junk, &picked), out, phrases, title_key, favor);

@@ -120,15 +120,39 @@ fn debug_page() {
     let junk = junk::mark(&dom, Favor::Balanced, false);
     let stats = score::Stats::compute(&dom, &junk);
     let picked = score::pick(&dom, &junk, &stats, Favor::Balanced);
-    println!("picked: {:?}", picked.as_ref().map(|p| p.roots.iter().map(|&r| (dom.tag(r), dom.attr(r, "class"), dom.attr(r, "id"))).collect::<Vec<_>>()));
+    println!(
+        "picked: {:?}",
+        picked.as_ref().map(|p| p
+            .roots
+            .iter()
+            .map(|&r| (dom.tag(r), dom.attr(r, "class"), dom.attr(r, "id")))
+            .collect::<Vec<_>>())
+    );
     let needle = std::env::var("THRESH_DEBUG_TEXT").unwrap_or_default();
     let target = (0..dom.len()).find(|&i| match dom.nodes[i].kind {
-        dom::Kind::Text(t) => if needle.is_empty() { t.len() > 150 } else { t.contains(&needle) },
+        dom::Kind::Text(t) => {
+            if needle.is_empty() {
+                t.len() > 150
+            } else {
+                t.contains(&needle)
+            }
+        }
         _ => false,
     });
-    let Some(mut i) = target else { println!("no long text"); return };
+    let Some(mut i) = target else {
+        println!("no long text");
+        return;
+    };
     while i != usize::MAX {
-        println!("{:?} {:?} class={:?} id={:?} text={} junk={:?}", i, dom.tag(i), dom.attr(i, "class"), dom.attr(i, "id"), stats.text[i], junk[i]);
+        println!(
+            "{:?} {:?} class={:?} id={:?} text={} junk={:?}",
+            i,
+            dom.tag(i),
+            dom.attr(i, "class"),
+            dom.attr(i, "id"),
+            stats.text[i],
+            junk[i]
+        );
         i = dom.nodes[i].parent;
     }
 }
