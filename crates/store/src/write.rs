@@ -369,6 +369,66 @@ fn drop_signature(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Insert a document row (`?1` is its source locator).
+const INSERT_DOC: &str =
+    "INSERT INTO documents(source, source_id, url, canonical_url, title, published_at, author, site,
+        lang, text, text_sha256, dup_of, dup_kind, media_type, charset, method, raw_sha256,
+        raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity)
+    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23)
+    RETURNING id";
+
+/// Update a document row in place (`?1` is its id); same values as [`INSERT_DOC`].
+const UPDATE_DOC: &str = "UPDATE documents SET source_id=?2, url=?3, canonical_url=?4, title=?5, published_at=?6,
+        author=?7, site=?8, lang=?9, text=?10, text_sha256=?11, dup_of=?12, dup_kind=?13, media_type=?14,
+        charset=?15, method=?16, raw_sha256=?17, raw_bytes=?18, n_chars=?19, n_removed=?20,
+        last_run=?21, updated_at=?22, dup_similarity=?23
+    WHERE id=?1 RETURNING id";
+
+/// Run [`INSERT_DOC`] or [`UPDATE_DOC`] with a document's values; the row id.
+#[allow(clippy::too_many_arguments)]
+fn put_document(
+    tx: &Transaction<'_>,
+    sql: &str,
+    key: &dyn rusqlite::ToSql,
+    doc: &Doc,
+    source_id: i64,
+    url: &Option<String>,
+    text: &str,
+    sha: &str,
+    d: &DupDecision,
+    run: i64,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    tx.prepare_cached(sql)?.query_row(
+        params![
+            key,
+            source_id,
+            url,
+            doc.canonical_url,
+            doc.title,
+            doc.published,
+            doc.author,
+            doc.site,
+            doc.lang,
+            text,
+            sha,
+            d.dup_of,
+            d.kind,
+            doc.media_type.as_str(),
+            doc.charset,
+            doc.method,
+            doc.raw_sha256,
+            doc.raw.len() as i64,
+            text.chars().count() as i64,
+            doc.removed.len() as i64,
+            run,
+            now,
+            d.similarity
+        ],
+        |r| r.get(0),
+    )
+}
+
 fn write_doc(
     tx: &Transaction<'_>,
     run: i64,
@@ -398,38 +458,7 @@ fn write_doc(
                 drop_signature(tx, id)?;
             }
             let d = decide(tx, fp, id, near)?;
-            tx.prepare_cached(
-                "UPDATE documents SET source_id=?2, url=?3, canonical_url=?4, title=?5, published_at=?6, author=?7,
-                     site=?8, lang=?9, text=?10, text_sha256=?11, dup_of=?12, dup_kind=?13, media_type=?14,
-                     charset=?15, method=?16, raw_sha256=?17, raw_bytes=?18, n_chars=?19, n_removed=?20,
-                     last_run=?21, updated_at=?22, dup_similarity=?23
-                 WHERE id=?1",
-            )?
-            .execute(params![
-                id,
-                source_id,
-                url,
-                doc.canonical_url,
-                doc.title,
-                doc.published,
-                doc.author,
-                doc.site,
-                doc.lang,
-                text,
-                sha,
-                d.dup_of,
-                d.kind,
-                doc.media_type.as_str(),
-                doc.charset,
-                doc.method,
-                doc.raw_sha256,
-                doc.raw.len() as i64,
-                text.chars().count() as i64,
-                doc.removed.len() as i64,
-                run,
-                now,
-                d.similarity
-            ])?;
+            put_document(tx, UPDATE_DOC, &id, doc, source_id, &url, &text, sha, &d, run, &now)?;
             if text_changed {
                 repoint_duplicates_of(tx, id, sha)?;
             }
@@ -447,42 +476,8 @@ fn write_doc(
         None => {
             let source_id = upsert_source(tx, run, doc, "new")?;
             let d = decide(tx, fp, -1, near)?;
-            let id: i64 = tx
-                .prepare_cached(
-                    "INSERT INTO documents(source, source_id, url, canonical_url, title, published_at, author, site,
-                         lang, text, text_sha256, dup_of, dup_kind, media_type, charset, method, raw_sha256,
-                         raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity)
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23)
-                     RETURNING id",
-                )?
-                .query_row(
-                    params![
-                        doc.source.locator,
-                        source_id,
-                        url,
-                        doc.canonical_url,
-                        doc.title,
-                        doc.published,
-                        doc.author,
-                        doc.site,
-                        doc.lang,
-                        text,
-                        sha,
-                        d.dup_of,
-                        d.kind,
-                        doc.media_type.as_str(),
-                        doc.charset,
-                        doc.method,
-                        doc.raw_sha256,
-                        doc.raw.len() as i64,
-                        text.chars().count() as i64,
-                        doc.removed.len() as i64,
-                        run,
-                        now,
-                        d.similarity
-                    ],
-                    |r| r.get(0),
-                )?;
+            let id =
+                put_document(tx, INSERT_DOC, &doc.source.locator, doc, source_id, &url, &text, sha, &d, run, &now)?;
             if d.kind != Some("exact") {
                 put_signature(tx, id, fp)?;
             }

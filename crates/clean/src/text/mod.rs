@@ -272,7 +272,7 @@ fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
     let title = lines[i].text.clone();
     let key = normalize::key(&title);
     // "Headline - Site" and "Headline | Site" repeat as plain "Headline".
-    let short_key = key.rsplit_once([" - ", " | "].as_slice()).map(|(h, _)| h.to_string());
+    let short_key = Some(normalize::key(&crate::html::meta::strip_site_suffix(&title))).filter(|k| *k != key);
     for l in lines.iter_mut().skip(i) {
         let k = normalize::key(&l.text);
         if k == key || short_key.as_deref() == Some(&k) {
@@ -281,15 +281,6 @@ fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
         }
     }
     out.title = Some(title);
-}
-
-trait RsplitAny {
-    fn rsplit_once(&self, seps: &[&str]) -> Option<(&str, &str)>;
-}
-impl RsplitAny for String {
-    fn rsplit_once(&self, seps: &[&str]) -> Option<(&str, &str)> {
-        seps.iter().filter_map(|s| self.rfind(s).map(|i| (i, s.len()))).max().map(|(i, n)| (&self[..i], &self[i + n..]))
-    }
 }
 
 /// Lines sandwiched between two donation-appeal lines (at most 4 apart) are
