@@ -156,3 +156,44 @@ fn debug_page() {
         i = dom.nodes[i].parent;
     }
 }
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Markup-ish fragments, so generated inputs reach the tree builder's odd corners.
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<p>".to_string()),
+            Just("</p>".to_string()),
+            Just("<div class=\"share comments article-body\">".to_string()),
+            Just("</div>".to_string()),
+            Just("<table><tr><td>".to_string()),
+            Just("<script>".to_string()),
+            Just("<!--".to_string()),
+            Just("<svg><title>icon x</title>".to_string()),
+            Just("<br>".to_string()),
+            Just("<a href=x>".to_string()),
+            Just("<meta charset=\"iso-8859-1\">".to_string()),
+            Just("<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"articleBody\":".to_string()),
+            "[a-zA-Z .,é\u{e000}]{0,40}",
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn html_extraction_never_panics(parts in proptest::collection::vec(fragment(), 0..40)) {
+            let html = parts.concat();
+            let _ = extract(&html, Some("https://x.example/2019/11/19/a"), &HtmlConfig::default(), &Phrases::builtin());
+        }
+
+        #[test]
+        fn text_cleaning_never_panics(lines in proptest::collection::vec(fragment(), 0..40)) {
+            let text = lines.join("\n");
+            let _ = crate::text::clean(&text, &Phrases::builtin(), &crate::text::context::Params::for_dumps());
+        }
+    }
+}

@@ -29,7 +29,8 @@ pub fn boundaries(line: &str) -> Vec<usize> {
         let whole = m.get(0).expect("match");
         let right = m.get(1).expect("group").start();
         // The token on the left of the punctuation, back to the last space.
-        let left = &line[..whole.start() + 1];
+        let first = line[whole.start()..].chars().next().map_or(1, char::len_utf8);
+        let left = &line[..whole.start() + first];
         let token = left.rsplit(char::is_whitespace).next().unwrap_or("");
         let token_l = token.to_lowercase();
         let bare = token_l.trim_start_matches(|c: char| !c.is_alphanumeric());
@@ -68,6 +69,8 @@ mod tests {
             ["Your support makes all the difference.", "David Cameron is to hold talks."]
         );
         assert_eq!(split("He said “no.”Then he left!Again"), ["He said “no.”", "Then he left!", "Again"]);
+        // a multi-byte letter before the stop (found by the no-panic property test)
+        assert_eq!(split("Il est allé.Puis reparti"), ["Il est allé.", "Puis reparti"]);
     }
 
     #[test]
