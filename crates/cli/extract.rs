@@ -58,8 +58,7 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
         pipeline::Stages { load: a.clean.load_config(), cleaner: Cleaner::new(&cfg)?, minhasher: None, http: None };
     let inputs = thresh_fetch::enumerate(&a.paths);
     let pool = pipeline::pool(g.threads())?;
-    let has_archives = inputs.iter().any(|i| matches!(i, Ok(thresh_fetch::Input::Warc(_))));
-    let progress = pipeline::progress_bar((!has_archives).then_some(inputs.len()), show_progress, "extract");
+    let progress = pipeline::progress_bar(pipeline::known_len(&inputs), show_progress, "extract");
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;

@@ -83,8 +83,7 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     let mut store = Store::open(&a.db)?;
     let validators = store.validators(&urls)?;
     let inputs = thresh_fetch::enumerate(&a.paths);
-    let has_archives = inputs.iter().any(|i| matches!(i, Ok(thresh_fetch::Input::Warc(_))));
-    let count = (!has_archives).then_some(inputs.len() + urls.len());
+    let count = pipeline::known_len(&inputs).map(|n| n + urls.len());
     let url_jobs = urls.into_iter().map(move |u| {
         let v = validators.get(&u).cloned().map(|(etag, last_modified)| Validators { etag, last_modified });
         Job::Url(u, v)
@@ -98,8 +97,8 @@ pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fa
     let _lock = lock(&a.db)?;
     let mut store = Store::open_existing(&a.db)?;
     let cutoff = a.older_than.map(|d| {
-        let age = chrono::Duration::from_std(d.into()).unwrap_or(chrono::Duration::MAX);
-        (chrono::Utc::now() - age).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        let age: std::time::Duration = d.into();
+        thresh_store::iso_millis(std::time::SystemTime::now().checked_sub(age).unwrap_or(std::time::UNIX_EPOCH))
     });
     let sources = store.url_sources(cutoff.as_deref(), a.include_gone)?;
     let count = Some(sources.len());

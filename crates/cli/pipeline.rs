@@ -56,6 +56,12 @@ pub enum Job {
     Failed(FetchError),
 }
 
+/// How many jobs `inputs` make, when that is known up front (an archive's
+/// record count is not).
+pub fn known_len(inputs: &[Result<Input, FetchError>]) -> Option<usize> {
+    (!inputs.iter().any(|i| matches!(i, Ok(Input::Warc(_))))).then_some(inputs.len())
+}
+
 /// Expand inputs into jobs lazily: a WARC archive becomes its records one
 /// at a time, so memory stays bounded by the batch, not the archive.
 pub fn jobs(inputs: Vec<Result<Input, FetchError>>) -> impl Iterator<Item = Job> {

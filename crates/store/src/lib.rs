@@ -227,27 +227,20 @@ impl Store {
     }
 }
 
-/// Current time, ISO 8601 UTC with milliseconds.
+/// Current time, ISO 8601 UTC with milliseconds: the one timestamp format
+/// of the database (text comparisons on it order by time).
 pub fn now() -> String {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    iso8601_utc(d.as_secs() as i64, d.subsec_millis())
+    iso_millis(std::time::SystemTime::now())
 }
 
-/// Format seconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+/// A time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn iso_millis(t: std::time::SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
 fn iso8601_utc(secs: i64, millis: u32) -> String {
-    let days = secs.div_euclid(86400);
-    let rem = secs.rem_euclid(86400);
-    // civil-from-days (Howard Hinnant's algorithm)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    iso_millis(std::time::UNIX_EPOCH + std::time::Duration::new(secs as u64, millis * 1_000_000))
 }
 
 fn classify(path: &Path, e: rusqlite::Error) -> StoreError {

@@ -82,7 +82,6 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
     let title_key = out.meta.title.as_deref().map(normalize::key);
     select(&dom, &junk, cfg.favor, phrases, title_key.as_deref(), &mut out);
 
-    let chars = |o: &HtmlOutput| o.paragraphs.iter().map(|p| p.chars().count()).sum::<usize>();
     if chars(&out) < MIN_EXTRACTED && cfg.favor != Favor::Precision {
         // Over-pruning backstop: class and id names misled us (a state class
         // such as "modal-enabled", a layout "card", a blog "widget"). Select
@@ -90,29 +89,18 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
         let lenient = junk::mark(&dom, cfg.favor, true);
         let mut alt = HtmlOutput::default();
         select(&dom, &lenient, cfg.favor, phrases, title_key.as_deref(), &mut alt);
-        if chars(&alt) > chars(&out) * 2 {
-            out.paragraphs = alt.paragraphs;
-            out.removed = alt.removed;
-            out.method = "container-lenient";
-        }
+        adopt_if_longer(&mut out, alt, "container-lenient");
     }
     if chars(&out) < MIN_EXTRACTED && cfg.favor != Favor::Precision {
         // Fallback: every paragraph on the page that is not junk.
         let all = blocks::emit_paragraphs(&dom, &junk);
         let mut alt = HtmlOutput::default();
         filter_blocks(all, &mut alt, phrases, title_key.as_deref(), cfg.favor);
-        if chars(&alt) > chars(&out) * 2 {
-            out.paragraphs = alt.paragraphs;
-            out.removed = alt.removed;
-            out.method = "paragraphs";
-        }
+        adopt_if_longer(&mut out, alt, "paragraphs");
         // Fallback: the article body the page declares in JSON-LD.
         if let Some(body) = &out.meta.article_body {
-            if body.chars().count() > chars(&out) * 2 {
-                out.paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
-                out.removed.clear();
-                out.method = "json-ld";
-            }
+            let paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+            adopt_if_longer(&mut out, HtmlOutput { paragraphs, ..Default::default() }, "json-ld");
         }
     }
     if cfg.include_comments {
@@ -120,6 +108,20 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
     }
     out.lang = lang::detect(&out.paragraphs.join("\n")).map(str::to_string).or_else(|| out.meta.lang.clone());
     Ok(out)
+}
+
+/// Characters of body text.
+fn chars(o: &HtmlOutput) -> usize {
+    o.paragraphs.iter().map(|p| p.chars().count()).sum()
+}
+
+/// Take a fallback's body (and its removals) when it is more than twice as long.
+fn adopt_if_longer(out: &mut HtmlOutput, alt: HtmlOutput, method: &'static str) {
+    if chars(&alt) > chars(out) * 2 {
+        out.paragraphs = alt.paragraphs;
+        out.removed = alt.removed;
+        out.method = method;
+    }
 }
 
 /// Score containers, pick the article and filter its blocks into `out`.
