@@ -73,6 +73,10 @@ pub struct CleanArgs {
     /// Largest input accepted, in MiB (after decompression).
     #[arg(long, default_value_t = 64, value_name = "MIB")]
     pub max_input_mib: u64,
+    /// Page URLs for input files: CSV with a `path,url` header, or JSON lines {"path","url"}.
+    /// Gives text dumps a site, so per-site boilerplate learning applies to them.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -96,6 +100,10 @@ impl CleanArgs {
         }
     }
 
+    pub fn manifest(&self) -> anyhow::Result<Option<crate::site::Manifest>> {
+        self.manifest.as_deref().map(crate::site::Manifest::read).transpose()
+    }
+
     pub fn load_config(&self) -> thresh_fetch::LoadConfig {
         thresh_fetch::LoadConfig { max_bytes: self.max_input_mib << 20 }
     }
@@ -110,9 +118,23 @@ pub struct DedupArgs {
     /// Only exact duplicates (no MinHash signatures are computed or stored).
     #[arg(long)]
     pub no_near_dups: bool,
+    /// A line on this many original documents of one host is learned as that site's boilerplate.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub site_min_docs: u32,
+    /// Do not learn boilerplate per site (nor remove what was learned before).
+    #[arg(long)]
+    pub no_site_learning: bool,
 }
 
 impl DedupArgs {
+    pub fn site_config(&self) -> anyhow::Result<Option<thresh_store::SiteConfig>> {
+        if self.site_min_docs < 2 {
+            anyhow::bail!("--site-min-docs must be at least 2, got {}", self.site_min_docs);
+        }
+        Ok((!self.no_site_learning)
+            .then_some(thresh_store::SiteConfig { min_docs: self.site_min_docs, sample: crate::site::sample }))
+    }
+
     pub fn near_config(&self) -> anyhow::Result<Option<thresh_store::NearDupConfig>> {
         if !(self.near_threshold > 0.0 && self.near_threshold <= 1.0) {
             anyhow::bail!("--near-threshold must be in (0, 1], got {}", self.near_threshold);

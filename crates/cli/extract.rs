@@ -54,8 +54,8 @@ fn to_text(doc: &Doc, out: &mut impl Write) -> std::io::Result<()> {
 
 pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal> {
     let cfg = a.clean.clean_config();
-    let stages =
-        pipeline::Stages { load: a.clean.load_config(), cleaner: Cleaner::new(&cfg)?, minhasher: None, http: None };
+    let mut stages = pipeline::Stages::new(a.clean.load_config(), Cleaner::new(&cfg)?);
+    stages.manifest = a.clean.manifest()?;
     let inputs = thresh_fetch::enumerate(&a.paths);
     let pool = pipeline::pool(g.threads())?;
     let progress = pipeline::progress_bar(pipeline::known_len(&inputs), show_progress, "extract");

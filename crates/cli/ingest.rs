@@ -129,14 +129,14 @@ fn execute(
             "robots": h.robots, "max_redirects": h.max_redirects,
         })
     });
-    let stages = Stages {
-        load: clean.load_config(),
-        cleaner: Cleaner::new(&clean_cfg)?,
-        minhasher: near.map(|_| thresh_dedup::MinHasher::new()),
-        http: http.map(thresh_fetch::HttpFetcher::new),
-    };
+    let site = dedup.site_config()?;
+    let mut stages = Stages::new(clean.load_config(), Cleaner::new(&clean_cfg)?);
+    stages.minhasher = near.map(|_| thresh_dedup::MinHasher::new());
+    stages.http = http.map(thresh_fetch::HttpFetcher::new);
+    stages.manifest = clean.manifest()?;
     let threads = g.threads();
     store.set_near_dups(near);
+    store.set_site_learning(site);
     let args_json = serde_json::to_string(&std::env::args().collect::<Vec<_>>())?;
     let near_json = near.map(|n| {
         serde_json::json!({"threshold": n.threshold, "shingle_words": 5, "permutations": 128, "bands": 16, "rows": 8})
@@ -145,10 +145,14 @@ fn execute(
         "clean": clean_cfg,
         "max_input_bytes": stages.load.max_bytes,
         "near_dups": near_json,
+        "site_learning": site.map(|s| serde_json::json!({"min_docs": s.min_docs})),
         "http": http_json,
     })
     .to_string();
     let run = store.begin_run(command, &args_json, &config_json, threads)?;
+    if site.is_some() {
+        stages.site = Some(crate::site::SiteView::open(store.path(), run)?);
+    }
     let pool = pipeline::pool(threads)?;
     let progress = pipeline::progress_bar(count, show_progress, command);
 
@@ -160,6 +164,8 @@ fn execute(
                 let mut summary = Summary::default();
                 let mut stats = StageStats::default();
                 let mut skipped = std::collections::BTreeMap::new();
+                let stages = &stages;
+                let pool = &pool;
                 for batch in rx {
                     let items: Vec<Item<'_>> = batch
                         .iter()
@@ -205,6 +211,11 @@ fn execute(
                             Outcome::Error => summary.errors += 1,
                         }
                     }
+                    // Lines of a site were learned: clean its affected documents again.
+                    match crate::site::reclean(store, stages, pool) {
+                        Ok(n) => stats.recleaned += n as u64,
+                        Err(e) => return (summary, stats, skipped, Some(e)),
+                    }
                 }
                 (summary, stats, skipped, None)
             },
@@ -226,6 +237,7 @@ fn execute(
         ("errors".into(), stats.errors),
         ("chars_in".into(), stats.chars_in),
         ("chars_kept".into(), stats.chars_kept),
+        ("recleaned".into(), stats.recleaned),
     ];
     values.extend(stats.dropped.iter().map(|(k, v)| (format!("dropped:{k}"), *v)));
     values.extend(stats.removed_by_kind.iter().map(|(k, v)| (format!("removed:{k}"), *v)));

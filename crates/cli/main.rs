@@ -8,6 +8,7 @@ mod ingest;
 mod inspect;
 mod pipeline;
 mod report;
+mod site;
 mod stats;
 
 use std::io::IsTerminal;

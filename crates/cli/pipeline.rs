@@ -40,6 +40,17 @@ pub struct Stages {
     pub minhasher: Option<thresh_dedup::MinHasher>,
     /// Present when URLs are fetched.
     pub http: Option<HttpFetcher>,
+    /// Page URLs for input files (`--manifest`).
+    pub manifest: Option<crate::site::Manifest>,
+    /// Lines learned per site before this run (ingest with learning on).
+    pub site: Option<crate::site::SiteView>,
+}
+
+impl Stages {
+    /// Stages for cleaning alone.
+    pub fn new(load: LoadConfig, cleaner: Cleaner) -> Stages {
+        Stages { load, cleaner, minhasher: None, http: None, manifest: None, site: None }
+    }
 }
 
 /// One unit of work, in input order.
@@ -122,7 +133,14 @@ impl Processed {
 pub fn process(job: Job, st: &Stages) -> Processed {
     let doc = match job {
         Job::Load(input) => match thresh_fetch::load(&input, &st.load) {
-            Ok(d) => d,
+            Ok(mut d) => {
+                if let (Some(m), Input::File(path)) = (&st.manifest, &input) {
+                    if let Some(url) = m.url_for(path) {
+                        d.url = Some(url.to_string());
+                    }
+                }
+                d
+            }
             Err(e) => return Processed::from_fetch_error(&e),
         },
         Job::Loaded(d) => *d,
@@ -139,18 +157,31 @@ pub fn process(job: Job, st: &Stages) -> Processed {
         Job::Skipped(locator, reason) => return Processed::Skipped(locator, reason),
         Job::Failed(e) => return Processed::from_fetch_error(&e),
     };
-    match st.cleaner.apply(doc) {
+    let verdict = match &st.site {
+        Some(site) => {
+            let learned = site.learned_for(&doc);
+            st.cleaner.apply_with(doc, &learned)
+        }
+        None => st.cleaner.apply(doc),
+    };
+    match verdict {
         Verdict::Keep(doc) => {
-            let text = doc.text();
-            let sha = thresh_dedup::text_sha256(&text);
-            let minhash = st.minhasher.as_ref().map(|m| {
-                let sig = m.signature(&text);
-                (sig.to_bytes(), sig.shingles, sig.bands())
-            });
-            Processed::Kept(Box::new(doc), Prints { sha, minhash })
+            let prints = fingerprint(&doc, st);
+            Processed::Kept(Box::new(doc), prints)
         }
         Verdict::Drop(doc, reason) => Processed::Dropped(Box::new(doc), reason),
     }
+}
+
+/// A clean document's fingerprints.
+pub fn fingerprint(doc: &Doc, st: &Stages) -> Prints {
+    let text = doc.text();
+    let sha = thresh_dedup::text_sha256(&text);
+    let minhash = st.minhasher.as_ref().map(|m| {
+        let sig = m.signature(&text);
+        (sig.to_bytes(), sig.shingles, sig.bands())
+    });
+    Prints { sha, minhash }
 }
 
 /// Run every job through [`process`] on `pool`, handing each batch, in

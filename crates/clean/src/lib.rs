@@ -23,11 +23,13 @@
 pub mod dates;
 pub mod html;
 pub mod lang;
+pub mod site;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
-use thresh_doc::{Doc, DropReason, MediaType, Verdict};
+use thresh_doc::{Doc, DropReason, MediaType, Removed, Verdict};
 
+pub use site::{LineKey, Learned};
 pub use text::phrases::{Phrases, RuleError};
 
 /// Precision / recall trade-off, as trafilatura offers.
@@ -136,7 +138,14 @@ impl Cleaner {
     }
 
     /// Clean one document: fill in metadata, paragraphs and removals.
-    pub fn apply(&self, mut doc: Doc) -> Verdict {
+    pub fn apply(&self, doc: Doc) -> Verdict {
+        self.apply_with(doc, &Learned::default())
+    }
+
+    /// Clean one document, also removing what was learned as boilerplate for
+    /// its site. The document's `site_keys` are filled in either way (the
+    /// keys of every line it had before learned lines were taken out).
+    pub fn apply_with(&self, mut doc: Doc, learned: &Learned) -> Verdict {
         match doc.media_type {
             MediaType::Html => match html::extract(&doc.raw, doc.url.as_deref(), &self.html, &self.phrases) {
                 Err(reason) => return Verdict::Drop(doc, reason),
@@ -152,23 +161,28 @@ impl Cleaner {
                     doc.comments = out.comments;
                     doc.removed = out.removed;
                     doc.method = Some(out.method.to_string());
-                    if doc.site.is_none() {
-                        doc.site = doc.host();
+                    doc.site_keys = site::keys(doc.paragraphs.iter().map(String::as_str));
+                    if !learned.is_empty() {
+                        let (keep, cut): (Vec<String>, Vec<String>) =
+                            std::mem::take(&mut doc.paragraphs).into_iter().partition(|p| !learned.contains(p));
+                        doc.paragraphs = keep;
+                        doc.removed.extend(cut.into_iter().map(|t| Removed::new(site::KIND, site::RULE, t)));
                     }
                 }
             },
             MediaType::Text => {
-                let out = text::clean(&doc.raw, &self.phrases, &self.context);
+                let out = text::clean(&doc.raw, &self.phrases, &self.context, learned);
                 doc.title = out.title;
                 doc.published = out.published;
                 doc.lang = out.lang;
                 doc.paragraphs = out.paragraphs;
                 doc.removed = out.removed;
+                doc.site_keys = out.keys;
                 doc.method = Some("lines".into());
-                if doc.site.is_none() {
-                    doc.site = doc.host();
-                }
             }
+        }
+        if doc.site.is_none() {
+            doc.site = doc.host();
         }
         if doc.paragraphs.is_empty() {
             return Verdict::Drop(doc, DropReason::EmptyAfterClean);

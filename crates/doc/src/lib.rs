@@ -160,6 +160,10 @@ pub struct Doc {
     pub removed: Vec<Removed>,
     /// How the body was found (e.g. `container`, `readability`, `lines`).
     pub method: Option<String>,
+    /// Keys of the lines (text dumps) or paragraphs (HTML) the cleaner saw,
+    /// distinct and sorted: what per-site boilerplate learning counts.
+    #[serde(skip)]
+    pub site_keys: Vec<u64>,
 }
 
 impl Default for Source {
@@ -261,6 +265,8 @@ pub struct StageStats {
     pub chars_in: u64,
     /// Characters of clean text kept.
     pub chars_kept: u64,
+    /// Stored documents cleaned again because lines of their site were learned.
+    pub recleaned: u64,
 }
 
 impl StageStats {

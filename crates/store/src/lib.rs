@@ -18,10 +18,12 @@
 
 mod inspect;
 mod read;
+mod site;
 mod write;
 
 pub use inspect::{BadQuery, DocView, Hit, RemovedRow, SearchFilter, EXPORT_COLUMNS};
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
+pub use site::{learning_host, SampleFn, SiteConfig, SiteReader, StoredInput};
 pub use write::{ConfirmFn, Fingerprint, Item, NearDupConfig, Outcome};
 
 use std::path::{Path, PathBuf};
@@ -98,6 +100,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     near: Option<NearDupConfig>,
+    site: Option<SiteConfig>,
+    pending: site::Pending,
 }
 
 impl Store {
@@ -152,7 +156,7 @@ impl Store {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
             source => StoreError::Migration { path: path.to_path_buf(), source },
         })?;
-        Ok(Store { conn, path: path.to_path_buf(), near: None })
+        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None, pending: site::Pending::default() })
     }
 
     /// Turn on near-duplicate detection for the documents written from now on.

@@ -133,11 +133,18 @@ impl Store {
         let path = self.path.clone();
         let err = |e| classify(&path, e);
         let near = self.near;
+        let site = self.site;
+        let pending = &mut self.pending;
         let tx = self.conn.transaction().map_err(err)?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let o = match item {
-                Item::Doc { doc, fp } => write_doc(&tx, run, doc, fp, near.as_ref()),
+                Item::Doc { doc, fp } => write_doc(&tx, run, doc, fp, near.as_ref()).and_then(|o| {
+                    if let (Some(cfg), Outcome::New { id, dup_of } | Outcome::Updated { id, dup_of }) = (&site, o) {
+                        crate::site::learn(&tx, run, id, doc, dup_of.is_none(), cfg, pending)?;
+                    }
+                    Ok(o)
+                }),
                 Item::Dropped { doc, reason } => write_drop(&tx, run, doc, *reason),
                 Item::Skipped { .. } => Ok(Outcome::Skipped),
                 Item::NotModified { locator } => not_modified(&tx, run, locator),
@@ -167,6 +174,53 @@ impl Store {
         .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(out)
+    }
+}
+
+impl Store {
+    /// Replace the clean result of stored documents cleaned again from their
+    /// stored input (per-site learning): text, metadata, removed segments and
+    /// fingerprints change; duplicate decisions and run counters do not. One
+    /// transaction.
+    pub fn replace_clean(&mut self, items: &[(i64, &Doc, Fingerprint<'_>)]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        for (id, doc, fp) in items {
+            let text = doc.text();
+            tx.prepare_cached(
+                "UPDATE documents SET title = ?2, published_at = ?3, author = ?4, site = ?5, lang = ?6,
+                     canonical_url = ?7, text = ?8, text_sha256 = ?9, method = ?10, n_chars = ?11, n_removed = ?12,
+                     updated_at = ?13 WHERE id = ?1",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    id,
+                    doc.title,
+                    doc.published,
+                    doc.author,
+                    doc.site,
+                    doc.lang,
+                    doc.canonical_url,
+                    text,
+                    fp.text_sha256,
+                    doc.method,
+                    text.chars().count() as i64,
+                    doc.removed.len() as i64,
+                    now()
+                ])
+            })
+            .map_err(err)?;
+            let had_signature: bool = tx
+                .query_row("SELECT count(*) FROM minhash_signatures WHERE document_id = ?1", [id], |r| r.get(0))
+                .map_err(err)?;
+            if had_signature {
+                drop_signature(&tx, *id).and_then(|()| put_signature(&tx, *id, fp)).map_err(err)?;
+            }
+            tx.execute("DELETE FROM removed_segments WHERE document_id = ?1", [id]).map_err(err)?;
+            write_removed(&tx, *id, doc).map_err(err)?;
+        }
+        tx.commit().map_err(err)
     }
 }
 
@@ -373,15 +427,15 @@ fn drop_signature(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<()> {
 const INSERT_DOC: &str =
     "INSERT INTO documents(source, source_id, url, canonical_url, title, published_at, author, site,
         lang, text, text_sha256, dup_of, dup_kind, media_type, charset, method, raw_sha256,
-        raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity)
-    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23)
+        raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity, host)
+    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23,?24)
     RETURNING id";
 
 /// Update a document row in place (`?1` is its id); same values as [`INSERT_DOC`].
 const UPDATE_DOC: &str = "UPDATE documents SET source_id=?2, url=?3, canonical_url=?4, title=?5, published_at=?6,
         author=?7, site=?8, lang=?9, text=?10, text_sha256=?11, dup_of=?12, dup_kind=?13, media_type=?14,
         charset=?15, method=?16, raw_sha256=?17, raw_bytes=?18, n_chars=?19, n_removed=?20,
-        last_run=?21, updated_at=?22, dup_similarity=?23
+        last_run=?21, updated_at=?22, dup_similarity=?23, host=?24
     WHERE id=?1 RETURNING id";
 
 /// Run [`INSERT_DOC`] or [`UPDATE_DOC`] with a document's values; the row id.
@@ -423,7 +477,8 @@ fn put_document(
             doc.removed.len() as i64,
             run,
             now,
-            d.similarity
+            d.similarity,
+            doc.host()
         ],
         |r| r.get(0),
     )
@@ -513,13 +568,18 @@ fn repoint_duplicates_of(tx: &Transaction<'_>, id: i64, new_sha: &str) -> rusqli
     Ok(())
 }
 
-fn write_children(tx: &Transaction<'_>, id: i64, doc: &Doc) -> rusqlite::Result<()> {
+fn write_removed(tx: &Transaction<'_>, id: i64, doc: &Doc) -> rusqlite::Result<()> {
     let mut st = tx.prepare_cached(
         "INSERT INTO removed_segments(document_id, seq, kind, rule, text) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (i, r) in doc.removed.iter().enumerate() {
         st.execute(params![id, i as i64, r.kind, r.rule, r.text])?;
     }
+    Ok(())
+}
+
+fn write_children(tx: &Transaction<'_>, id: i64, doc: &Doc) -> rusqlite::Result<()> {
+    write_removed(tx, id, doc)?;
     tx.prepare_cached("INSERT OR REPLACE INTO document_raw(document_id, body) VALUES (?1, ?2)")?
         .execute(params![id, doc.raw])?;
     Ok(())

@@ -20,6 +20,7 @@ use thresh_doc::Removed;
 
 use crate::dates;
 use crate::lang::{self, Stopwords};
+use crate::site::{self, Learned};
 use context::{Block, Class, Params};
 use phrases::Phrases;
 
@@ -36,6 +37,8 @@ pub struct TextOutput {
     pub paragraphs: Vec<String>,
     /// Removed segments, in order.
     pub removed: Vec<Removed>,
+    /// Keys of every line and glued sentence, for per-site learning.
+    pub keys: Vec<crate::site::LineKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,13 +59,15 @@ fn terminal(s: &str) -> bool {
     s.ends_with(['.', '!', '?', '…', '。', '！', '？', ':'])
 }
 
-/// Clean a text dump.
-pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
+/// Clean a text dump; `learned` holds the lines learned as boilerplate for
+/// its site (empty when none).
+pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -> TextOutput {
     let lang = lang::detect(raw);
     let has_stoplist = matches!(lang, Some("en" | "de" | "fr" | "es" | "it" | "pt" | "nl" | "ru"));
     let stop = Stopwords::for_lang(lang);
     let mut out = TextOutput { lang: lang.map(str::to_string), ..Default::default() };
     let mut removed_glued: Vec<(usize, Removed)> = Vec::new();
+    let mut keys = Vec::new();
 
     let mut lines: Vec<Line> = Vec::new();
     for orig in raw.lines() {
@@ -70,17 +75,25 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
         if text.is_empty() {
             continue;
         }
+        keys.extend(site::line_key(&text));
         let mut line = Line { orig: orig.trim().to_string(), text, class: Class::Short, kind: None, heading: false };
-        // Glued residue: cut rule-matched sentences out of a line that also
-        // holds other text ("…makes all the difference.David Cameron is…").
+        // Glued residue: cut rule-matched (or learned) sentences out of a line
+        // that also holds other text ("…makes all the difference.David Cameron is…").
         let pieces = glue::split(&line.text);
         if pieces.len() > 1 {
-            let hits: Vec<_> = pieces.iter().map(|p| phrases.matches(p)).collect();
+            keys.extend(pieces.iter().filter_map(|p| site::line_key(p)));
+            let hits: Vec<Option<(&str, &str)>> = pieces
+                .iter()
+                .map(|p| match phrases.matches(p) {
+                    Some(h) => Some((h.kind, h.rule)),
+                    None => learned.contains(p).then_some((site::KIND, site::RULE)),
+                })
+                .collect();
             if hits.iter().any(Option::is_some) && hits.iter().any(Option::is_none) {
                 let mut kept = Vec::new();
                 for (p, h) in pieces.iter().zip(&hits) {
                     match h {
-                        Some(h) => removed_glued.push((lines.len(), Removed::new(h.kind, h.rule, p.trim()))),
+                        Some((kind, rule)) => removed_glued.push((lines.len(), Removed::new(*kind, *rule, p.trim()))),
                         None => kept.push(p.trim()),
                     }
                 }
@@ -92,6 +105,17 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params) -> TextOutput {
     }
 
     pick_title(&mut lines, &mut out);
+    // Learned site chrome (after the title is picked: a headline that other
+    // pages of the site list in a sidebar is still this page's title).
+    if !learned.is_empty() {
+        for l in lines.iter_mut().filter(|l| l.kind.is_none() && learned.contains(&l.text)) {
+            l.class = Class::Bad;
+            l.kind = Some((site::KIND.into(), site::RULE.into()));
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    out.keys = keys;
     appeal_regions(&mut lines);
     end_of_article(&mut lines);
 
@@ -326,7 +350,7 @@ mod tests {
     use super::*;
 
     fn run(s: &str) -> TextOutput {
-        clean(s, &Phrases::builtin(), &Params::for_dumps())
+        clean(s, &Phrases::builtin(), &Params::for_dumps(), &Learned::default())
     }
 
     const P1: &str = "Senior British and Russian officials are to resume efforts to find a solution to the crisis in Syria, David Cameron and Vladimir Putin have agreed on Monday.";

@@ -1,0 +1,88 @@
+//! Boilerplate learned per site.
+//!
+//! Site chrome that no rule knows ("Explore the Gazette", a weather strip, a
+//! newsletter pitch written in the site's own words) gives itself away by
+//! recurring: the same line on many pages of one host. The cleaner reports,
+//! for every document, the [`LineKey`]s of the units it saw (text-dump lines
+//! and glued sentences, HTML paragraphs); the store counts on how many
+//! distinct documents of a host each key occurs; keys past the threshold come
+//! back to the cleaner as a [`Learned`] set and those units are removed with
+//! kind `site-boilerplate`. Counting lives in the store, so cron runs keep
+//! learning; this module only defines the key and applies the set.
+
+use rustc_hash::FxHashSet;
+
+use crate::text::normalize;
+
+/// A stable 64-bit key of a line's normalised text (persisted: the function
+/// must not change between versions — a test pins it).
+pub type LineKey = u64;
+
+/// The removal kind for learned boilerplate.
+pub const KIND: &str = "site-boilerplate";
+/// The rule name recorded with it.
+pub const RULE: &str = "learned-per-site";
+
+/// The key of one line or sentence: invisible characters dropped, spaces
+/// collapsed, case and quotes folded, then xxh3. None for text without a
+/// letter (numbers and symbols carry no site signal).
+pub fn line_key(text: &str) -> Option<LineKey> {
+    let line = normalize::line(text);
+    if !line.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    Some(xxhash_rust::xxh3::xxh3_64(normalize::key(&line).as_bytes()))
+}
+
+/// The lines learned as boilerplate for one host (empty: nothing learned).
+#[derive(Debug, Clone, Default)]
+pub struct Learned {
+    keys: FxHashSet<LineKey>,
+}
+
+impl Learned {
+    /// A set from stored keys.
+    pub fn new(keys: impl IntoIterator<Item = LineKey>) -> Learned {
+        Learned { keys: keys.into_iter().collect() }
+    }
+
+    /// Is this line learned boilerplate?
+    pub fn contains(&self, text: &str) -> bool {
+        !self.keys.is_empty() && line_key(text).is_some_and(|k| self.keys.contains(&k))
+    }
+
+    /// Nothing learned.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// How many lines.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// Distinct keys of `units`, sorted (what the store counts per document).
+pub fn keys<'a>(units: impl IntoIterator<Item = &'a str>) -> Vec<LineKey> {
+    let mut k: Vec<LineKey> = units.into_iter().filter_map(line_key).collect();
+    k.sort_unstable();
+    k.dedup();
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_is_pinned_and_folds_spacing_case_and_quotes() {
+        // Keys are stored in databases: this value must never change.
+        assert_eq!(line_key("Explore the Gazette"), Some(0x852a_4b82_80dc_9153));
+        assert_eq!(line_key("  Explore\u{a0}the  GAZETTE\u{200b} "), line_key("explore the gazette"));
+        assert_eq!(line_key("What’s on"), line_key("what's on"));
+        assert_eq!(line_key("12:30 | 4°"), None);
+        let l = Learned::new(line_key("Explore the Gazette"));
+        assert!(l.contains("EXPLORE THE GAZETTE"));
+        assert!(!l.contains("Explore the Herald"));
+    }
+}
