@@ -24,7 +24,8 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn read(file: &Path) -> anyhow::Result<Manifest> {
-        let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read manifest", file.display()))?;
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("{}: cannot read manifest", file.display()))?;
         let base = file.parent().unwrap_or(Path::new("."));
         let pairs = if text.trim_start().starts_with('{') { jsonl_pairs(&text) } else { csv_pairs(&text) }
             .with_context(|| format!("{}: not a path,url manifest", file.display()))?;
@@ -128,9 +129,7 @@ pub fn sample(doc: &Doc, key: u64) -> Option<String> {
         }),
         MediaType::Html => None,
     };
-    found.or_else(|| {
-        doc.paragraphs.iter().chain(doc.removed.iter().map(|r| &r.text)).find(|p| hit(p)).cloned()
-    })
+    found.or_else(|| doc.paragraphs.iter().chain(doc.removed.iter().map(|r| &r.text)).find(|p| hit(p)).cloned())
 }
 
 /// Clean again the stored documents the writer queued (lines of their site

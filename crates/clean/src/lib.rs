@@ -29,7 +29,7 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 use thresh_doc::{Doc, DropReason, MediaType, Removed, Verdict};
 
-pub use site::{LineKey, Learned};
+pub use site::{Learned, LineKey};
 pub use text::phrases::{Phrases, RuleError};
 
 /// Precision / recall trade-off, as trafilatura offers.

@@ -57,7 +57,8 @@ pub(crate) fn learn(
     // An updated document counts with its new lines only.
     tx.prepare_cached("DELETE FROM site_line_docs WHERE document_id = ?1")?.execute([id])?;
     let mut learned_in = tx.prepare_cached("SELECT learned_run FROM site_lines WHERE host = ?1 AND line_key = ?2")?;
-    let mut bump = tx.prepare_cached("UPDATE site_lines SET n_documents = n_documents + 1 WHERE host = ?1 AND line_key = ?2")?;
+    let mut bump =
+        tx.prepare_cached("UPDATE site_lines SET n_documents = n_documents + 1 WHERE host = ?1 AND line_key = ?2")?;
     let mut member = tx.prepare_cached(
         "INSERT OR IGNORE INTO site_line_docs(host, line_key, document_id, counted) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -109,8 +110,9 @@ pub struct SiteReader {
 impl SiteReader {
     /// Open a second, read-only connection to the database.
     pub fn open(path: &Path) -> Result<SiteReader, StoreError> {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| classify(path, e))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| classify(path, e))?;
         conn.busy_timeout(crate::BUSY_TIMEOUT).map_err(|e| classify(path, e))?;
         Ok(SiteReader { conn })
     }
