@@ -268,7 +268,8 @@ const DATELINE_WORDS: &[&str] = &[
 /// A line that is only a date (with a few words like "Published" or "Updated"
 /// and a time): returns the ISO date.
 pub fn dateline(line: &str) -> Option<String> {
-    if line.split_whitespace().count() > 12 {
+    // Every date format here has a digit; most lines have none, or are long.
+    if line.len() > 200 || !line.bytes().any(|b| b.is_ascii_digit()) || line.split_whitespace().count() > 12 {
         return None;
     }
     let (iso, span) = find_date(line)?;

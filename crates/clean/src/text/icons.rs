@@ -7,20 +7,27 @@
 
 use crate::lang::Stopwords;
 
+/// Tokens tried as the affix.
+const CANDIDATES: usize = 24;
+
 /// Whether the line is an icon-sprite string.
 pub fn is_icon_string(line: &str, stop: Stopwords) -> bool {
+    is_icon_string_counted(line, stop.count(line))
+}
+
+/// [`is_icon_string`] when the line's (words, stopwords) are already counted.
+pub fn is_icon_string_counted(line: &str, (words, stops): (usize, usize)) -> bool {
+    // Cheap rejections first: most lines are short, or prose.
+    if words == 0 || stops * 10 >= words || line.split_whitespace().nth(5).is_none() {
+        return false;
+    }
     let tokens: Vec<String> = line.split_whitespace().map(str::to_lowercase).collect();
-    if tokens.len() < 6 {
-        return false;
-    }
-    let (words, stops) = stop.count(line);
-    if words == 0 || stops * 10 >= words {
-        return false;
-    }
     // Candidate affixes: alphabetic whole tokens of 3+ characters.
     let mut best = 0usize;
     let mut seen: Vec<&str> = Vec::new();
-    for t in &tokens {
+    // The affix shows up among the first tokens of a sprite run; a bounded
+    // number of candidates keeps a long line linear.
+    for t in tokens.iter().take(CANDIDATES) {
         let t = t.as_str();
         if t.len() < 3 || !t.chars().all(char::is_alphabetic) || seen.contains(&t) {
             continue;

@@ -47,10 +47,23 @@ struct Line {
     orig: String,
     /// Normalised text that would be kept.
     text: String,
+    /// `text` case- and quote-folded ([`normalize::key`]): what rules match.
+    key: String,
+    /// Words and characters of `text`.
+    words: usize,
+    chars: usize,
     class: Class,
     /// Why it is bad, when a rule (not context) decided.
     kind: Option<(String, String)>,
     heading: bool,
+}
+
+impl Line {
+    fn new(orig: &str, text: String) -> Line {
+        let key = normalize::key(&text);
+        let (words, chars) = (normalize::words(&text), if text.is_ascii() { text.len() } else { text.chars().count() });
+        Line { orig: orig.trim().to_string(), text, key, words, chars, class: Class::Short, kind: None, heading: false }
+    }
 }
 
 /// Does the line end like a sentence?
@@ -75,13 +88,13 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
         if text.is_empty() {
             continue;
         }
-        keys.extend(site::line_key(&text));
-        let mut line = Line { orig: orig.trim().to_string(), text, class: Class::Short, kind: None, heading: false };
+        let mut line = Line::new(orig, text);
+        keys.extend(site::folded_key(&line.key));
         // Glued residue: cut rule-matched (or learned) sentences out of a line
         // that also holds other text ("…makes all the difference.David Cameron is…").
         let pieces = glue::split(&line.text);
         if pieces.len() > 1 {
-            keys.extend(pieces.iter().filter_map(|p| site::line_key(p)));
+            keys.extend(pieces.iter().filter_map(|p| site::folded_key(&normalize::key(p.trim()))));
             let hits: Vec<Option<(&str, &str)>> = pieces
                 .iter()
                 .map(|p| match phrases.matches(p) {
@@ -97,7 +110,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
                         None => kept.push(p.trim()),
                     }
                 }
-                line.text = kept.join(" ");
+                line = Line::new(orig, kept.join(" "));
             }
         }
         classify_free(&mut line, phrases, stop, has_stoplist, params, &mut out.published, lines.len());
@@ -108,7 +121,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     // Learned site chrome (after the title is picked: a headline that other
     // pages of the site list in a sidebar is still this page's title).
     if !learned.is_empty() {
-        for l in lines.iter_mut().filter(|l| l.kind.is_none() && learned.contains(&l.text)) {
+        for l in lines.iter_mut().filter(|l| l.kind.is_none() && learned.contains_folded(&l.key)) {
             l.class = Class::Bad;
             l.kind = Some((site::KIND.into(), site::RULE.into()));
         }
@@ -120,7 +133,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     end_of_article(&mut lines);
 
     let blocks: Vec<Block> =
-        lines.iter().map(|l| Block { class: l.class, chars: l.text.chars().count(), heading: l.heading }).collect();
+        lines.iter().map(|l| Block { class: l.class, chars: l.chars, heading: l.heading }).collect();
     let in_context = context::revise(params, &blocks);
     let run = body_run(&lines, &in_context);
 
@@ -146,7 +159,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
             continue;
         }
         let (kind, rule) = line.kind.unwrap_or_else(|| {
-            let kind = if normalize::words(&line.text) <= 4 { "widget" } else { "boilerplate" };
+            let kind = if line.words <= 4 { "widget" } else { "boilerplate" };
             let rule = match run {
                 Some((s, e)) if !(s..=e).contains(&i) => "outside-body".to_string(),
                 _ => format!("context:{:?}", line.class).to_lowercase(),
@@ -187,7 +200,7 @@ fn is_noise(s: &str) -> bool {
 /// positive score.
 fn body_run(lines: &[Line], in_context: &[Class]) -> Option<(usize, usize)> {
     let value = |(l, ctx): (&Line, &Class)| -> f64 {
-        let chars = l.text.chars().count() as f64;
+        let chars = l.chars as f64;
         match (l.kind.is_some(), l.class, ctx) {
             (true, _, _) => -chars.max(50.0),
             (false, Class::Good, _) => chars,
@@ -250,10 +263,11 @@ fn classify_free(
         line.class = Class::Bad;
         line.kind = Some((kind.to_string(), rule.to_string()));
     };
-    if icons::is_icon_string(t, stop) {
+    let counted = stop.count(t);
+    if icons::is_icon_string_counted(t, counted) {
         return bad(line, "icon-string", "icon-affix");
     }
-    if let Some(h) = phrases.matches(t) {
+    if let Some(h) = phrases.matches_key(&line.key, line.words) {
         let (k, r) = (h.kind.to_string(), h.rule.to_string());
         return bad(line, &k, &r);
     }
@@ -266,9 +280,9 @@ fn classify_free(
     if !t.chars().any(char::is_alphabetic) {
         return bad(line, "widget", "no-letters");
     }
-    let chars = t.chars().count();
+    let chars = line.chars;
     let density = if has_stoplist {
-        let (w, s) = stop.count(t);
+        let (w, s) = counted;
         if w == 0 {
             0.0
         } else {
@@ -281,25 +295,24 @@ fn classify_free(
         0.0
     };
     line.class = context::context_free(params, chars, density);
-    line.heading = chars < params.length_low && !terminal(t) && normalize::words(t) <= 12;
+    line.heading = chars < params.length_low && !terminal(t) && line.words <= 12;
 }
 
 /// The first title-like line becomes the title and leaves the body; later
 /// lines repeating it (a page title, then the same headline) go too.
 fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
     let Some(i) = lines.iter().take(12).position(|l| {
-        let w = normalize::words(&l.text);
-        l.kind.is_none() && (1..=40).contains(&w) && l.text.chars().count() >= 8 && !(terminal(&l.text) && w > 25)
+        let w = l.words;
+        l.kind.is_none() && (1..=40).contains(&w) && l.chars >= 8 && !(terminal(&l.text) && w > 25)
     }) else {
         return;
     };
     let title = lines[i].text.clone();
-    let key = normalize::key(&title);
+    let key = lines[i].key.clone();
     // "Headline - Site" and "Headline | Site" repeat as plain "Headline".
     let short_key = Some(normalize::key(&crate::html::meta::strip_site_suffix(&title))).filter(|k| *k != key);
     for l in lines.iter_mut().skip(i) {
-        let k = normalize::key(&l.text);
-        if k == key || short_key.as_deref() == Some(&k) {
+        if l.key == key || short_key.as_deref() == Some(l.key.as_str()) {
             l.class = Class::Bad;
             l.kind = Some(("title".into(), "title".into()));
         }

@@ -15,6 +15,11 @@ fn is_invisible(c: char) -> bool {
 
 /// Normalise one line.
 pub fn line(s: &str) -> String {
+    let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    // Fast path: printable ASCII with single spaces is already normal.
+    if t.bytes().all(|b| (0x21..0x7f).contains(&b) || b == b' ') && !t.contains("  ") && !t.ends_with(' ') {
+        return t.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
