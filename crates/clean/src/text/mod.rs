@@ -216,7 +216,16 @@ fn body_run(lines: &[Line], in_context: &[Class]) -> Option<(usize, usize)> {
     let best = max_run(&values, 0)?;
     let heading = lines.iter().skip(1).position(|l| l.kind.as_ref().is_some_and(|(k, _)| k == "title")).map(|p| p + 1);
     if let Some(h) = heading {
-        if let Some(after) = max_run(&values, h + 1) {
+        // The body starts right under its headline (after a byline, a date,
+        // share buttons): the best run starting within a few lines of it.
+        let after = (h + 1..values.len().min(h + 1 + HEADING_WINDOW)).filter_map(|s| best_prefix(&values, s)).fold(
+            None,
+            |acc: Option<(usize, usize, f64)>, r| match acc {
+                Some(a) if a.2 >= r.2 => Some(a),
+                _ => Some(r),
+            },
+        );
+        if let Some(after) = after.or_else(|| max_run(&values, h + 1)) {
             if after.2 * HEADING_PREFERENCE >= best.2 {
                 return Some((after.0, after.1));
             }
@@ -229,6 +238,22 @@ fn body_run(lines: &[Line], in_context: &[Class]) -> Option<(usize, usize)> {
 const SHORT_PENALTY: f64 = 40.0;
 /// The run after the repeated headline wins unless another is this many times larger.
 const HEADING_PREFERENCE: f64 = 4.0;
+
+/// Lines after the repeated headline where the body may start.
+const HEADING_WINDOW: usize = 12;
+
+/// The best run starting exactly at `start`: (start, end, sum), if positive.
+fn best_prefix(values: &[f64], start: usize) -> Option<(usize, usize, f64)> {
+    let mut best: Option<(usize, usize, f64)> = None;
+    let mut sum = 0.0;
+    for (i, &v) in values.iter().enumerate().skip(start) {
+        sum += v;
+        if sum > best.map_or(0.0, |b| b.2) {
+            best = Some((start, i, sum));
+        }
+    }
+    best
+}
 
 /// Maximum-sum run of `values[from..]`: (start, end, sum), if any sum is positive.
 fn max_run(values: &[f64], from: usize) -> Option<(usize, usize, f64)> {
@@ -338,16 +363,27 @@ fn appeal_regions(lines: &mut [Line]) {
     }
 }
 
+/// Good text (bytes) above a comment prompt for a thread below it to end the
+/// article whatever its length (a prompt in the page header has none).
+const THREAD_MIN_ARTICLE: usize = 200;
+
 /// A comment prompt after the body ends the article: everything after it
-/// is the comment section or page chrome — but only when there is more good
-/// text before the marker than after it.
+/// is the comment section or page chrome — when there is more good text
+/// before the marker than after it, or when what follows is plainly a
+/// thread (two commenter bylines), however long the thread runs.
 fn end_of_article(lines: &mut [Line]) {
+    let kind_is = |l: &Line, k: &str| l.kind.as_ref().is_some_and(|(lk, _)| lk == k);
     let good_chars = |ls: &[Line]| ls.iter().filter(|l| l.class == Class::Good).map(|l| l.text.len()).sum::<usize>();
-    let Some(m) = lines.iter().position(|l| l.kind.as_ref().is_some_and(|(k, _)| k == "comments-prompt")) else {
+    let Some(m) = lines.iter().position(|l| kind_is(l, "comments-prompt")) else {
         return;
     };
     let before = good_chars(&lines[..m]);
-    if before == 0 || good_chars(&lines[m + 1..]) >= before {
+    // A thread: commenter bylines, or the timestamps each comment carries.
+    let after = &lines[m + 1..];
+    let thread = before >= THREAD_MIN_ARTICLE
+        && (after.iter().filter(|l| kind_is(l, "comment-byline")).count() >= 2
+            || after.iter().filter(|l| kind_is(l, "dateline")).count() >= 3);
+    if before == 0 || (good_chars(after) >= before && !thread) {
         return;
     }
     for l in &mut lines[m + 1..] {
@@ -411,6 +447,29 @@ mod tests {
         let t = run(&format!("Title of it\n{P1}\n{P2}\nJoin our commenting forum\nA reader wrote that this is all a plot by the government and they should resign, honestly, what a shame.\n"));
         assert_eq!(t.paragraphs, [P1, P2]);
         assert_eq!(t.removed.last().unwrap().kind, "comments");
+    }
+
+    #[test]
+    fn a_comment_thread_longer_than_the_article_is_still_cut() {
+        let c1 = "I read the report twice and I still think the council has not explained why the bridge costs so much more now.";
+        let c2 = "Honestly the repairs were overdue for years, and everybody in town knew it long before the council finally admitted it.";
+        let c3 = "My father worked on that bridge in the seventies and he always said the foundations would need replacing one day.";
+        let t = run(&format!(
+            "Title of it\n{P1}\n{P2}\n12 Comments\nAlex on September 17, 2018 at 6:34 am said:\n{c1}\njoetoronto says:\n{c2}\nmaria says:\n{c3}\n"
+        ));
+        assert_eq!(t.paragraphs, [P1, P2]);
+        assert!(t.removed.iter().any(|r| r.kind == "comment-byline" && r.text == "joetoronto says:"));
+    }
+
+    #[test]
+    fn consent_banner_prose_is_cookie_text_whatever_its_length() {
+        let banner = "Necessary cookies are absolutely essential for the website to function properly. This category only includes cookies that ensure basic functionalities and security features of the website. These cookies do not store any personal information, and you can change them in your browser settings at any time you like.";
+        let t = run(&format!("Title of it\n{P1}\n{P2}\n{banner}\n"));
+        assert_eq!(t.paragraphs, [P1, P2]);
+        assert_eq!(t.removed.last().map(|r| r.kind.as_str()), Some("cookie"));
+        // An article that mentions cookies once is left alone.
+        let news = "The regulator said on Tuesday that websites must ask before setting advertising cookies, a rule that the industry has fought for years.";
+        assert_eq!(run(&format!("Title of it\n{P1}\n{news}\n{P2}\n")).paragraphs, [P1, news, P2]);
     }
 
     #[test]
