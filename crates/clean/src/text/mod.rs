@@ -296,6 +296,9 @@ fn classify_free(
         let (k, r) = (h.kind.to_string(), h.rule.to_string());
         return bad(line, &k, &r);
     }
+    if line.words <= CONSENT_MAX_WORDS && consent_banner(&line.key) {
+        return bad(line, "cookie", "consent-banner");
+    }
     if let Some(iso) = dates::dateline(t) {
         if published.is_none() && index < 40 {
             *published = Some(iso);
@@ -321,6 +324,16 @@ fn classify_free(
     };
     line.class = context::context_free(params, chars, density);
     line.heading = chars < params.length_low && !terminal(t) && line.words <= 12;
+}
+
+/// Longest consent-banner paragraph recognised.
+const CONSENT_MAX_WORDS: usize = 130;
+
+/// Consent-banner prose ("Necessary cookies are absolutely essential for
+/// the website to function properly…"): names cookies at least twice beside
+/// the website, the browser or consent. `key` is the folded line.
+fn consent_banner(key: &str) -> bool {
+    key.matches("cookie").nth(1).is_some() && ["website", "browser", "consent"].iter().any(|w| key.contains(w))
 }
 
 /// The first title-like line becomes the title and leaves the body; later

@@ -76,6 +76,8 @@ pub struct Phrases {
 #[derive(Debug, Clone)]
 struct Group {
     set: RegexSet,
+    /// The largest word limit of its rules: longer lines skip the group.
+    max_words: usize,
     /// Index into `Phrases::rules` of each pattern of `set`.
     rules: Vec<usize>,
 }
@@ -85,7 +87,7 @@ fn rules_error(e: impl std::fmt::Display) -> RuleError {
 }
 
 impl Group {
-    fn build(patterns: Vec<(usize, String)>) -> Result<Option<Group>, RuleError> {
+    fn build(patterns: Vec<(usize, String)>, rules: &[Rule]) -> Result<Option<Group>, RuleError> {
         if patterns.is_empty() {
             return Ok(None);
         }
@@ -94,15 +96,17 @@ impl Group {
             .size_limit(64 << 20)
             .build()
             .map_err(rules_error)?;
-        Ok(Some(Group { set, rules: patterns.into_iter().map(|p| p.0).collect() }))
+        let max_words = patterns.iter().map(|p| rules[p.0].max_words).max().unwrap_or(0);
+        Ok(Some(Group { set, max_words, rules: patterns.into_iter().map(|p| p.0).collect() }))
     }
 
     /// A group with the scan for the literals its matches start the line with.
     fn with_scan(
         patterns: Vec<(usize, String)>,
         mut literals: Vec<Vec<u8>>,
+        rules: &[Rule],
     ) -> Result<Option<(aho_corasick::AhoCorasick, Group)>, RuleError> {
-        let Some(g) = Group::build(patterns)? else { return Ok(None) };
+        let Some(g) = Group::build(patterns, rules)? else { return Ok(None) };
         literals.sort();
         literals.dedup();
         let ac = aho_corasick::AhoCorasick::builder()
@@ -114,8 +118,8 @@ impl Group {
 
     /// Rule indices matching `key` (one early-exit scan settles the common
     /// case, no match, before the search for every matching pattern).
-    fn matching<'a>(&'a self, key: &str) -> impl Iterator<Item = usize> + 'a {
-        let hits = if self.set.is_match(key) { Some(self.set.matches(key)) } else { None };
+    fn matching<'a>(&'a self, key: &str, words: usize) -> impl Iterator<Item = usize> + 'a {
+        let hits = if words <= self.max_words && self.set.is_match(key) { Some(self.set.matches(key)) } else { None };
         hits.into_iter().flat_map(|m| m.into_iter().map(|i| self.rules[i]))
     }
 }
@@ -193,7 +197,9 @@ impl Phrases {
             }
         }
         let max_words = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
-        Ok(Phrases { rules, max_words, starting: Group::with_scan(starting, start_lits)?, rest: Group::build(rest)? })
+        let starting = Group::with_scan(starting, start_lits, &rules)?;
+        let rest = Group::build(rest, &rules)?;
+        Ok(Phrases { rules, max_words, starting, rest })
     }
 
     /// The built-in rules only.
@@ -224,7 +230,7 @@ impl Phrases {
         starting
             .into_iter()
             .chain(&self.rest)
-            .flat_map(|g| g.matching(key))
+            .flat_map(|g| g.matching(key, words))
             .filter(|&i| words <= self.rules[i].max_words)
             .min()
             .map(|i| Hit { kind: &self.rules[i].kind, rule: &self.rules[i].name })
