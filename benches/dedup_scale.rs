@@ -100,7 +100,13 @@ fn run_one(n: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("scale.db");
     let mut store = Store::open(&path).expect("open");
-    store.set_near_dups(Some(NearDupConfig { threshold: 0.8, confirm, max_bucket: 256 }));
+    store.set_near_dups(Some(NearDupConfig {
+        threshold: 0.8,
+        confirm,
+        max_bucket: 256,
+        verify: Some(thresh_dedup::minhash::exact_near_duplicate),
+        verify_margin: thresh_dedup::minhash::VERIFY_MARGIN,
+    }));
     let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
     let mh = MinHasher::new();
     let t0 = Instant::now();

@@ -143,6 +143,8 @@ impl DedupArgs {
             threshold: self.near_threshold,
             confirm: crate::pipeline::confirm_near,
             max_bucket: 256,
+            verify: Some(thresh_dedup::minhash::exact_near_duplicate),
+            verify_margin: thresh_dedup::minhash::VERIFY_MARGIN,
         }))
     }
 }

@@ -139,7 +139,7 @@ fn execute(
     store.set_site_learning(site);
     let args_json = serde_json::to_string(&std::env::args().collect::<Vec<_>>())?;
     let near_json = near.map(|n| {
-        serde_json::json!({"threshold": n.threshold, "shingle_words": 5, "permutations": 128, "bands": 16, "rows": 8})
+        serde_json::json!({"threshold": n.threshold, "shingle_words": 5, "permutations": 128, "bands": 16, "rows": 8, "exact_check_margin": n.verify.map(|_| n.verify_margin)})
     });
     let config_json = serde_json::json!({
         "clean": clean_cfg,

@@ -24,7 +24,7 @@ mod write;
 pub use inspect::{BadQuery, DocView, Hit, RemovedRow, SearchFilter, EXPORT_COLUMNS};
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
 pub use site::{learning_host, SampleFn, SiteConfig, SiteReader, StoredInput};
-pub use write::{ConfirmFn, Fingerprint, Item, NearDupConfig, Outcome};
+pub use write::{ConfirmFn, Fingerprint, Item, NearDupConfig, Outcome, VerifyFn};
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

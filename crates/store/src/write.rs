@@ -40,7 +40,17 @@ pub struct NearDupConfig {
     pub confirm: ConfirmFn,
     /// Most candidates read from one band bucket.
     pub max_bucket: usize,
+    /// Settles candidates whose estimate lands within `verify_margin` of the
+    /// threshold on the two clean texts (`(new text, stored text, threshold)`
+    /// → the similarity when they are near duplicates;
+    /// `thresh_dedup::minhash::exact_near_duplicate`). None: estimates decide.
+    pub verify: Option<VerifyFn>,
+    /// How close to the threshold an estimate must be to be verified.
+    pub verify_margin: f64,
 }
+
+/// Decides a near-duplicate candidate on the texts themselves.
+pub type VerifyFn = fn(&str, &str, f64) -> Option<f64>;
 
 /// One thing for the writer to record.
 #[derive(Debug)]
@@ -318,6 +328,7 @@ struct DupDecision {
 fn decide(
     tx: &Transaction<'_>,
     fp: &Fingerprint<'_>,
+    text: &str,
     self_id: i64,
     near: Option<&NearDupConfig>,
 ) -> rusqlite::Result<DupDecision> {
@@ -358,7 +369,7 @@ fn decide(
         for &(_, c) in members.iter().take(TRIES_PER_CLUSTER) {
             let row: Option<(Vec<u8>, u32)> = load.query_row([c], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
             let Some((other, other_shingles)) = row else { continue };
-            if let Some(sim) = (cfg.confirm)(sig, fp.shingles, &other, other_shingles, cfg.threshold) {
+            if let Some(sim) = confirm(tx, cfg, sig, fp.shingles, text, c, &other, other_shingles)? {
                 roots.insert(root, sim);
                 break;
             }
@@ -370,6 +381,34 @@ fn decide(
         merge_cluster(tx, other, root, cfg)?;
     }
     Ok(DupDecision { dup_of: Some(root), kind: Some("near"), similarity: Some(sim) })
+}
+
+/// Confirm one candidate: on the estimate when it is clearly above or below
+/// the threshold, on the texts when it is close.
+#[allow(clippy::too_many_arguments)]
+fn confirm(
+    tx: &Transaction<'_>,
+    cfg: &NearDupConfig,
+    sig: &[u8],
+    shingles: u32,
+    text: &str,
+    candidate: i64,
+    other: &[u8],
+    other_shingles: u32,
+) -> rusqlite::Result<Option<f64>> {
+    let Some(verify) = cfg.verify else {
+        return Ok((cfg.confirm)(sig, shingles, other, other_shingles, cfg.threshold));
+    };
+    let low = (cfg.threshold - cfg.verify_margin).max(0.0);
+    match (cfg.confirm)(sig, shingles, other, other_shingles, low) {
+        None => Ok(None),
+        Some(est) if est >= cfg.threshold + cfg.verify_margin => Ok(Some(est)),
+        Some(_) => {
+            let stored: String =
+                tx.prepare_cached("SELECT text FROM documents WHERE id = ?1")?.query_row([candidate], |r| r.get(0))?;
+            Ok(verify(text, &stored, cfg.threshold))
+        }
+    }
 }
 
 /// Fold the cluster of original `from` into the cluster of original `into`.
@@ -512,7 +551,7 @@ fn write_doc(
             if text_changed {
                 drop_signature(tx, id)?;
             }
-            let d = decide(tx, fp, id, near)?;
+            let d = decide(tx, fp, &text, id, near)?;
             put_document(tx, UPDATE_DOC, &id, doc, source_id, &url, &text, sha, &d, run, &now)?;
             if text_changed {
                 repoint_duplicates_of(tx, id, sha)?;
@@ -530,7 +569,7 @@ fn write_doc(
         }
         None => {
             let source_id = upsert_source(tx, run, doc, "new")?;
-            let d = decide(tx, fp, -1, near)?;
+            let d = decide(tx, fp, &text, -1, near)?;
             let id =
                 put_document(tx, INSERT_DOC, &doc.source.locator, doc, source_id, &url, &text, sha, &d, run, &now)?;
             if d.kind != Some("exact") {
@@ -732,7 +771,13 @@ mod tests {
     fn near_duplicates_point_at_the_earliest_of_the_cluster() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("t.db")).unwrap();
-        s.set_near_dups(Some(NearDupConfig { threshold: 0.8, confirm: same_chunks, max_bucket: 16 }));
+        s.set_near_dups(Some(NearDupConfig {
+            threshold: 0.8,
+            confirm: same_chunks,
+            max_bucket: 16,
+            verify: None,
+            verify_margin: 0.0,
+        }));
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         // Signatures of 10 u32s; a, b, c share band 7; d shares nothing.
         let sig = |fill: u8, changed: usize| {
