@@ -27,7 +27,7 @@ pub const RULE: &str = "learned-per-site";
 /// collapsed, case and quotes folded, then xxh3. None for text without a
 /// letter (numbers and symbols carry no site signal).
 pub fn line_key(text: &str) -> Option<LineKey> {
-    normalized_key(&normalize::line(text))
+    folded_key(&normalize::key(&normalize::line(text)))
 }
 
 /// [`line_key`] of a line already normalised and folded
@@ -39,26 +39,6 @@ pub fn folded_key(folded: &str) -> Option<LineKey> {
         folded.chars().any(char::is_alphabetic)
     };
     letters.then(|| xxhash_rust::xxh3::xxh3_64(folded.as_bytes()))
-}
-
-/// [`line_key`] of a line that is already normalised ([`normalize::line`]).
-pub fn normalized_key(line: &str) -> Option<LineKey> {
-    if line.is_ascii() {
-        if !line.bytes().any(|b| b.is_ascii_alphabetic()) {
-            return None;
-        }
-        // Lower-case on the stack for the common short line (same bytes as normalize::key).
-        let mut buf = [0u8; 256];
-        if let Some(dst) = buf.get_mut(..line.len()) {
-            for (d, s) in dst.iter_mut().zip(line.bytes()) {
-                *d = s.to_ascii_lowercase();
-            }
-            return Some(xxhash_rust::xxh3::xxh3_64(dst));
-        }
-    } else if !line.chars().any(char::is_alphabetic) {
-        return None;
-    }
-    Some(xxhash_rust::xxh3::xxh3_64(normalize::key(line).as_bytes()))
 }
 
 /// The lines learned as boilerplate for one host (empty: nothing learned).
@@ -86,11 +66,6 @@ impl Learned {
     /// Nothing learned.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
-    }
-
-    /// How many lines.
-    pub fn len(&self) -> usize {
-        self.keys.len()
     }
 }
 

@@ -57,6 +57,13 @@ impl SourceKind {
             SourceKind::Url => "url",
         }
     }
+
+    /// The kind stored under this name ([`SourceKind::as_str`]).
+    pub fn parse(name: &str) -> Option<SourceKind> {
+        [SourceKind::File, SourceKind::Stdin, SourceKind::Warc, SourceKind::Url]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
 }
 
 impl Source {
@@ -88,6 +95,11 @@ impl MediaType {
             MediaType::Html => "html",
             MediaType::Text => "text",
         }
+    }
+
+    /// The media type stored under this name ([`MediaType::as_str`]).
+    pub fn parse(name: &str) -> Option<MediaType> {
+        [MediaType::Html, MediaType::Text].into_iter().find(|m| m.as_str() == name)
     }
 }
 
@@ -312,6 +324,18 @@ mod tests {
         assert_eq!(d.host().as_deref(), Some("example.com"));
         d.url = None;
         assert_eq!(d.host(), None);
+    }
+
+    #[test]
+    fn stored_names_parse_back() {
+        for k in [SourceKind::File, SourceKind::Stdin, SourceKind::Warc, SourceKind::Url] {
+            assert_eq!(SourceKind::parse(k.as_str()), Some(k));
+        }
+        for m in [MediaType::Html, MediaType::Text] {
+            assert_eq!(MediaType::parse(m.as_str()), Some(m));
+        }
+        assert_eq!(SourceKind::parse("ftp"), None);
+        assert_eq!(MediaType::parse("pdf"), None);
     }
 
     #[test]

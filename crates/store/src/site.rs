@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
-use thresh_doc::Doc;
+use thresh_doc::{Doc, MediaType, SourceKind};
 
 use crate::{classify, Store, StoreError};
 
@@ -100,6 +100,13 @@ pub(crate) fn learn(
     Ok(())
 }
 
+/// The keys learned for `host` in runs before `before_run`.
+fn learned_keys(conn: &Connection, host: &str, before_run: i64) -> rusqlite::Result<Vec<u64>> {
+    let mut st = conn.prepare_cached("SELECT line_key FROM site_lines WHERE host = ?1 AND learned_run < ?2")?;
+    let keys = st.query_map(params![host, before_run], |r| r.get::<_, i64>(0))?;
+    keys.map(|k| k.map(|k| k as u64)).collect()
+}
+
 /// A read-only view of the learned lines, for the workers: each sees only
 /// what was learned before the current run, so what they produce does not
 /// depend on how far the writer has got.
@@ -119,10 +126,7 @@ impl SiteReader {
 
     /// The keys learned for `host` in runs before `run`.
     pub fn learned_before(&self, host: &str, run: i64) -> rusqlite::Result<Vec<u64>> {
-        let mut st =
-            self.conn.prepare_cached("SELECT line_key FROM site_lines WHERE host = ?1 AND learned_run < ?2")?;
-        let keys = st.query_map(params![host, run], |r| r.get::<_, i64>(0))?;
-        keys.map(|k| k.map(|k| k as u64)).collect()
+        learned_keys(&self.conn, host, run)
     }
 }
 
@@ -149,10 +153,7 @@ impl Store {
 
     /// Every key learned for `host`.
     pub fn learned(&self, host: &str) -> Result<Vec<u64>, StoreError> {
-        let err = |e| classify(&self.path, e);
-        let mut st = self.conn.prepare_cached("SELECT line_key FROM site_lines WHERE host = ?1").map_err(err)?;
-        let keys = st.query_map([host], |r| r.get::<_, i64>(0)).map_err(err)?;
-        keys.map(|k| k.map(|k| k as u64)).collect::<Result<_, _>>().map_err(err)
+        learned_keys(&self.conn, host, i64::MAX).map_err(|e| classify(&self.path, e))
     }
 
     /// The stored input of a document, ready to be cleaned again.
@@ -168,16 +169,10 @@ impl Store {
                     let kind: Option<String> = r.get(0)?;
                     let media: String = r.get(2)?;
                     let source = thresh_doc::Source {
-                        kind: match kind.as_deref() {
-                            Some("url") => thresh_doc::SourceKind::Url,
-                            Some("warc") => thresh_doc::SourceKind::Warc,
-                            Some("stdin") => thresh_doc::SourceKind::Stdin,
-                            _ => thresh_doc::SourceKind::File,
-                        },
+                        kind: kind.as_deref().and_then(SourceKind::parse).unwrap_or(SourceKind::File),
                         locator: r.get(1)?,
                     };
-                    let media_type =
-                        if media == "html" { thresh_doc::MediaType::Html } else { thresh_doc::MediaType::Text };
+                    let media_type = MediaType::parse(&media).unwrap_or_default();
                     let mut doc = Doc::new(source, media_type, r.get(4)?);
                     doc.url = r.get(3)?;
                     doc.charset = r.get::<_, Option<String>>(5)?.unwrap_or_default();

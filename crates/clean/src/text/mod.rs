@@ -218,13 +218,9 @@ fn body_run(lines: &[Line], in_context: &[Class]) -> Option<(usize, usize)> {
     if let Some(h) = heading {
         // The body starts right under its headline (after a byline, a date,
         // share buttons): the best run starting within a few lines of it.
-        let after = (h + 1..values.len().min(h + 1 + HEADING_WINDOW)).filter_map(|s| best_prefix(&values, s)).fold(
-            None,
-            |acc: Option<(usize, usize, f64)>, r| match acc {
-                Some(a) if a.2 >= r.2 => Some(a),
-                _ => Some(r),
-            },
-        );
+        let after = (h + 1..values.len().min(h + 1 + HEADING_WINDOW))
+            .filter_map(|s| best_prefix(&values, s))
+            .reduce(|a, r| if a.2 >= r.2 { a } else { r });
         if let Some(after) = after.or_else(|| max_run(&values, h + 1)) {
             if after.2 * HEADING_PREFERENCE >= best.2 {
                 return Some((after.0, after.1));
