@@ -173,3 +173,37 @@ pub fn reclean(store: &mut Store, stages: &Stages, pool: &rayon::ThreadPool) -> 
     }
     Ok(changed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_reads_csv_and_json_lines_with_relative_paths() {
+        let tmp = tempfile::tempdir().unwrap();
+        let page = tmp.path().join("a.txt");
+        std::fs::write(&page, "x").unwrap();
+        let csv = tmp.path().join("m.csv");
+        std::fs::write(&csv, "url,path\nhttps://example.com/a,a.txt\n").unwrap();
+        assert_eq!(Manifest::read(&csv).unwrap().url_for(&page), Some("https://example.com/a"));
+        let jsonl = tmp.path().join("m.jsonl");
+        std::fs::write(&jsonl, format!("{{\"path\": {:?}, \"url\": \"https://example.com/b\"}}\n", page.display()))
+            .unwrap();
+        assert_eq!(Manifest::read(&jsonl).unwrap().url_for(&page), Some("https://example.com/b"));
+        assert_eq!(Manifest::read(&jsonl).unwrap().url_for(&tmp.path().join("other.txt")), None);
+        // A manifest without the columns is an error that names the file.
+        let bad = tmp.path().join("bad.csv");
+        std::fs::write(&bad, "file,link\na.txt,https://example.com/a\n").unwrap();
+        let e = format!("{:#}", Manifest::read(&bad).unwrap_err());
+        assert!(e.contains("bad.csv") && e.contains("path and url"), "{e}");
+    }
+
+    #[test]
+    fn sample_finds_the_line_behind_a_key() {
+        let doc =
+            Doc::new(thresh_doc::Source::file("d.txt"), MediaType::Text, "Top\n  Explore the Gazette \nBody".into());
+        let key = thresh_clean::site::line_key("explore the gazette").unwrap();
+        assert_eq!(sample(&doc, key).as_deref(), Some("Explore the Gazette"));
+        assert_eq!(sample(&doc, 7), None);
+    }
+}

@@ -190,3 +190,32 @@ impl Cleaner {
         Verdict::Keep(doc)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use thresh_doc::Source;
+
+    #[test]
+    fn learned_paragraphs_leave_html_bodies_and_keys_are_reported() {
+        let body = [
+            "The council said on Tuesday that the harbour bridge would reopen after months of repairs, and that the cost had risen by a third.",
+            "Engineers found the foundations in worse shape than expected when the first piers were opened up in the spring, officials said.",
+            "Welcome back to the Gazette, where we bring you the stories that matter most to the valley and its people every day.",
+        ];
+        let html = format!(
+            "<html><body><article><h1>Bridge reopens</h1>{}</article></body></html>",
+            body.iter().map(|p| format!("<p>{p}</p>")).collect::<String>()
+        );
+        let doc = || Doc::new(Source::file("a.html"), MediaType::Html, html.clone());
+        let cleaner = Cleaner::new(&CleanConfig::default()).unwrap();
+        let Verdict::Keep(plain) = cleaner.apply(doc()) else { panic!("dropped") };
+        assert_eq!(plain.paragraphs, body);
+        assert_eq!(plain.site_keys, site::keys(body));
+        let learned = Learned::new(site::line_key(body[2]));
+        let Verdict::Keep(d) = cleaner.apply_with(doc(), &learned) else { panic!("dropped") };
+        assert_eq!(d.paragraphs, &body[..2]);
+        assert!(d.removed.iter().any(|r| r.kind == site::KIND && r.text == body[2]));
+        assert_eq!(d.site_keys, plain.site_keys, "keys are counted before learned lines go");
+    }
+}
