@@ -8,6 +8,7 @@
 //! … containers. Comment containers are always pruned (and collected
 //! separately when comments are requested).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -100,7 +101,47 @@ enum Verdict {
     Comments,
 }
 
-fn classify(dom: &Dom<'_>, i: usize, favor: Favor, lenient: bool) -> Verdict {
+/// The attributes `classify` reads, gathered in one pass over the element's
+/// attribute list (looking each up by name would intern the name every time).
+#[derive(Default)]
+struct Attrs<'a> {
+    hidden: bool,
+    aria_hidden: Option<&'a str>,
+    style: Option<&'a str>,
+    role: Option<&'a str>,
+    itemprop: Option<&'a str>,
+    class: &'a str,
+    id: &'a str,
+}
+
+impl<'a> Attrs<'a> {
+    fn of(el: &'a scraper::node::Element) -> Attrs<'a> {
+        let mut a = Attrs::default();
+        for (name, value) in el.attrs.iter() {
+            if !name.ns.is_empty() {
+                continue;
+            }
+            let value: &str = value;
+            match &*name.local {
+                "class" => a.class = value,
+                "id" => a.id = value,
+                "style" => a.style = Some(value),
+                "role" => a.role = Some(value),
+                "itemprop" => a.itemprop = Some(value),
+                "hidden" => a.hidden = true,
+                "aria-hidden" => a.aria_hidden = Some(value),
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
+/// Verdicts of class / id names already seen on this page: pages repeat the
+/// same few hundred names over thousands of elements.
+type NameCache<'a> = HashMap<(&'a str, &'a str), Verdict>;
+
+fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, lenient: bool, seen: &mut NameCache<'a>) -> Verdict {
     let Kind::Elem { tag, el } = dom.nodes[i].kind else {
         return Verdict::Keep;
     };
@@ -115,52 +156,52 @@ fn classify(dom: &Dom<'_>, i: usize, favor: Favor, lenient: bool) -> Verdict {
         Body | Html => return Verdict::Keep,
         _ => {}
     }
-    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+    if el.attrs.is_empty() {
+        return Verdict::Keep;
+    }
+    let a = Attrs::of(el);
+    if a.hidden || a.aria_hidden == Some("true") {
         return Verdict::Soft;
     }
-    if let Some(style) = el.attr("style") {
+    if let Some(style) = a.style {
         let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
             return Verdict::Soft;
         }
     }
-    if let Some(role) = el.attr("role") {
+    if let Some(role) = a.role {
         if BAD_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()) {
             return Verdict::Soft;
         }
     }
-    if el.attr("itemprop").is_some_and(|p| p == "articleBody" || p == "text") {
+    if a.itemprop.is_some_and(|p| p == "articleBody" || p == "text") {
         return Verdict::Keep;
     }
-    let class = el.attr("class").unwrap_or("");
-    let id = el.attr("id").unwrap_or("");
-    if class.is_empty() && id.is_empty() {
+    if a.class.is_empty() && a.id.is_empty() {
         return Verdict::Keep;
     }
-    for name in [class, id] {
-        if name.is_empty() {
-            continue;
-        }
-        if COMMENTS.is_match(name) && !POSITIVE.is_match(name) {
-            return Verdict::Comments;
-        }
+    *seen.entry((a.class, a.id)).or_insert_with(|| by_names(a.class, a.id, lenient))
+}
+
+/// The verdict of an element's class and id names.
+fn by_names(class: &str, id: &str, lenient: bool) -> Verdict {
+    let names = [class, id];
+    let names = names.iter().filter(|n| !n.is_empty());
+    if names.clone().any(|n| COMMENTS.is_match(n) && !POSITIVE.is_match(n)) {
+        return Verdict::Comments;
     }
-    if lenient {
-        return Verdict::Keep;
-    }
-    for name in [class, id] {
-        if !name.is_empty() && NEGATIVE.is_match(name) && !POSITIVE.is_match(name) {
-            return Verdict::Soft;
-        }
+    if !lenient && names.clone().any(|n| NEGATIVE.is_match(n) && !POSITIVE.is_match(n)) {
+        return Verdict::Soft;
     }
     Verdict::Keep
 }
 
 /// Mark every node: junk or not, with the reason inherited by descendants.
 /// `lenient` ignores the class / id rules (the over-pruning backstop).
-pub fn mark(dom: &Dom<'_>, favor: Favor, lenient: bool) -> Vec<Junk> {
+pub fn mark<'a>(dom: &Dom<'a>, favor: Favor, lenient: bool) -> Vec<Junk> {
     let n = dom.len();
-    let verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, lenient)).collect();
+    let mut seen = NameCache::new();
+    let verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, lenient, &mut seen)).collect();
 
     // Paragraph-ish text per subtree, ignoring hard junk (bottom-up).
     let mut para = vec![0usize; n];
