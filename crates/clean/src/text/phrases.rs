@@ -73,14 +73,18 @@ pub struct Phrases {
 }
 
 /// Some of the rules, compiled together.
+/// Rules compiled as regex sets, one set per range of line lengths: a line
+/// of `words` words is scanned once, by the set of the rules whose word
+/// limit admits it. Long lines meet only the few long-limit rules, which
+/// makes for a smaller automaton and a faster scan.
 #[derive(Debug, Clone)]
 struct Group {
-    set: RegexSet,
-    /// The largest word limit of its rules: longer lines skip the group.
-    max_words: usize,
-    /// Index into `Phrases::rules` of each pattern of `set`.
-    rules: Vec<usize>,
+    /// (longest line in words, set, index into `Phrases::rules` of each pattern of the set).
+    tiers: Vec<(usize, RegexSet, Vec<usize>)>,
 }
+
+/// Upper word counts of the line-length ranges with a set of their own.
+const TIERS: [usize; 3] = [8, 30, usize::MAX];
 
 fn rules_error(e: impl std::fmt::Display) -> RuleError {
     RuleError { origin: "rules".into(), line: 0, message: e.to_string() }
@@ -88,16 +92,22 @@ fn rules_error(e: impl std::fmt::Display) -> RuleError {
 
 impl Group {
     fn build(patterns: Vec<(usize, String)>, rules: &[Rule]) -> Result<Option<Group>, RuleError> {
-        if patterns.is_empty() {
-            return Ok(None);
+        let mut tiers = Vec::new();
+        let mut shorter = 0;
+        for upto in TIERS {
+            let admitted: Vec<&(usize, String)> = patterns.iter().filter(|p| rules[p.0].max_words > shorter).collect();
+            if !admitted.is_empty() {
+                let set = regex::RegexSetBuilder::new(admitted.iter().map(|p| &p.1))
+                    .dfa_size_limit(64 << 20)
+                    .size_limit(64 << 20)
+                    .build()
+                    .map_err(rules_error)?;
+                let longest = admitted.iter().map(|p| rules[p.0].max_words).max().unwrap_or(0).min(upto);
+                tiers.push((longest, set, admitted.iter().map(|p| p.0).collect()));
+            }
+            shorter = upto;
         }
-        let set = regex::RegexSetBuilder::new(patterns.iter().map(|p| &p.1))
-            .dfa_size_limit(64 << 20)
-            .size_limit(64 << 20)
-            .build()
-            .map_err(rules_error)?;
-        let max_words = patterns.iter().map(|p| rules[p.0].max_words).max().unwrap_or(0);
-        Ok(Some(Group { set, max_words, rules: patterns.into_iter().map(|p| p.0).collect() }))
+        Ok((!tiers.is_empty()).then_some(Group { tiers }))
     }
 
     /// A group with the scan for the literals its matches start the line with.
@@ -119,8 +129,9 @@ impl Group {
     /// Rule indices matching `key` (one early-exit scan settles the common
     /// case, no match, before the search for every matching pattern).
     fn matching<'a>(&'a self, key: &str, words: usize) -> impl Iterator<Item = usize> + 'a {
-        let hits = if words <= self.max_words && self.set.is_match(key) { Some(self.set.matches(key)) } else { None };
-        hits.into_iter().flat_map(|m| m.into_iter().map(|i| self.rules[i]))
+        let tier = self.tiers.iter().find(|t| words <= t.0).filter(|t| t.1.is_match(key));
+        let hits = tier.map(|(_, set, rules)| (set.matches(key), rules));
+        hits.into_iter().flat_map(|(m, rules)| m.into_iter().map(|i| rules[i]))
     }
 }
 
