@@ -3,7 +3,8 @@
 parse-only baseline (html5ever via scraper), and resiliparse
 (`extract_plain_text(HTMLTree.parse(html), main_content=True)`), interleaved
 round by round on the same pages; then the text-dump cleaner in MB/s.
-Reports the median over rounds of pages per CPU-second and the ratios.
+Reports the median over rounds of pages per CPU-second, and the ratios as the
+median of per-round ratios (measurements taken back to back).
 
 Usage: python3 bench/speed.py target/release/examples/speed ../shared/eval/scrapinghub [ROUNDS]
 (`just bench` builds the example and runs this.)
@@ -37,16 +38,30 @@ def resili():
     return len(pages) / (time.process_time() - t0)
 
 res = {"thresh": [], "parse": [], "resiliparse": [], "thresh_2threads_wall": [], "text_mb_s": [], "text_cold_mb_s": []}
+# Per-round ratios of measurements taken back to back: this machine's speed
+# drifts by tens of per cent over minutes, which a ratio of medians taken
+# minutes apart would report as a speed difference.
+ratios = {"thresh/resiliparse": [], "parse/resiliparse": [], "2 threads/1 thread": []}
 for r in range(rounds):
-    order = ["thresh", "parse", "resiliparse"] if r % 2 == 0 else ["resiliparse", "parse", "thresh"]
+    order = ["thresh", "parse", "resiliparse", "html2"] if r % 2 == 0 else ["html2", "resiliparse", "parse", "thresh"]
+    got = {}
     for name in order:
         if name == "thresh":
-            res["thresh"].append(rust("html", html_dir)[0])
+            got["thresh"] = rust("html", html_dir)
         elif name == "parse":
-            res["parse"].append(rust("parse", html_dir)[0])
+            got["parse"] = rust("parse", html_dir)
+        elif name == "html2":
+            got["html2"] = rust("html2", html_dir)
         elif pages is not None:
-            res["resiliparse"].append(resili())
-    res["thresh_2threads_wall"].append(rust("html2", html_dir)[2])
+            got["resiliparse"] = resili()
+    res["thresh"].append(got["thresh"][0])
+    res["parse"].append(got["parse"][0])
+    res["thresh_2threads_wall"].append(got["html2"][2])
+    ratios["2 threads/1 thread"].append(got["html2"][2] / got["thresh"][2])
+    if "resiliparse" in got:
+        res["resiliparse"].append(got["resiliparse"])
+        ratios["thresh/resiliparse"].append(got["thresh"][0] / got["resiliparse"])
+        ratios["parse/resiliparse"].append(got["parse"][0] / got["resiliparse"])
     res["text_mb_s"].append(rust("text", text_dir)[1])
     res["text_cold_mb_s"].append(rust("text", text_dir, passes=1)[1])
 
@@ -56,7 +71,9 @@ print(f"thresh HTML extract      {med['thresh']:8.1f} pages/CPU-s")
 print(f"parse only (html5ever)   {med['parse']:8.1f} pages/CPU-s")
 if "resiliparse" in med:
     print(f"resiliparse main_content {med['resiliparse']:8.1f} pages/CPU-s")
-    print(f"ratio thresh / resiliparse   {med['thresh'] / med['resiliparse']:.2f}x")
-    print(f"ratio parse  / resiliparse   {med['parse'] / med['resiliparse']:.2f}x")
-print(f"thresh 2 threads (wall)  {med['thresh_2threads_wall']:8.1f} pages/s = {med['thresh_2threads_wall'] / med['thresh']:.2f}x one thread")
+print(f"thresh 2 threads (wall)  {med['thresh_2threads_wall']:8.1f} pages/s")
 print(f"text-dump cleaning       {med['text_mb_s']:8.1f} MB/CPU-s (one core, warm; cold first pass {med['text_cold_mb_s']:.1f})")
+print("ratios, median of per-round ratios (min-max):")
+for k, v in ratios.items():
+    if v:
+        print(f"  {k:20} {statistics.median(v):.2f}x  ({min(v):.2f}-{max(v):.2f})")

@@ -8,7 +8,7 @@
 //! … containers. Comment containers are always pruned (and collected
 //! separately when comments are requested).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -139,7 +139,7 @@ impl<'a> Attrs<'a> {
 
 /// Verdicts of class / id names already seen on this page: pages repeat the
 /// same few hundred names over thousands of elements.
-type NameCache<'a> = HashMap<(&'a str, &'a str), Verdict>;
+type NameCache<'a> = FxHashMap<(&'a str, &'a str), Verdict>;
 
 fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, lenient: bool, seen: &mut NameCache<'a>) -> Verdict {
     let Kind::Elem { tag, el } = dom.nodes[i].kind else {
@@ -200,7 +200,7 @@ fn by_names(class: &str, id: &str, lenient: bool) -> Verdict {
 /// `lenient` ignores the class / id rules (the over-pruning backstop).
 pub fn mark<'a>(dom: &Dom<'a>, favor: Favor, lenient: bool) -> Vec<Junk> {
     let n = dom.len();
-    let mut seen = NameCache::new();
+    let mut seen = NameCache::default();
     let verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, lenient, &mut seen)).collect();
 
     // Paragraph-ish text per subtree, ignoring hard junk (bottom-up).
