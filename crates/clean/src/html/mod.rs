@@ -146,22 +146,28 @@ fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, ti
         Favor::Balanced => 0.5,
         Favor::Recall => 0.8,
     };
+    let title = title_key.map(|t| (t, t.chars().count()));
     for b in blocks {
         let text = b.text.trim();
         if text.is_empty() {
             continue;
         }
         let chars = text.chars().count();
+        let words = normalize::words(text);
+        // A key folds case and quotes, never shortens: a block longer than the
+        // title's key cannot be the title.
+        let maybe_title = title.filter(|t| chars <= t.1);
+        let key = (words <= phrases.max_words() || maybe_title.is_some()).then(|| normalize::key(text));
         let ld = b.link_chars as f64 / chars.max(1) as f64;
         let reason: Option<(String, String)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading {
             Some(("links".into(), format!("link-density:{ld:.2}")))
-        } else if let Some(h) = phrases.matches(text) {
+        } else if let Some(h) = key.as_deref().and_then(|k| phrases.matches_key(k, words)) {
             Some((h.kind.to_string(), h.rule.to_string()))
         } else if dates::dateline(text).is_some() {
             Some(("dateline".into(), "dateline".into()))
-        } else if is_byline(text) {
+        } else if is_byline(text, words) {
             Some(("byline".into(), "byline".into()))
-        } else if title_key.is_some_and(|t| normalize::key(text) == t) {
+        } else if maybe_title.is_some_and(|t| key.as_deref() == Some(t.0)) {
             Some(("title".into(), "title".into()))
         } else {
             None
@@ -181,9 +187,8 @@ fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, ti
 }
 
 /// "By Jane Doe", "By Jane Doe and John Roe, Reuters" — short, starts with "By".
-fn is_byline(s: &str) -> bool {
-    let w = normalize::words(s);
-    (2..=10).contains(&w) && {
+fn is_byline(s: &str, words: usize) -> bool {
+    (2..=10).contains(&words) && {
         let l = s.trim_start().to_lowercase();
         (l.starts_with("by ") || l.starts_with("von ") || l.starts_with("par ") || l.starts_with("por "))
             && !s.trim_end().ends_with('.')

@@ -40,15 +40,21 @@ pub struct Stats {
     pub commas: Vec<u32>,
 }
 
-/// Characters a text node contributes once whitespace is collapsed.
-pub fn collapsed_len(t: &str) -> u32 {
-    let mut n = 0u32;
-    let mut words = 0u32;
-    for w in t.split_whitespace() {
-        n += w.chars().count() as u32;
-        words += 1;
+/// Characters a text node contributes once whitespace is collapsed (every
+/// word, plus one space before each word that whitespace precedes), and its
+/// commas: one pass over the text.
+pub fn text_stats(t: &str) -> (u32, u32) {
+    let (mut len, mut commas, mut after_space) = (0u32, 0u32, false);
+    for c in t.chars() {
+        if c.is_whitespace() {
+            after_space = true;
+            continue;
+        }
+        len += 1 + u32::from(after_space);
+        after_space = false;
+        commas += u32::from(matches!(c, ',' | '，' | '、'));
     }
-    n + words.saturating_sub(1) + u32::from(words > 0 && t.starts_with(char::is_whitespace))
+    (len, commas)
 }
 
 impl Stats {
@@ -62,10 +68,10 @@ impl Stats {
             }
             match dom.nodes[i].kind {
                 Kind::Text(t) => {
-                    let len = collapsed_len(t);
+                    let (len, commas) = text_stats(t);
                     s.text[i] = len;
                     s.flow[i] = len;
-                    s.commas[i] = t.matches([',', '，', '、']).count() as u32;
+                    s.commas[i] = commas;
                 }
                 Kind::Elem { tag: Tag::A, .. } => s.link[i] = s.text[i],
                 _ => {}
@@ -270,4 +276,35 @@ fn ends_like_sentence(dom: &Dom<'_>, i: usize) -> bool {
             _ => None,
         })
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_stats;
+    use proptest::prelude::*;
+
+    /// The definition: words' characters, the spaces between them, one for
+    /// leading whitespace; commas of three scripts.
+    fn reference(t: &str) -> (u32, u32) {
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let chars: usize = words.iter().map(|w| w.chars().count()).sum();
+        let lead = usize::from(!words.is_empty() && t.starts_with(char::is_whitespace));
+        let len = chars + words.len().saturating_sub(1) + lead;
+        (len as u32, t.matches([',', '，', '、']).count() as u32)
+    }
+
+    #[test]
+    fn text_stats_examples() {
+        assert_eq!(text_stats("  Hello,  world \n"), (13, 1));
+        assert_eq!(text_stats(""), (0, 0));
+        assert_eq!(text_stats(" \u{a0} "), (0, 0));
+        assert_eq!(text_stats("东京，大阪、京都"), (8, 2));
+    }
+
+    proptest! {
+        #[test]
+        fn text_stats_match_the_definition(t in "[ a-c,\u{a0}\n，é]{0,40}") {
+            prop_assert_eq!(text_stats(&t), reference(&t));
+        }
+    }
 }

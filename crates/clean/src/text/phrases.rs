@@ -218,6 +218,11 @@ impl Phrases {
         Phrases::compile(&[("built-in", DEFAULT_RULES)]).expect("built-in rules compile (tested)")
     }
 
+    /// The largest word limit of any rule: lines with more words never match.
+    pub fn max_words(&self) -> usize {
+        self.max_words
+    }
+
     /// The first rule (in file order) that matches this line or sentence.
     pub fn matches(&self, text: &str) -> Option<Hit<'_>> {
         let words = normalize::words(text);
