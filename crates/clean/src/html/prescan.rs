@@ -76,11 +76,14 @@ pub fn prescan(html: &str) -> Prescan {
                 .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'!'))
                 .unwrap_or(rest.len() - name_start);
             let name = &rest[name_start..name_start + name_len];
-            if name_len == 0 || !name[0].is_ascii_alphabetic() || VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            if name_len == 0 || !name[0].is_ascii_alphabetic() {
                 pos = lt + 1;
                 continue;
             }
-            let cut = if is_end {
+            let void = VOID.iter().any(|v| v.eq_ignore_ascii_case(name));
+            let cut = if void {
+                false
+            } else if is_end {
                 if flattened > 0 {
                     flattened -= 1;
                     true
@@ -101,6 +104,22 @@ pub fn prescan(html: &str) -> Prescan {
                 out.cut_bytes += gt - lt;
                 copied_to = gt;
                 pos = gt;
+            } else if !is_end {
+                // Attributes nothing downstream reads (srcset, data-*, event
+                // handlers, link targets) are dropped from the start tag.
+                let name_end = lt + 1 + name_len;
+                let keep_href = name.eq_ignore_ascii_case(b"link") || name.eq_ignore_ascii_case(b"base");
+                pos = match prune_attributes(html, name_end, keep_href) {
+                    Some((end, kept)) => {
+                        out.html.push_str(&html[copied_to..name_end]);
+                        out.html.push_str(&kept);
+                        out.html.push('>');
+                        out.cut_bytes += (end - name_end) - kept.len() - 1;
+                        copied_to = end;
+                        end
+                    }
+                    None => lt + 1,
+                };
             } else {
                 pos = lt + 1;
             }
@@ -135,6 +154,96 @@ pub fn prescan(html: &str) -> Prescan {
     }
     out.html.push_str(&html[copied_to..]);
     out
+}
+
+/// Attributes read after parsing: junk marking and scoring (class, id,
+/// style, role, itemprop, hidden, aria-hidden), metadata (lang, meta
+/// name/property/content, time datetime/pubdate, link rel/href), charset.
+const KEPT_ATTRIBUTES: &[&[u8]] = &[
+    b"class",
+    b"id",
+    b"style",
+    b"role",
+    b"itemprop",
+    b"hidden",
+    b"aria-hidden",
+    b"lang",
+    b"xml:lang",
+    b"name",
+    b"property",
+    b"content",
+    b"datetime",
+    b"pubdate",
+    b"rel",
+    b"type",
+    b"charset",
+    b"http-equiv",
+];
+
+/// The attributes of the start tag whose name ends at `from`, reduced to
+/// the kept ones: `(end of the tag just past '>', the kept attributes as
+/// source text, each after one space)`. None when nothing would be dropped
+/// or the tag does not end (the tokenizer then sees it unchanged). Follows
+/// the tokenizer's attribute states: names run to whitespace, `/`, `>` or
+/// `=`; values are quoted or run to whitespace or `>`.
+fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, String)> {
+    let b = html.as_bytes();
+    let mut i = from;
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    let mut dropped = false;
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    loop {
+        while i < b.len() && (space(b[i]) || b[i] == b'/') {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'>' => break,
+            _ => {}
+        }
+        let start = i;
+        // The first character of a name may be '='; after it, '=' ends the name.
+        i += 1;
+        while i < b.len() && !space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        let name = &b[start..i];
+        let mut j = i;
+        while j < b.len() && space(b[j]) {
+            j += 1;
+        }
+        if b.get(j) == Some(&b'=') {
+            j += 1;
+            while j < b.len() && space(b[j]) {
+                j += 1;
+            }
+            match *b.get(j)? {
+                q @ (b'"' | b'\'') => j += 1 + memchr::memchr(q, &b[j + 1..])? + 1,
+                b'>' => {}
+                _ => {
+                    while j < b.len() && !space(b[j]) && b[j] != b'>' {
+                        j += 1;
+                    }
+                }
+            }
+            i = j;
+        }
+        let keep = KEPT_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(name))
+            || (keep_href && name.eq_ignore_ascii_case(b"href"));
+        if keep {
+            kept.push((start, i));
+        } else {
+            dropped = true;
+        }
+    }
+    if !dropped {
+        return None;
+    }
+    let mut out = String::with_capacity(kept.iter().map(|k| k.1 - k.0 + 1).sum());
+    for (s, e) in kept {
+        out.push(' ');
+        out.push_str(&html[s..e]);
+    }
+    Some((i + 1, out))
 }
 
 /// `rest` (just after `<`) starts with tag `name`, case-insensitively, and
@@ -234,8 +343,23 @@ mod tests {
         assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
         assert!(out.contains("deep text"));
-        let flat = "<p>a</p><br><img src=x><div>b</div>".repeat(1000);
+        let flat = "<p>a</p><br><img class=x><div>b</div>".repeat(1000);
         assert_eq!(prescan(&flat).html, flat);
+    }
+
+    #[test]
+    fn unread_attributes_are_dropped_from_start_tags() {
+        let html = r#"<div class="a b" data-x='{"k":">"}' onclick=go()><img srcset="1.jpg 1x, 2.jpg 2x" alt=x/><a href="/y" id=l>t</a><link rel=canonical href="https://e.x/"><p hidden data-y>z</p></div>"#;
+        let p = prescan(html);
+        assert_eq!(
+            p.html,
+            r#"<div class="a b"><img><a id=l>t</a><link rel=canonical href="https://e.x/"><p hidden>z</p></div>"#
+        );
+        assert_eq!(p.cut_bytes, html.len() - p.html.len());
+        // Nothing to drop, or a tag that never ends: copied as it is.
+        for same in [r#"<p class=a id="b" ITEMPROP='c'>x</p>"#, "<p>x</p><div data-x='open"] {
+            assert_eq!(prescan(same).html, same);
+        }
     }
 
     #[test]
