@@ -196,9 +196,8 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
         while i < b.len() && (space(b[i]) || b[i] == b'/') {
             i += 1;
         }
-        match b.get(i)? {
-            b'>' => break,
-            _ => {}
+        if *b.get(i)? == b'>' {
+            break;
         }
         let start = i;
         // The first character of a name may be '='; after it, '=' ends the name.
