@@ -5,7 +5,8 @@
 //! resiliparse) and `just bench`.
 //!
 //! Usage: speed MODE DIR [ROUNDS]
-//!   MODE: html | parse | text | html2 (two threads) | text2
+//!   MODE: html | parse | text | html2 (two threads) | text2 | scaling (html and html2 alternating)
+//!         | spinscaling (a register-only loop per page, one and two threads alternating: the machine's ceiling)
 //! Prints one JSON object per round: {"mode", "items", "bytes", "cpu_s", "wall_s"}.
 
 use std::path::Path;
@@ -46,6 +47,15 @@ fn main() {
     let media = if mode.starts_with("text") { MediaType::Text } else { MediaType::Html };
     let one = |(name, raw): &(String, String)| -> usize {
         match mode {
+            // The machine's own ceiling: a register-only loop per page, no
+            // memory traffic, so two threads can only lose to the hardware.
+            "spin" | "spin2" | "spinscaling" => {
+                let mut x = raw.len() as u64 | 1;
+                for _ in 0..12_000_000 {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                }
+                (x >> 63) as usize
+            }
             "parse" => scraper::Html::parse_document(raw).tree.nodes().count(),
             _ => {
                 let doc = Doc::new(Source::file(name.clone()), media, raw.clone());
@@ -54,16 +64,22 @@ fn main() {
         }
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
-    for _ in 0..rounds {
-        let (c0, w0) = (cpu_seconds(), Instant::now());
-        let n: usize = if mode.ends_with('2') {
-            pool.install(|| pages.par_iter().map(one).sum())
-        } else {
-            pages.iter().map(one).sum()
+    for round in 0..rounds {
+        // "scaling" alternates one-thread and two-thread passes, so each pair
+        // is measured back to back.
+        let two = mode.ends_with('2') || (matches!(mode, "scaling" | "spinscaling") && round % 2 == 1);
+        let label = match mode {
+            "scaling" if two => "html2",
+            "scaling" => "html",
+            "spinscaling" if two => "spin2",
+            "spinscaling" => "spin",
+            m => m,
         };
+        let (c0, w0) = (cpu_seconds(), Instant::now());
+        let n: usize = if two { pool.install(|| pages.par_iter().map(one).sum()) } else { pages.iter().map(one).sum() };
         let (cpu, wall) = (cpu_seconds() - c0, w0.elapsed().as_secs_f64());
         println!(
-            "{{\"mode\":\"{mode}\",\"items\":{},\"bytes\":{bytes},\"cpu_s\":{cpu:.6},\"wall_s\":{wall:.6},\"check\":{n}}}",
+            "{{\"mode\":\"{label}\",\"items\":{},\"bytes\":{bytes},\"cpu_s\":{cpu:.6},\"wall_s\":{wall:.6},\"check\":{n}}}",
             pages.len()
         );
     }
