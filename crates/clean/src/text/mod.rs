@@ -4,8 +4,9 @@
 //! own kind: [`normalize`] (invisible characters), [`icons`] (icon-font sprite
 //! strings), [`phrases`] (known phrases from a data file: widgets, share,
 //! donation, subscription, comment and cookie lines, image credits),
-//! [`glue`] (sentences glued without a space), datelines, and [`context`]
-//! (jusText classification of what is left, in context). On top of those,
+//! [`glue`] (sentences glued without a space), datelines, [`lists`]
+//! (numbered lists and ranking tables, kept whole inside the body) and
+//! [`context`] (jusText classification of what is left, in context). On top of those,
 //! two document-level rules: an appeal region (lines between two appeal lines
 //! are appeal too) and an end-of-article marker (a comment prompt after the
 //! body ends it).
@@ -13,6 +14,7 @@
 pub mod context;
 pub mod glue;
 pub mod icons;
+pub mod lists;
 pub mod normalize;
 pub mod phrases;
 
@@ -132,19 +134,29 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     appeal_regions(&mut lines);
     end_of_article(&mut lines);
 
+    let list = {
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let ruled: Vec<bool> = lines.iter().map(|l| l.kind.is_some()).collect();
+        let blocked: Vec<bool> =
+            (0..lines.len()).map(|i| i > 0 && lines[i - 1].kind.as_ref().is_some_and(|(k, _)| k != "title")).collect();
+        lists::numbered(&texts, &ruled, &blocked)
+    };
+
     let blocks: Vec<Block> =
         lines.iter().map(|l| Block { class: l.class, chars: l.chars, heading: l.heading }).collect();
     let in_context = context::revise(params, &blocks);
-    let run = body_run(&lines, &in_context);
+    let run = body_run(&lines, &in_context, &list);
 
     let mut glued = removed_glued.into_iter().peekable();
-    for (i, (line, cls)) in lines.into_iter().zip(in_context).enumerate() {
+    for (i, ((line, cls), listed)) in lines.into_iter().zip(in_context).zip(list).enumerate() {
         while let Some((_, r)) = glued.next_if(|(at, _)| *at == i) {
             out.removed.push(r);
         }
         let keep = line.kind.is_none()
             && match run {
                 // Inside the body: what context keeps, and every sentence that is not noise.
+                // A numbered list inside the body: all of it, tables of numbers too.
+                Some((s, e)) if (s..=e).contains(&i) && listed.is_some() => true,
                 Some((s, e)) if (s..=e).contains(&i) => {
                     !is_noise(&line.text)
                         && (cls == Class::Good
@@ -198,11 +210,14 @@ fn is_noise(s: &str) -> bool {
 /// body follows that heading: the best run starting there is preferred
 /// unless a run elsewhere is several times larger. None when no run has a
 /// positive score.
-fn body_run(lines: &[Line], in_context: &[Class]) -> Option<(usize, usize)> {
-    let value = |(l, ctx): (&Line, &Class)| -> f64 {
+fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Option<(usize, usize)> {
+    let value = |((l, ctx), listed): ((&Line, &Class), &Option<bool>)| -> f64 {
         let chars = l.chars as f64;
         match (l.kind.is_some(), l.class, ctx) {
             (true, _, _) => -chars.max(50.0),
+            // A numbered list's items count as text; the lines between them are neutral.
+            _ if *listed == Some(true) => chars.max(SHORT_PENALTY),
+            _ if *listed == Some(false) => 0.0,
             (false, Class::Good, _) => chars,
             (false, Class::NearGood, _) => chars * 0.5,
             // A short line that context puts among good text (a list item, a subheading).
@@ -212,7 +227,7 @@ fn body_run(lines: &[Line], in_context: &[Class]) -> Option<(usize, usize)> {
             (false, Class::Bad, _) => -chars,
         }
     };
-    let values: Vec<f64> = lines.iter().zip(in_context).map(value).collect();
+    let values: Vec<f64> = lines.iter().zip(in_context).zip(list).map(value).collect();
     let best = max_run(&values, 0)?;
     let heading = lines.iter().skip(1).position(|l| l.kind.as_ref().is_some_and(|(k, _)| k == "title")).map(|p| p + 1);
     if let Some(h) = heading {
@@ -479,6 +494,20 @@ mod tests {
         // An article that mentions cookies once is left alone.
         let news = "The regulator said on Tuesday that websites must ask before setting advertising cookies, a rule that the industry has fought for years.";
         assert_eq!(run(&format!("Title of it\n{P1}\n{news}\n{P2}\n")).paragraphs, [P1, news, P2]);
+    }
+
+    #[test]
+    fn a_numbered_list_or_table_under_the_body_is_kept() {
+        let items = "1 Kyle Busch 5040 5 1 17 27\n2 Martin Truex Jr. 5035 7 0 15 24\n3 Kevin Harvick 5033 4 6 15 26\n4 Denny Hamlin 5027 6 3 19 24";
+        let t = run(&format!("Title of it\n{P1}\n{P2}\nThe final standings after 36 races:\n{items}\nShare this\n"));
+        for row in items.lines() {
+            assert!(t.paragraphs.iter().any(|p| p == row), "{row} dropped: {:?}", t.paragraphs);
+        }
+        assert!(!t.paragraphs.iter().any(|p| p == "Share this"));
+        // Without the numbering the same rows are a table of numbers: noise.
+        let rows: String = items.lines().map(|l| format!("{}\n", &l[2..])).collect();
+        let t = run(&format!("Title of it\n{P1}\n{P2}\nThe final standings after 36 races:\n{rows}"));
+        assert!(!t.paragraphs.iter().any(|p| p.starts_with("Kyle Busch")));
     }
 
     #[test]

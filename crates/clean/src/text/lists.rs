@@ -1,0 +1,134 @@
+//! Rule family `lists`: numbered lists and tables.
+//!
+//! A dump flattens an article's ordered list or ranking table into short
+//! lines ("1) Lego Star Wars 75188…", "2 Martin Truex Jr. 5035 7 0 15 24",
+//! "1a etapa: 10 de março – Interlagos") that jusText-style rules read as
+//! boilerplate: short, few stopwords, mostly digits. Lines numbered 1, 2,
+//! 3, … in order, a few lines apart at most, are one list; the lines
+//! between the items (a link under each item, a second row) belong to it.
+//! Gallery counters ("1 of 4") are not list items, and a list whose items
+//! or gaps any rule removed is not a list.
+
+/// Fewest items that make a list.
+const MIN_ITEMS: u32 = 3;
+/// Most lines between two consecutive items.
+const MAX_GAP: usize = 2;
+
+/// The item number a line starts with: `1 `, `1)`, `1.`, `1:`, `(1)`, `#1`,
+/// `1a`/`1º`/`1ª` (Romance ordinals), followed by text with a letter.
+fn item_number(line: &str) -> Option<u32> {
+    let s = line.trim_start_matches(['#', '(']);
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let n: u32 = s[..digits].parse().ok()?;
+    let mut rest = &s[digits..];
+    for ordinal in ['a', 'º', 'ª', '°'] {
+        if let Some(r) = rest.strip_prefix(ordinal).filter(|r| r.starts_with(' ')) {
+            rest = r;
+            break;
+        }
+    }
+    let rest = rest.strip_prefix([')', '.', ':']).unwrap_or(rest);
+    if !rest.starts_with(' ') {
+        return None;
+    }
+    let rest = rest.trim_start();
+    // "1 of 4", "1 / 12": a gallery counter, not an item.
+    let first = rest.split_whitespace().next().unwrap_or("");
+    if matches!(first.to_lowercase().as_str(), "of" | "de" | "von" | "di" | "van" | "/" | "из") {
+        return None;
+    }
+    rest.chars().any(char::is_alphabetic).then_some(n)
+}
+
+/// Which lines belong to a numbered list: `Some(true)` for an item,
+/// `Some(false)` for a line between items, `None` outside lists. `ruled[i]`
+/// says a rule already removed line `i`; `blocked_before[i]` that the line
+/// before it was removed by a rule other than the title (a "Most read"
+/// heading before a numbered list of headlines makes that list chrome).
+pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<Option<bool>> {
+    let mut out = vec![None; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        if ruled[i] || blocked_before[i] || item_number(lines[i]) != Some(1) {
+            i += 1;
+            continue;
+        }
+        let mut items = vec![i];
+        let mut j = i + 1;
+        while j < lines.len() && j - items[items.len() - 1] <= MAX_GAP + 1 && !ruled[j] {
+            if item_number(lines[j]) == Some(items.len() as u32 + 1) {
+                items.push(j);
+            }
+            j += 1;
+        }
+        if (items.len() as u32) < MIN_ITEMS {
+            i += 1;
+            continue;
+        }
+        let last = items[items.len() - 1];
+        // The same number of lines under every item: the last one has them too.
+        let gaps: Vec<usize> = items.windows(2).map(|w| w[1] - w[0] - 1).collect();
+        let tail = if gaps.iter().all(|&g| g == gaps[0]) { gaps[0] } else { 0 };
+        let end = (last + tail).min(lines.len() - 1);
+        let end = (last..=end).take_while(|&k| !ruled[k]).last().unwrap_or(last);
+        for (k, slot) in out.iter_mut().enumerate().take(end + 1).skip(i) {
+            *slot = Some(items.contains(&k));
+        }
+        i = end + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(lines: &[&str]) -> Vec<Option<bool>> {
+        let no = vec![false; lines.len()];
+        numbered(lines, &no, &no)
+    }
+
+    #[test]
+    fn item_numbers() {
+        assert_eq!(item_number("1) Lego Star Wars 75188"), Some(1));
+        assert_eq!(item_number("2 Martin Truex Jr. 5035 7 0 15 24"), Some(2));
+        assert_eq!(item_number("10a etapa: 21 de outubro – Tarumã"), Some(10));
+        assert_eq!(item_number("#3 The third"), Some(3));
+        assert_eq!(item_number("4. Fourth"), Some(4));
+        assert_eq!(item_number("1 of 4 Grass Valley's Dionicio Torres"), None);
+        assert_eq!(item_number("2019 was a year"), None);
+        assert_eq!(item_number("1 2 3"), None);
+        assert_eq!(item_number("1st place"), None);
+        assert_eq!(item_number("Item 1"), None);
+    }
+
+    #[test]
+    fn items_and_the_lines_under_them() {
+        let lines = [
+            "Here are the offers:",
+            "1) Lego",
+            "http://amzn.to/a",
+            "2) Track",
+            "http://amzn.to/b",
+            "3) Box set",
+            "http://amzn.to/c",
+            "Share this",
+        ];
+        let l = run(&lines);
+        assert_eq!(l, [None, Some(true), Some(false), Some(true), Some(false), Some(true), Some(false), None]);
+    }
+
+    #[test]
+    fn too_short_out_of_order_or_ruled_is_no_list() {
+        assert!(run(&["1 One thing", "2 Two things"]).iter().all(Option::is_none));
+        assert!(run(&["1 One", "3 Three", "2 Two"]).iter().all(Option::is_none));
+        let lines = ["1 One", "2 Two", "3 Three"];
+        assert!(numbered(&lines, &[false, true, false], &[false; 3]).iter().all(Option::is_none));
+        assert!(numbered(&lines, &[false; 3], &[true, false, false]).iter().all(Option::is_none));
+        let gallery = ["1 of 3 A caption", "2 of 3 Another", "3 of 3 Last"];
+        assert!(run(&gallery).iter().all(Option::is_none));
+    }
+}
