@@ -180,6 +180,11 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, lenient: bool, seen: &mut
     if a.class.is_empty() && a.id.is_empty() {
         return Verdict::Keep;
     }
+    // Rows and cells are named for their data ("player-2020-580",
+    // "date-cell"), not for page chrome: a chrome table goes with its container.
+    if matches!(tag, Tr | Td | Th | Tbody) {
+        return Verdict::Keep;
+    }
     *seen.entry((a.class, a.id)).or_insert_with(|| by_names(a.class, a.id, lenient))
 }
 
