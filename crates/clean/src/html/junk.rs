@@ -30,11 +30,13 @@ pub enum Junk {
 /// Words naming page chrome. A word counts at the start of a class token
 /// (`share-buttons`, `related`) or as its last part (`article-share`), not
 /// in the middle of a compound (`content-with-sidebar-wrp` is a wrapper *with*
-/// a sidebar).
+/// a sidebar). `paywall`, `premium` and `regwall` are not among them: news
+/// sites wrap the gated rest of the article in such containers, while the
+/// gate's own prompt is caught by the subscription phrase rules.
 const CHROME_WORDS: &str = concat!(
     "share|sharing|shares|social|socials|sociable|syndication|viral|",
     "related|recommend(ed|ations?)?|more-?stories|most-?(popular|read|viewed)|popular|trending|read-?more|",
-    "newsletter|subscribe|subscription|signup|sign-up|regwall|paywall|premium|piano|",
+    "newsletter|subscribe|subscription|signup|sign-up|piano|",
     "promo|promotions?|sponsor(ed)?|advert(isement)?s?|ads?|adslot|ad-?unit|ad-?container|dfp|gpt|banner|",
     "outbrain|taboola|zergnet|revcontent|",
     "cookies?|consent|gdpr|cmp|",
