@@ -264,6 +264,20 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
             roots.push(s);
         }
     }
+    // Cousins: an article cut into chunks, each in a wrapper of its own
+    // beside an ad rail (`chunks > grid > body`, `chunks > grid > body`):
+    // the containers named like the chosen one one level further out.
+    let grandparent = dom.nodes[parent].parent;
+    if let (Some(class), true) = (top_class, grandparent != usize::MAX && !is_top_level(parent)) {
+        for uncle in dom.children(grandparent).filter(|&u| u != parent && junk[u] == Junk::No) {
+            for c in dom.children(uncle) {
+                if junk[c] == Junk::No && touched[c] && scores[c] > 0.0 && dom.attr(c, "class") == Some(class) {
+                    roots.push(c);
+                }
+            }
+        }
+        roots.sort_unstable();
+    }
     Some(Picked { roots })
 }
 

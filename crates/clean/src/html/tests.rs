@@ -197,3 +197,40 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn an_article_in_chunks_beside_ad_rails_is_read_whole() {
+    let chunk = |n: usize, paras: usize| {
+        let ps: String = (0..paras).map(|k| format!("<p>Chunk {n}, part {k}. {PARA}</p>")).collect();
+        format!(
+            r#"<div class="grid"><div class="body article-body">{ps}</div><div class="col-narrow"><span>Advertisement</span></div></div>"#
+        )
+    };
+    let html = page(&format!(
+        r#"<nav><a href="/">Home</a></nav><div class="chunks">{}{}{}</div><footer>About us</footer>"#,
+        chunk(1, 2),
+        chunk(2, 5),
+        chunk(3, 2)
+    ));
+    let out = run(&html);
+    assert_eq!(out.paragraphs.len(), 9, "{:?}", out.paragraphs);
+    assert!(out.paragraphs[0].starts_with("Chunk 1, part 0."));
+    assert!(out.paragraphs[8].starts_with("Chunk 3, part 1."));
+}
+
+#[test]
+fn table_rows_named_for_their_data_are_kept() {
+    let rows: String = (1..=12)
+        .map(|k| {
+            format!(
+                r#"<tr class="oddrow player-2020-{k}"><td>{k}</td><td>Driver Number{k}</td><td>{}</td></tr>"#,
+                5000 - k
+            )
+        })
+        .collect();
+    let html = page(&format!(
+        r#"<article><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p><p>The final standings after all races of the season, with points:</p><table>{rows}</table></article>"#
+    ));
+    let out = run(&html);
+    assert!(out.paragraphs.iter().any(|p| p.contains("Driver Number7")), "{:?}", out.paragraphs);
+}
