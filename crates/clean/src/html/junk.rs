@@ -95,6 +95,9 @@ const BAD_ROLES: &[&str] = &[
     "radio",
 ];
 
+/// Classes of the blockquotes that social platforms' embed codes produce.
+const EMBED_CLASSES: &[&str] = &["twitter-tweet", "instagram-media", "tiktok-embed", "reddit-embed-bq"];
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verdict {
     Keep,
@@ -208,7 +211,23 @@ fn by_names(class: &str, id: &str, lenient: bool) -> Verdict {
 pub fn mark<'a>(dom: &Dom<'a>, favor: Favor, lenient: bool) -> Vec<Junk> {
     let n = dom.len();
     let mut seen = NameCache::default();
-    let verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, lenient, &mut seen)).collect();
+    let mut verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, lenient, &mut seen)).collect();
+
+    // An embedded post (a tweet, an Instagram post) quotes the story's
+    // source: its wrapper ("social-media-embed", "video-container") stays.
+    let mut embeds = vec![false; n];
+    for i in (0..n).rev() {
+        if let Kind::Elem { tag: Tag::Blockquote, el } = dom.nodes[i].kind {
+            embeds[i] |= Attrs::of(el).class.split_ascii_whitespace().any(|c| EMBED_CLASSES.contains(&c));
+        }
+        if embeds[i] && verdicts[i] == Verdict::Soft {
+            verdicts[i] = Verdict::Keep;
+        }
+        let p = dom.nodes[i].parent;
+        if p != usize::MAX && embeds[i] {
+            embeds[p] = true;
+        }
+    }
 
     // Paragraph-ish text per subtree, ignoring hard junk (bottom-up).
     let mut para = vec![0usize; n];

@@ -234,3 +234,15 @@ fn table_rows_named_for_their_data_are_kept() {
     let out = run(&html);
     assert!(out.paragraphs.iter().any(|p| p.contains("Driver Number7")), "{:?}", out.paragraphs);
 }
+
+#[test]
+fn embedded_tweets_quoted_by_the_story_stay() {
+    let html = page(&format!(
+        r#"<article><p>{PARA}</p><p>{PARA} One reader put it this way on Twitter:</p>
+        <div class="social-media-embed"><blockquote class="twitter-tweet"><p>Yes this is real and the state spent half a million dollars on it, which is something.</p>&mdash; A Reader (@reader) <a href="https://twitter.com/x">November 18, 2019</a></blockquote></div>
+        <p>{PARA} And so on.</p><div class="social-share"><a href="/s">Share on Twitter</a></div></article>"#
+    ));
+    let out = run(&html);
+    assert!(out.paragraphs.iter().any(|p| p.starts_with("Yes this is real")), "{:?}", out.paragraphs);
+    assert!(!out.paragraphs.iter().any(|p| p.contains("Share on Twitter")));
+}
