@@ -35,7 +35,7 @@ pub enum Junk {
 /// gate's own prompt is caught by the subscription phrase rules.
 const CHROME_WORDS: &str = concat!(
     "share|sharing|shares|social|socials|sociable|syndication|viral|",
-    "related|recommend(ed|ations?)?|more-?stories|most-?(popular|read|viewed)|popular|trending|read-?more|",
+    "related|recent|recommend(ed|ations?)?|more-?stories|most-?(popular|read|viewed)|popular|trending|read-?more|",
     "newsletter|subscribe|subscription|signup|sign-up|piano|",
     "promo|promotions?|sponsor(ed)?|advert(isement)?s?|ads?|adslot|ad-?unit|ad-?container|dfp|gpt|banner|",
     "outbrain|taboola|zergnet|revcontent|",
