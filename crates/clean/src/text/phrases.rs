@@ -281,6 +281,13 @@ mod tests {
         assert_eq!(kind(&p, "Share on Facebook").as_deref(), Some("share"));
         assert_eq!(kind(&p, "1.2K shares").as_deref(), Some("share"));
         assert_eq!(kind(&p, "We use cookies to improve your experience.").as_deref(), Some("cookie"));
+        assert_eq!(kind(&p, "Tags:").as_deref(), Some("tags"));
+        assert_eq!(kind(&p, "You may like these posts").as_deref(), Some("widget"));
+        assert_eq!(kind(&p, "This slideshow requires JavaScript.").as_deref(), Some("widget"));
+        assert_eq!(
+            kind(&p, "[button link=”http://x.co/review/” type=”big”] Send us YOUR kit review[/button]").as_deref(),
+            Some("widget")
+        );
     }
 
     #[test]
@@ -290,6 +297,8 @@ mod tests {
             "The prime minister said he would close the gap between the two sides before the summit.",
             "'Deep differences'",
             "Report: the council will vote on Monday.",
+            "Tags on the luggage were checked twice.",
+            "You may like the new design, or you may not.",
             "The newsletter, founded in 2010, now has 40,000 readers across the country and beyond.",
             "Mr Putin said that support for the regime might not be open ended, and that the talks would go on through the winter while both sides consider your support for the plan and other options.",
         ] {
