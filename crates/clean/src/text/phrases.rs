@@ -282,6 +282,10 @@ mod tests {
         assert_eq!(kind(&p, "1.2K shares").as_deref(), Some("share"));
         assert_eq!(kind(&p, "We use cookies to improve your experience.").as_deref(), Some("cookie"));
         assert_eq!(kind(&p, "Tags:").as_deref(), Some("tags"));
+        assert_eq!(kind(&p, "0shares").as_deref(), Some("share"));
+        assert_eq!(kind(&p, "Sharing is caring!").as_deref(), Some("share"));
+        assert_eq!(kind(&p, "Like this story? Share it with a friend!").as_deref(), Some("share"));
+        assert_eq!(kind(&p, "Tell us what YOU think...").as_deref(), Some("comments-prompt"));
         assert_eq!(kind(&p, "You may like these posts").as_deref(), Some("widget"));
         assert_eq!(kind(&p, "This slideshow requires JavaScript.").as_deref(), Some("widget"));
         assert_eq!(
