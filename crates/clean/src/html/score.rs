@@ -229,6 +229,17 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
         }
     }
 
+    // Among sibling <article>s (a story followed by teaser cards of others),
+    // the story is the one holding the page's <h1>.
+    let has_h1 = |i: usize| (i..dom.nodes[i].end).any(|j| dom.tag(j) == Some(Tag::H1) && junk[j] == Junk::No);
+    if dom.tag(top) == Some(Tag::Article) && dom.nodes[top].parent != usize::MAX && !has_h1(top) {
+        let parent = dom.nodes[top].parent;
+        let mut articles = dom.children(parent).filter(|&s| dom.tag(s) == Some(Tag::Article) && junk[s] == Junk::No);
+        if let Some(story) = articles.find(|&s| has_h1(s)) {
+            top = story;
+        }
+    }
+
     // Siblings.
     let factor = match favor {
         Favor::Precision => 0.3,
@@ -248,6 +259,10 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
             continue;
         }
         if junk[s] != Junk::No || dom.tag(s).is_none() {
+            continue;
+        }
+        // An <article> beside the chosen <article> is another story (a teaser list).
+        if dom.tag(top) == Some(Tag::Article) && dom.tag(s) == Some(Tag::Article) {
             continue;
         }
         let bonus = if top_class.is_some() && dom.attr(s, "class") == top_class { scores[top] * 0.2 } else { 0.0 };

@@ -246,3 +246,21 @@ fn embedded_tweets_quoted_by_the_story_stay() {
     assert!(out.paragraphs.iter().any(|p| p.starts_with("Yes this is real")), "{:?}", out.paragraphs);
     assert!(!out.paragraphs.iter().any(|p| p.contains("Share on Twitter")));
 }
+
+#[test]
+fn among_sibling_articles_the_story_is_the_one_with_the_headline() {
+    let teaser = |n: usize| {
+        format!(
+            "<article class=\"postbox\"><h3>Teaser {n}</h3><p>Teaser {n}: {PARA}</p><p>More of teaser {n}, which goes on for a while, with commas, clauses, and more clauses.</p></article>"
+        )
+    };
+    let html = page(&format!(
+        r#"<div class="col"><article class="articlebox"><h1>A Story</h1><div>{PARA}<br>{PARA} Again.</div></article>{}{}{}</div>"#,
+        teaser(1),
+        teaser(2),
+        teaser(3)
+    ));
+    let out = run(&html);
+    assert!(out.paragraphs.iter().any(|p| p.starts_with(PARA)), "{:?}", out.paragraphs);
+    assert!(!out.paragraphs.iter().any(|p| p.contains("Teaser")), "{:?}", out.paragraphs);
+}
