@@ -174,6 +174,13 @@ mod no_panic {
             Just("<svg><title>icon x</title>".to_string()),
             Just("<br>".to_string()),
             Just("<a href=x>".to_string()),
+            // Attribute pruning edge cases: unterminated quotes, bare names, '=' first, slashes.
+            Just("<img data-x='".to_string()),
+            Just("<div class=a/b =c data-y onclick=\"go()\" / id='q'>".to_string()),
+            Just("<p hidden data-é=\"\u{e000}\">".to_string()),
+            Just("<a href=\"/y\" title=".to_string()),
+            // Numbered lines (lists in dumps).
+            Just("\n1) First item\n2) Second item\nhttp://x.co/2\n3) Third".to_string()),
             Just("<meta charset=\"iso-8859-1\">".to_string()),
             Just("<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"articleBody\":".to_string()),
             "[a-zA-Z .,é\u{e000}]{0,40}",
