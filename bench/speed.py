@@ -15,11 +15,22 @@ speed, ds = sys.argv[1], pathlib.Path(sys.argv[2])
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 html_dir, text_dir = ds / "html", ds / "textdump"
 
+# One-core figures are taken on one pinned CPU, the same for thresh and for
+# resiliparse (this process): the two CPUs of a small VM drift apart in speed.
+import os
+ALL_CPUS = sorted(os.sched_getaffinity(0))
+ONE_CPU = ALL_CPUS[0]
+os.sched_setaffinity(0, {ONE_CPU})
+
+def pinned(cmd, mode):
+    cpus = ALL_CPUS if mode in ("html2", "text2", "scaling", "spinscaling") else [ONE_CPU]
+    return ["taskset", "-c", ",".join(map(str, cpus)), *cmd]
+
 def rust(mode, d, passes=2):
     # Two passes in one process, the second measured: a long run amortises
     # the lazy DFAs' state building over thousands of pages (resiliparse,
     # in this Python process, is warm after its first round too).
-    out = subprocess.run([speed, mode, str(d), str(passes)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(pinned([speed, mode, str(d), str(passes)], mode), capture_output=True, text=True, check=True).stdout
     r = json.loads(out.strip().splitlines()[-1])
     return r["items"] / r["cpu_s"], r["bytes"] / r["cpu_s"] / 1e6, r["items"] / r["wall_s"]
 
@@ -53,12 +64,12 @@ for r in range(rounds):
         elif name == "html2":
             # One-thread and two-thread passes alternating in one process
             # (after a warm-up pair): wall-clock pages/s of each, paired.
-            out = subprocess.run([speed, "scaling", str(html_dir), "8"], capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(pinned([speed, "scaling", str(html_dir), "8"], "scaling"), capture_output=True, text=True, check=True).stdout
             walls = [json.loads(l) for l in out.strip().splitlines()][2:]
             pairs = [(walls[k]["items"] / walls[k]["wall_s"], walls[k + 1]["items"] / walls[k + 1]["wall_s"]) for k in range(0, len(walls), 2)]
             got["html2"] = (None, None, statistics.median(p[1] for p in pairs))
             got["scaling"] = statistics.median(p[1] / p[0] for p in pairs)
-            out = subprocess.run([speed, "spinscaling", str(html_dir), "8"], capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(pinned([speed, "spinscaling", str(html_dir), "8"], "spinscaling"), capture_output=True, text=True, check=True).stdout
             walls = [json.loads(l) for l in out.strip().splitlines()][2:]
             got["ceiling"] = statistics.median(walls[k]["wall_s"] / walls[k + 1]["wall_s"] for k in range(0, len(walls), 2))
         elif pages is not None:

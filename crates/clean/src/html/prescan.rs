@@ -62,8 +62,7 @@ pub fn prescan(html: &str) -> Prescan {
         // Comment: <!-- ... -->
         if rest.starts_with(b"!--") {
             let end = memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
-            out.html.push_str(&html[copied_to..lt]);
-            out.cut_bytes += end - lt;
+            push_collapsed(&mut out.html, &html[copied_to..lt]);
             copied_to = end;
             pos = end;
             continue;
@@ -100,8 +99,7 @@ pub fn prescan(html: &str) -> Prescan {
             };
             if cut {
                 let gt = find_tag_end(bytes, lt + 1).map_or(bytes.len(), |g| g + 1);
-                out.html.push_str(&html[copied_to..lt]);
-                out.cut_bytes += gt - lt;
+                push_collapsed(&mut out.html, &html[copied_to..lt]);
                 copied_to = gt;
                 pos = gt;
             } else if !is_end {
@@ -111,10 +109,9 @@ pub fn prescan(html: &str) -> Prescan {
                 let keep_href = name.eq_ignore_ascii_case(b"link") || name.eq_ignore_ascii_case(b"base");
                 pos = match prune_attributes(html, name_end, keep_href) {
                     Some((end, kept)) => {
-                        out.html.push_str(&html[copied_to..name_end]);
+                        push_collapsed(&mut out.html, &html[copied_to..name_end]);
                         out.html.push_str(&kept);
                         out.html.push('>');
-                        out.cut_bytes += (end - name_end) - kept.len() - 1;
                         copied_to = end;
                         end
                     }
@@ -128,8 +125,7 @@ pub fn prescan(html: &str) -> Prescan {
         // Find the end of the opening tag.
         let Some(gt) = find_tag_end(bytes, lt + 1 + name.len()) else {
             // An unterminated start tag: the tokenizer would eat the rest too.
-            out.html.push_str(&html[copied_to..lt]);
-            out.cut_bytes += bytes.len() - lt;
+            push_collapsed(&mut out.html, &html[copied_to..lt]);
             copied_to = bytes.len();
             break;
         };
@@ -147,13 +143,33 @@ pub fn prescan(html: &str) -> Prescan {
         if *name == b"script" && is_json_ld(open_tag) {
             out.json_ld.push(html[content_start..content_end].to_string());
         }
-        out.html.push_str(&html[copied_to..lt]);
-        out.cut_bytes += end - lt;
+        push_collapsed(&mut out.html, &html[copied_to..lt]);
         copied_to = end;
         pos = end;
     }
-    out.html.push_str(&html[copied_to..]);
+    push_collapsed(&mut out.html, &html[copied_to..]);
+    out.cut_bytes = html.len() - out.html.len();
     out
+}
+
+/// Append `s`, each newline followed by more whitespace (indentation,
+/// blank lines) reduced to the newline: the tokenizer walks whitespace
+/// character by character and stops at every newline, and nothing
+/// downstream reads indentation (blocks are split into trimmed lines).
+fn push_collapsed(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    let mut from = 0;
+    for nl in memchr::memchr_iter(b'\n', b) {
+        if nl < from {
+            continue;
+        }
+        let end = nl + 1 + b[nl + 1..].iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')).count();
+        if end > nl + 1 {
+            out.push_str(&s[from..=nl]);
+            from = end;
+        }
+    }
+    out.push_str(&s[from..]);
 }
 
 /// Attributes read after parsing: junk marking and scoring (class, id,
@@ -359,6 +375,12 @@ mod tests {
         for same in [r#"<p class=a id="b" ITEMPROP='c'>x</p>"#, "<p>x</p><div data-x='open"] {
             assert_eq!(prescan(same).html, same);
         }
+    }
+
+    #[test]
+    fn indentation_after_newlines_is_collapsed() {
+        let html = "<div>\n    <p>One\n\n      two  three</p>\r\n\t</div>\n";
+        assert_eq!(prescan(html).html, "<div>\n<p>One\ntwo  three</p>\r\n</div>\n");
     }
 
     #[test]
