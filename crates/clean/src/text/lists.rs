@@ -7,7 +7,8 @@
 //! 3, … in order, a few lines apart at most, are one list; the lines
 //! between the items (a link under each item, a second row) belong to it.
 //! Gallery counters ("1 of 4") are not list items, and a list whose items
-//! or gaps any rule removed is not a list.
+//! or gaps any rule removed is not a list. Unnumbered lists count when a
+//! line ending in a colon introduces them.
 
 /// Fewest items that make a list.
 const MIN_ITEMS: u32 = 3;
@@ -82,6 +83,39 @@ pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<
     out
 }
 
+/// Most words of an item of a list introduced by a colon.
+const MAX_ITEM_WORDS: usize = 25;
+
+/// Lines of lists an article introduces with a colon ("Allowed foods:",
+/// then one food per line): after a line ending in ':' that no rule removed,
+/// the short lines that follow, up to the next paragraph of good text or a
+/// line a rule removed. Two items at least. `good[i]` says line `i` reads as
+/// a paragraph of prose.
+pub fn introduced(lines: &[&str], ruled: &[bool], good: &[bool]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        if ruled[i] || !lines[i].trim_end().ends_with(':') {
+            i += 1;
+            continue;
+        }
+        let items = (i + 1..lines.len())
+            .take_while(|&k| {
+                !ruled[k]
+                    && !good[k]
+                    && !lines[k].trim_end().ends_with(':')
+                    && lines[k].split_whitespace().count() <= MAX_ITEM_WORDS
+            })
+            .count();
+        // A numbered list under the colon is the numbered rule's to delimit.
+        if items >= 2 && item_number(lines[i + 1]) != Some(1) {
+            out[i + 1..=i + items].fill(true);
+        }
+        i += items + 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +153,25 @@ mod tests {
         ];
         let l = run(&lines);
         assert_eq!(l, [None, Some(true), Some(false), Some(true), Some(false), Some(true), Some(false), None]);
+    }
+
+    #[test]
+    fn colon_introduced_items() {
+        let lines = [
+            "Allowed foods:",
+            "any fish",
+            "any poultry (game too)",
+            "A long paragraph of prose follows here.",
+            "Banned:",
+            "sugar",
+            "Share",
+        ];
+        let good = [false, false, false, true, false, false, false];
+        let ruled = [false, false, false, false, false, false, true];
+        assert_eq!(introduced(&lines, &ruled, &good), [false, true, true, false, false, false, false]);
+        // A ruled intro ("Share this:") introduces nothing.
+        let ruled = [true, false, false, false, false, false, true];
+        assert_eq!(introduced(&lines, &ruled, &good), [false; 7]);
     }
 
     #[test]

@@ -139,7 +139,15 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
         let ruled: Vec<bool> = lines.iter().map(|l| l.kind.is_some()).collect();
         let blocked: Vec<bool> =
             (0..lines.len()).map(|i| i > 0 && lines[i - 1].kind.as_ref().is_some_and(|(k, _)| k != "title")).collect();
-        lists::numbered(&texts, &ruled, &blocked)
+        let good: Vec<bool> = lines.iter().map(|l| l.class == Class::Good).collect();
+        let introduced = lists::introduced(&texts, &ruled, &good);
+        let mut list = lists::numbered(&texts, &ruled, &blocked);
+        for (l, intro) in list.iter_mut().zip(introduced) {
+            if l.is_none() && intro {
+                *l = Some(false);
+            }
+        }
+        list
     };
 
     let blocks: Vec<Block> =
@@ -215,9 +223,12 @@ fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Opti
         let chars = l.chars as f64;
         match (l.kind.is_some(), l.class, ctx) {
             (true, _, _) => -chars.max(50.0),
-            // A numbered list's items count as text; the lines between them are neutral.
+            // A numbered list's items count as text; the lines between them,
+            // and the items of a list a colon introduced, cost little: enough
+            // good text after them carries the body across, a trailing list
+            // of sources or links does not extend it.
             _ if *listed == Some(true) => chars.max(SHORT_PENALTY),
-            _ if *listed == Some(false) => 0.0,
+            _ if *listed == Some(false) => -LIST_LINE_COST,
             (false, Class::Good, _) => chars,
             (false, Class::NearGood, _) => chars * 0.5,
             // A short line that context puts among good text (a list item, a subheading).
@@ -247,6 +258,8 @@ fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Opti
 
 /// A short line inside the body costs this much (characters of good text).
 const SHORT_PENALTY: f64 = 40.0;
+/// What a line inside a list costs the body run.
+const LIST_LINE_COST: f64 = 10.0;
 /// The run after the repeated headline wins unless another is this many times larger.
 const HEADING_PREFERENCE: f64 = 4.0;
 

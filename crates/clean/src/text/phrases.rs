@@ -286,6 +286,8 @@ mod tests {
         assert_eq!(kind(&p, "Sharing is caring!").as_deref(), Some("share"));
         assert_eq!(kind(&p, "Like this story? Share it with a friend!").as_deref(), Some("share"));
         assert_eq!(kind(&p, "Tell us what YOU think...").as_deref(), Some("comments-prompt"));
+        assert_eq!(kind(&p, "Lascia un commento Annulla risposta").as_deref(), Some("comments-prompt"));
+        assert_eq!(kind(&p, "Related links:").as_deref(), Some("widget"));
         assert_eq!(kind(&p, "You may like these posts").as_deref(), Some("widget"));
         assert_eq!(kind(&p, "This slideshow requires JavaScript.").as_deref(), Some("widget"));
         assert_eq!(
