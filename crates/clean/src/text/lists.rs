@@ -58,11 +58,20 @@ pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<
             continue;
         }
         let mut items = vec![i];
+        let (mut next, mut skipped) = (2, false);
         let mut j = i + 1;
         while j < lines.len() && j - items[items.len() - 1] <= MAX_GAP + 1 && !ruled[j] {
-            if item_number(lines[j]) == Some(items.len() as u32 + 1) {
-                items.push(j);
+            match item_number(lines[j]) {
+                Some(n) if n == next => {}
+                // One item missing (a row the scraper lost) does not end the list.
+                Some(n) if n == next + 1 && !skipped && items.len() >= 2 => skipped = true,
+                _ => {
+                    j += 1;
+                    continue;
+                }
             }
+            items.push(j);
+            next = item_number(lines[j]).unwrap_or(next) + 1;
             j += 1;
         }
         if (items.len() as u32) < MIN_ITEMS {
@@ -178,6 +187,9 @@ mod tests {
     fn too_short_out_of_order_or_ruled_is_no_list() {
         assert!(run(&["1 One thing", "2 Two things"]).iter().all(Option::is_none));
         assert!(run(&["1 One", "3 Three", "2 Two"]).iter().all(Option::is_none));
+        // One missing number is tolerated, two are not.
+        assert!(run(&["1 One", "2 Two", "4 Four", "5 Five"]).iter().all(Option::is_some));
+        assert_eq!(run(&["1 One", "2 Two", "4 Four", "6 Six"])[3], None);
         let lines = ["1 One", "2 Two", "3 Three"];
         assert!(numbered(&lines, &[false, true, false], &[false; 3]).iter().all(Option::is_none));
         assert!(numbered(&lines, &[false; 3], &[true, false, false]).iter().all(Option::is_none));
