@@ -37,6 +37,7 @@ bench:
     pip install -q resiliparse || true
     cargo build --release --example speed
     python3 bench/speed.py target/release/examples/speed ../shared/eval/scrapinghub 5
+    python3 bench/versus.py target/release/examples/speed ../shared/eval/scrapinghub/html 7
     cargo bench --bench dedup_scale
 
 # near-duplicate accuracy on a corpus built from the gold texts (needs ../shared)
