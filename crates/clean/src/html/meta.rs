@@ -9,7 +9,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html};
 use serde_json::Value;
 
 use crate::dates;
@@ -35,17 +35,6 @@ pub struct Meta {
     pub article_body: Option<String>,
 }
 
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("static selector")
-}
-
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
-static LINK_CANON: LazyLock<Selector> = LazyLock::new(|| sel("link[rel=canonical]"));
-static HTML_EL: LazyLock<Selector> = LazyLock::new(|| sel("html"));
-static ITEMPROP_AUTHOR: LazyLock<Selector> = LazyLock::new(|| sel("[itemprop=author]"));
 static URL_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)").expect("static regex"));
 
@@ -54,25 +43,61 @@ fn clean(s: &str) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
+/// The elements metadata is read from, gathered in one pass over the parsed
+/// tree in document order (a selector per element kind would walk it once each).
+#[derive(Default)]
+struct Found<'a> {
+    metas: Vec<(String, String)>,
+    title: Option<ElementRef<'a>>,
+    h1s: Vec<ElementRef<'a>>,
+    times: Vec<ElementRef<'a>>,
+    canonical: Option<&'a str>,
+    html_lang: Option<&'a str>,
+    itemprop_author: Option<ElementRef<'a>>,
+}
+
+impl<'a> Found<'a> {
+    fn gather(doc: &'a Html) -> Found<'a> {
+        let mut f = Found::default();
+        for node in doc.tree.nodes() {
+            let Some(el) = node.value().as_element() else { continue };
+            let attr =
+                |name: &str| el.attrs.iter().find(|(n, _)| n.ns.is_empty() && &*n.local == name).map(|(_, v)| &**v);
+            match el.name() {
+                "meta" => {
+                    let key = attr("property").or_else(|| attr("name")).or_else(|| attr("itemprop"));
+                    if let (Some(k), Some(c)) = (key, attr("content")) {
+                        f.metas.push((k.trim().to_ascii_lowercase(), c.to_string()));
+                    }
+                }
+                "title" if f.title.is_none() => f.title = ElementRef::wrap(node),
+                "h1" => f.h1s.extend(ElementRef::wrap(node)),
+                "time" if attr("datetime").is_some() => f.times.extend(ElementRef::wrap(node)),
+                "link" if f.canonical.is_none() && attr("rel") == Some("canonical") => f.canonical = attr("href"),
+                "html" if f.html_lang.is_none() => f.html_lang = attr("lang").or_else(|| attr("xml:lang")),
+                _ => {}
+            }
+            if f.itemprop_author.is_none() && attr("itemprop") == Some("author") {
+                f.itemprop_author = ElementRef::wrap(node);
+            }
+        }
+        f
+    }
+}
+
 /// Gather metadata from the parsed page and its JSON-LD blocks.
 pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
     let mut m = Meta::default();
-    let mut metas: Vec<(String, String)> = Vec::new();
-    for el in doc.select(&META) {
-        let e = el.value();
-        let key = e.attr("property").or_else(|| e.attr("name")).or_else(|| e.attr("itemprop"));
-        if let (Some(k), Some(c)) = (key, e.attr("content")) {
-            metas.push((k.trim().to_ascii_lowercase(), c.to_string()));
-        }
-    }
+    let found = Found::gather(doc);
+    let metas = &found.metas;
     let meta = |keys: &[&str]| -> Option<String> {
         keys.iter().find_map(|k| metas.iter().find(|(mk, _)| mk == k).and_then(|(_, v)| clean(v)))
     };
 
     let ld = JsonLd::parse(json_ld);
 
-    m.html_title = doc.select(&TITLE).next().and_then(|t| clean(&t.text().collect::<String>()));
-    let h1 = doc.select(&H1).map(|h| h.text().collect::<String>()).find_map(|t| clean(&t));
+    m.html_title = found.title.and_then(|t| clean(&t.text().collect::<String>()));
+    let h1 = found.h1s.iter().map(|h| h.text().collect::<String>()).find_map(|t| clean(&t));
     m.title = ld
         .headline
         .clone()
@@ -106,7 +131,7 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
         })
         .or_else(|| {
             // Prefer a <time> marked as the publication date.
-            let times: Vec<_> = doc.select(&TIME).collect();
+            let times = &found.times;
             times
                 .iter()
                 .find(|t| t.value().attr("pubdate").is_some() || t.value().attr("itemprop") == Some("datePublished"))
@@ -121,29 +146,21 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
         .clone()
         .or_else(|| meta(&["author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author"]))
         .filter(|a| !a.starts_with("http"))
-        .or_else(|| doc.select(&ITEMPROP_AUTHOR).next().and_then(|a| clean(&a.text().collect::<String>())))
+        .or_else(|| found.itemprop_author.and_then(|a| clean(&a.text().collect::<String>())))
         .map(|a| a.trim_start_matches("By ").trim_start_matches("by ").to_string());
 
     m.site = meta(&["og:site_name", "application-name", "twitter:site"])
         .or_else(|| ld.publisher.clone())
         .map(|s| s.trim_start_matches('@').to_string());
 
-    m.lang = doc
-        .select(&HTML_EL)
-        .next()
-        .and_then(|h| h.value().attr("lang").or_else(|| h.value().attr("xml:lang")))
+    m.lang = found
+        .html_lang
         .or_else(|| metas.iter().find(|(k, _)| k == "content-language" || k == "language").map(|(_, v)| v.as_str()))
         .and_then(|l| l.split(['-', '_']).next())
         .map(str::to_ascii_lowercase)
         .filter(|l| l.len() == 2 || l.len() == 3);
 
-    m.canonical_url = doc
-        .select(&LINK_CANON)
-        .next()
-        .and_then(|l| l.value().attr("href"))
-        .and_then(clean)
-        .or_else(|| meta(&["og:url"]))
-        .filter(|u| u.starts_with("http"));
+    m.canonical_url = found.canonical.and_then(clean).or_else(|| meta(&["og:url"])).filter(|u| u.starts_with("http"));
 
     m.article_body = ld.article_body;
     m
