@@ -58,19 +58,19 @@ const CHROME_WORDS: &str = concat!(
 
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(^|\s)({CHROME_WORDS})($|\s|[_-])|[_-]({CHROME_WORDS})($|\s)|(^|\s)(hidden|hide|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen|d-none|card|cards)($|\s)"
+        r"(?i-u)(^|\s)({CHROME_WORDS})($|\s|[_-])|[_-]({CHROME_WORDS})($|\s)|(^|\s)(hidden|hide|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen|d-none|card|cards)($|\s)"
     ))
     .expect("static regex")
 });
 
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|[\s_-])(comments?|comment-?(list|section|thread|area|s-?container)|disqus|discussion|replies|respond|reactions|talk|livefyre|coral|viafoura|spot-?im|openweb)($|[\s_-])")
+    Regex::new(r"(?i-u)(^|[\s_-])(comments?|comment-?(list|section|thread|area|s-?container)|disqus|discussion|replies|respond|reactions|talk|livefyre|coral|viafoura|spot-?im|openweb)($|[\s_-])")
         .expect("static regex")
 });
 
 /// Class / id tokens that mark the article itself: never pruned as soft junk.
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(article|story|entry|post|main|page|news|blog|text|content|body|rich)[_-]?(body|content|text|container|copy|main|inner|wrapper)|itemprop|articlebody|storybody|postbody|entry|hentry|h-entry|prose|field-name-body|field-body|field-items?")
+    Regex::new(r"(?i-u)(article|story|entry|post|main|page|news|blog|text|content|body|rich)[_-]?(body|content|text|container|copy|main|inner|wrapper)|itemprop|articlebody|storybody|postbody|entry|hentry|h-entry|prose|field-name-body|field-body|field-items?")
         .expect("static regex")
 });
 
@@ -142,9 +142,11 @@ impl<'a> Attrs<'a> {
     }
 }
 
-/// Verdicts of class / id names already seen on this page: pages repeat the
-/// same few hundred names over thousands of elements.
-type NameCache<'a> = FxHashMap<(&'a str, &'a str), Verdict>;
+/// What the name rules say of a class or id value already seen on this page
+/// (pages repeat the same few hundred class values over thousands of
+/// elements; ids are mostly unique but short): (names a comment section,
+/// names chrome), each unless it also names the article.
+type NameCache<'a> = FxHashMap<&'a str, (bool, bool)>;
 
 fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, lenient: bool, seen: &mut NameCache<'a>) -> Verdict {
     let Kind::Elem { tag, el } = dom.nodes[i].kind else {
@@ -190,20 +192,26 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, lenient: bool, seen: &mut
     if matches!(tag, Tr | Td | Th | Tbody) {
         return Verdict::Keep;
     }
-    *seen.entry((a.class, a.id)).or_insert_with(|| by_names(a.class, a.id, lenient))
+    let mut judge = |name: &'a str| *seen.entry(name).or_insert_with(|| by_name(name));
+    let (class, id) = (judge(a.class), judge(a.id));
+    if class.0 || id.0 {
+        Verdict::Comments
+    } else if !lenient && (class.1 || id.1) {
+        Verdict::Soft
+    } else {
+        Verdict::Keep
+    }
 }
 
-/// The verdict of an element's class and id names.
-fn by_names(class: &str, id: &str, lenient: bool) -> Verdict {
-    let names = [class, id];
-    let names = names.iter().filter(|n| !n.is_empty());
-    if names.clone().any(|n| COMMENTS.is_match(n) && !POSITIVE.is_match(n)) {
-        return Verdict::Comments;
+/// What the name rules say of one class or id value: (comment section, chrome).
+fn by_name(name: &str) -> (bool, bool) {
+    if name.is_empty() {
+        return (false, false);
     }
-    if !lenient && names.clone().any(|n| NEGATIVE.is_match(n) && !POSITIVE.is_match(n)) {
-        return Verdict::Soft;
-    }
-    Verdict::Keep
+    let comments = COMMENTS.is_match(name);
+    let chrome = NEGATIVE.is_match(name);
+    let article = (comments || chrome) && POSITIVE.is_match(name);
+    (comments && !article, chrome && !article)
 }
 
 /// Mark every node: junk or not, with the reason inherited by descendants.

@@ -17,14 +17,14 @@ use super::junk::Junk;
 use crate::Favor;
 
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story").expect("static regex")
+    Regex::new(r"(?i-u)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story").expect("static regex")
 });
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)-ad-|hidden|^hid$|banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|teaser|recirc|newsletter")
+    Regex::new(r"(?i-u)-ad-|hidden|^hid$|banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|teaser|recirc|newsletter")
         .expect("static regex")
 });
 static STRONG_BODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|[\s_-])(article|story|entry|post|news|blog|main)[_-]?(body|content|text|copy)($|[\s_-])|articlebody|storybody|postbody|article__body|story__body|entry-content|post-content|field-body|body-?text|article-?text|rich-?text")
+    Regex::new(r"(?i-u)(^|[\s_-])(article|story|entry|post|news|blog|main)[_-]?(body|content|text|copy)($|[\s_-])|articlebody|storybody|postbody|article__body|story__body|entry-content|post-content|field-body|body-?text|article-?text|rich-?text")
         .expect("static regex")
 });
 
