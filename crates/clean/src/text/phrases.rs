@@ -288,6 +288,11 @@ mod tests {
         assert_eq!(kind(&p, "Tell us what YOU think...").as_deref(), Some("comments-prompt"));
         assert_eq!(kind(&p, "Lascia un commento Annulla risposta").as_deref(), Some("comments-prompt"));
         assert_eq!(kind(&p, "Related links:").as_deref(), Some("widget"));
+        assert_eq!(kind(&p, "Updated at 1:23 p.m.").as_deref(), Some("dateline"));
+        assert_eq!(
+            kind(&p, "The contents of this site are ©2019 Capitol Hill Publishing Corp.").as_deref(),
+            Some("legal")
+        );
         assert_eq!(kind(&p, "You may like these posts").as_deref(), Some("widget"));
         assert_eq!(kind(&p, "This slideshow requires JavaScript.").as_deref(), Some("widget"));
         assert_eq!(
@@ -305,6 +310,7 @@ mod tests {
             "Report: the council will vote on Monday.",
             "Tags on the luggage were checked twice.",
             "You may like the new design, or you may not.",
+            "Updated at 1:23 p.m., the figures showed a further fall in the index.",
             "The newsletter, founded in 2010, now has 40,000 readers across the country and beyond.",
             "Mr Putin said that support for the regime might not be open ended, and that the talks would go on through the winter while both sides consider your support for the plan and other options.",
         ] {
