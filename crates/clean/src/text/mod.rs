@@ -44,9 +44,9 @@ pub struct TextOutput {
 }
 
 #[derive(Debug, Clone)]
-struct Line {
+struct Line<'a> {
     /// The original line, trimmed (what is recorded when removed).
-    orig: String,
+    orig: &'a str,
     /// Normalised text that would be kept.
     text: String,
     /// `text` case- and quote-folded ([`normalize::key`]): what rules match.
@@ -56,15 +56,15 @@ struct Line {
     chars: usize,
     class: Class,
     /// Why it is bad, when a rule (not context) decided.
-    kind: Option<(String, String)>,
+    kind: Option<(&'a str, &'a str)>,
     heading: bool,
 }
 
-impl Line {
-    fn new(orig: &str, text: String) -> Line {
+impl<'a> Line<'a> {
+    fn new(orig: &'a str, text: String) -> Line<'a> {
         let key = normalize::key(&text);
         let (words, chars) = (normalize::words(&text), if text.is_ascii() { text.len() } else { text.chars().count() });
-        Line { orig: orig.trim().to_string(), text, key, words, chars, class: Class::Short, kind: None, heading: false }
+        Line { orig: orig.trim(), text, key, words, chars, class: Class::Short, kind: None, heading: false }
     }
 }
 
@@ -125,7 +125,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     if !learned.is_empty() {
         for l in lines.iter_mut().filter(|l| l.kind.is_none() && learned.contains_folded(&l.key)) {
             l.class = Class::Bad;
-            l.kind = Some((site::KIND.into(), site::RULE.into()));
+            l.kind = Some((site::KIND, site::RULE));
         }
     }
     keys.sort_unstable();
@@ -138,7 +138,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         let ruled: Vec<bool> = lines.iter().map(|l| l.kind.is_some()).collect();
         let blocked: Vec<bool> =
-            (0..lines.len()).map(|i| i > 0 && lines[i - 1].kind.as_ref().is_some_and(|(k, _)| k != "title")).collect();
+            (0..lines.len()).map(|i| i > 0 && lines[i - 1].kind.is_some_and(|(k, _)| k != "title")).collect();
         let good: Vec<bool> = lines.iter().map(|l| l.class == Class::Good).collect();
         let introduced = lists::introduced(&texts, &ruled, &good);
         let mut list = lists::numbered(&texts, &ruled, &blocked);
@@ -178,7 +178,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
             out.paragraphs.push(line.text);
             continue;
         }
-        let (kind, rule) = line.kind.unwrap_or_else(|| {
+        let (kind, rule) = line.kind.map(|(k, r)| (k.to_string(), r.to_string())).unwrap_or_else(|| {
             let kind = if line.words <= 4 { "widget" } else { "boilerplate" };
             let rule = match run {
                 Some((s, e)) if !(s..=e).contains(&i) => "outside-body".to_string(),
@@ -186,7 +186,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
             };
             (kind.to_string(), rule)
         });
-        out.removed.push(Removed { kind, rule, text: line.orig });
+        out.removed.push(Removed { kind, rule, text: line.orig.to_string() });
     }
     out
 }
@@ -240,7 +240,7 @@ fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Opti
     };
     let values: Vec<f64> = lines.iter().zip(in_context).zip(list).map(value).collect();
     let best = max_run(&values, 0)?;
-    let heading = lines.iter().skip(1).position(|l| l.kind.as_ref().is_some_and(|(k, _)| k == "title")).map(|p| p + 1);
+    let heading = lines.iter().skip(1).position(|l| l.kind.is_some_and(|(k, _)| k == "title")).map(|p| p + 1);
     if let Some(h) = heading {
         // The body starts right under its headline (after a byline, a date,
         // share buttons): the best run starting within a few lines of it.
@@ -298,9 +298,9 @@ fn max_run(values: &[f64], from: usize) -> Option<(usize, usize, f64)> {
 
 /// Context-free classification of one line: rule families first, then
 /// length and stopword density.
-fn classify_free(
-    line: &mut Line,
-    phrases: &Phrases,
+fn classify_free<'a>(
+    line: &mut Line<'a>,
+    phrases: &'a Phrases,
     stop: Stopwords,
     has_stoplist: bool,
     params: &Params,
@@ -308,17 +308,16 @@ fn classify_free(
     index: usize,
 ) {
     let t = &line.text;
-    let bad = |line: &mut Line, kind: &str, rule: &str| {
+    let bad = |line: &mut Line<'a>, kind: &'a str, rule: &'a str| {
         line.class = Class::Bad;
-        line.kind = Some((kind.to_string(), rule.to_string()));
+        line.kind = Some((kind, rule));
     };
     let counted = stop.count(t);
     if icons::is_icon_string_counted(t, counted) {
         return bad(line, "icon-string", "icon-affix");
     }
     if let Some(h) = phrases.matches_key(&line.key, line.words) {
-        let (k, r) = (h.kind.to_string(), h.rule.to_string());
-        return bad(line, &k, &r);
+        return bad(line, h.kind, h.rule);
     }
     if line.words <= CONSENT_MAX_WORDS && consent_banner(&line.key) {
         return bad(line, "cookie", "consent-banner");
@@ -376,7 +375,7 @@ fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
     for l in lines.iter_mut().skip(i) {
         if l.key == key || short_key.as_deref() == Some(l.key.as_str()) {
             l.class = Class::Bad;
-            l.kind = Some(("title".into(), "title".into()));
+            l.kind = Some(("title", "title"));
         }
     }
     out.title = Some(title);
@@ -385,7 +384,7 @@ fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
 /// Lines sandwiched between two donation-appeal lines (at most 4 apart) are
 /// part of the same appeal.
 fn appeal_regions(lines: &mut [Line]) {
-    let is_appeal = |l: &Line| l.kind.as_ref().is_some_and(|(k, _)| k == "donation-appeal");
+    let is_appeal = |l: &Line| l.kind.is_some_and(|(k, _)| k == "donation-appeal");
     let idx: Vec<usize> = (0..lines.len()).filter(|&i| is_appeal(&lines[i])).collect();
     for w in idx.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -393,7 +392,7 @@ fn appeal_regions(lines: &mut [Line]) {
             for l in &mut lines[a + 1..b] {
                 if l.kind.is_none() {
                     l.class = Class::Bad;
-                    l.kind = Some(("donation-appeal".into(), "appeal-region".into()));
+                    l.kind = Some(("donation-appeal", "appeal-region"));
                 }
             }
         }
@@ -409,7 +408,7 @@ const THREAD_MIN_ARTICLE: usize = 200;
 /// before the marker than after it, or when what follows is plainly a
 /// thread (two commenter bylines), however long the thread runs.
 fn end_of_article(lines: &mut [Line]) {
-    let kind_is = |l: &Line, k: &str| l.kind.as_ref().is_some_and(|(lk, _)| lk == k);
+    let kind_is = |l: &Line, k: &str| l.kind.is_some_and(|(lk, _)| lk == k);
     let good_chars = |ls: &[Line]| ls.iter().filter(|l| l.class == Class::Good).map(|l| l.text.len()).sum::<usize>();
     let Some(m) = lines.iter().position(|l| kind_is(l, "comments-prompt")) else {
         return;
@@ -426,7 +425,7 @@ fn end_of_article(lines: &mut [Line]) {
     for l in &mut lines[m + 1..] {
         if l.kind.is_none() {
             l.class = Class::Bad;
-            l.kind = Some(("comments".into(), "after-comments-prompt".into()));
+            l.kind = Some(("comments", "after-comments-prompt"));
         }
     }
 }
