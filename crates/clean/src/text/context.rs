@@ -113,21 +113,23 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
         }
     }
 
-    // Short blocks.
+    // Short blocks. Neighbours are looked up in tables built in one pass each
+    // way: a dump of thousands of short lines would make a scan per line quadratic.
+    let decided = |c: Class| matches!(c, Class::Good | Class::Bad);
+    let (before, after) = nearest(&cls, decided);
+    let (before_any, after_any) = nearest(&cls, |c| c != Class::Short);
     let mut new = cls.clone();
     for i in 0..n {
         if cls[i] != Class::Short {
             continue;
         }
-        let prev = neighbour(&cls, i, true, false);
-        let next = neighbour(&cls, i, true, true);
-        new[i] = match (prev, next) {
+        new[i] = match (before[i], after[i]) {
             (Class::Good, Class::Good) => Class::Good,
             (Class::Bad, Class::Bad) => Class::Bad,
-            _ => {
+            (_, next) => {
                 // Mixed: look at the nearest neighbour on the bad side, near-good counted.
-                let bad_side_next = next == Class::Bad;
-                if neighbour(&cls, i, false, bad_side_next) == Class::NearGood {
+                let bad_side = if next == Class::Bad { after_any[i] } else { before_any[i] };
+                if bad_side == Class::NearGood {
                     Class::Good
                 } else {
                     Class::Bad
@@ -138,14 +140,13 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
     cls = new;
 
     // Near-good blocks.
+    let (before, after) = nearest(&cls, decided);
     let mut new = cls.clone();
     for i in 0..n {
         if cls[i] != Class::NearGood {
             continue;
         }
-        let prev = neighbour(&cls, i, true, false);
-        let next = neighbour(&cls, i, true, true);
-        new[i] = if prev == Class::Bad && next == Class::Bad { Class::Bad } else { Class::Good };
+        new[i] = if before[i] == Class::Bad && after[i] == Class::Bad { Class::Bad } else { Class::Good };
     }
     cls = new;
 
@@ -175,6 +176,29 @@ fn good_below(p: &Params, blocks: &[Block], cls: &[Class], i: usize) -> bool {
         }
     }
     false
+}
+
+/// For every block, the class of the nearest block before it and after it
+/// that `counts` (the document edges count as Bad): what [`neighbour`]
+/// answers for one block, for all of them in two passes.
+fn nearest(cls: &[Class], counts: impl Fn(Class) -> bool) -> (Vec<Class>, Vec<Class>) {
+    let mut before = Vec::with_capacity(cls.len());
+    let mut last = Class::Bad;
+    for &c in cls {
+        before.push(last);
+        if counts(c) {
+            last = c;
+        }
+    }
+    let mut after = vec![Class::Bad; cls.len()];
+    let mut last = Class::Bad;
+    for (i, &c) in cls.iter().enumerate().rev() {
+        after[i] = last;
+        if counts(c) {
+            last = c;
+        }
+    }
+    (before, after)
 }
 
 /// The class of the nearest block that is Good or Bad (or NearGood, unless
@@ -247,5 +271,30 @@ mod tests {
         assert_eq!(context_free(&p, 150, 0.4), NearGood);
         assert_eq!(context_free(&p, 250, 0.31), NearGood);
         assert_eq!(context_free(&p, 250, 0.1), Bad);
+    }
+}
+
+#[cfg(test)]
+mod nearest_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn class() -> impl Strategy<Value = Class> {
+        prop_oneof![Just(Class::Good), Just(Class::NearGood), Just(Class::Short), Just(Class::Bad)]
+    }
+
+    proptest! {
+        /// The tables answer what a scan from each block answers.
+        #[test]
+        fn nearest_tables_match_the_scan(cls in proptest::collection::vec(class(), 0..40)) {
+            let (before, after) = nearest(&cls, |c| matches!(c, Class::Good | Class::Bad));
+            let (before_any, after_any) = nearest(&cls, |c| c != Class::Short);
+            for i in 0..cls.len() {
+                prop_assert_eq!(before[i], neighbour(&cls, i, true, false));
+                prop_assert_eq!(after[i], neighbour(&cls, i, true, true));
+                prop_assert_eq!(before_any[i], neighbour(&cls, i, false, false));
+                prop_assert_eq!(after_any[i], neighbour(&cls, i, false, true));
+            }
+        }
     }
 }

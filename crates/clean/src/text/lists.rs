@@ -62,16 +62,18 @@ pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<
         let mut j = i + 1;
         while j < lines.len() && j - items[items.len() - 1] <= MAX_GAP + 1 && !ruled[j] {
             match item_number(lines[j]) {
-                Some(n) if n == next => {}
+                Some(n) if n == next => next = n + 1,
                 // One item missing (a row the scraper lost) does not end the list.
-                Some(n) if n == next + 1 && !skipped && items.len() >= 2 => skipped = true,
+                Some(n) if n == next + 1 && !skipped && items.len() >= 2 => {
+                    skipped = true;
+                    next = n + 1;
+                }
                 _ => {
                     j += 1;
                     continue;
                 }
             }
             items.push(j);
-            next = item_number(lines[j]).unwrap_or(next) + 1;
             j += 1;
         }
         if (items.len() as u32) < MIN_ITEMS {
@@ -84,8 +86,9 @@ pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<
         let tail = if gaps.iter().all(|&g| g == gaps[0]) { gaps[0] } else { 0 };
         let end = (last + tail).min(lines.len() - 1);
         let end = (last..=end).take_while(|&k| !ruled[k]).last().unwrap_or(last);
-        for (k, slot) in out.iter_mut().enumerate().take(end + 1).skip(i) {
-            *slot = Some(items.contains(&k));
+        out[i..=end].fill(Some(false));
+        for &k in &items {
+            out[k] = Some(true);
         }
         i = end + 1;
     }
