@@ -3,36 +3,55 @@
 
 use std::io::{BufWriter, Write};
 
-use serde_json::json;
+use serde::Serialize;
 use thresh_clean::Cleaner;
-use thresh_doc::Doc;
+use thresh_doc::{Doc, Removed};
 
 use crate::args::{ExtractArgs, Format, Global};
 use crate::pipeline::{self, Processed};
 use crate::{exit, Fatal};
 
-fn to_json(doc: &Doc, dropped: Option<&str>, with_comments: bool) -> serde_json::Value {
-    let mut v = json!({
-        "path": doc.source.locator,
-        "title": doc.title,
-        "published": doc.published,
-        "author": doc.author,
-        "site": doc.site,
-        "lang": doc.lang,
-        "url": doc.url.as_ref().or(doc.canonical_url.as_ref()),
-        "canonical_url": doc.canonical_url,
-        "media_type": doc.media_type.as_str(),
-        "method": doc.method,
-        "text": doc.text(),
-        "removed": doc.removed.iter().map(|r| json!({"kind": r.kind, "rule": r.rule, "text": r.text})).collect::<Vec<_>>(),
-    });
-    if with_comments {
-        v["comments"] = json!(doc.comments);
-    }
-    if let Some(reason) = dropped {
-        v["dropped"] = json!(reason);
-    }
-    v
+/// One line of `extract --format json`, borrowed from the document and
+/// written straight out (keys in alphabetical order, as they always were).
+#[derive(Serialize)]
+struct Record<'a> {
+    author: &'a Option<String>,
+    canonical_url: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comments: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dropped: Option<&'a str>,
+    lang: &'a Option<String>,
+    media_type: &'a str,
+    method: &'a Option<String>,
+    path: &'a str,
+    published: &'a Option<String>,
+    removed: &'a [Removed],
+    site: &'a Option<String>,
+    text: String,
+    title: &'a Option<String>,
+    url: Option<&'a String>,
+}
+
+fn write_json(out: &mut impl Write, doc: &Doc, dropped: Option<&str>, with_comments: bool) -> std::io::Result<()> {
+    let record = Record {
+        author: &doc.author,
+        canonical_url: &doc.canonical_url,
+        comments: with_comments.then_some(doc.comments.as_slice()),
+        dropped,
+        lang: &doc.lang,
+        media_type: doc.media_type.as_str(),
+        method: &doc.method,
+        path: &doc.source.locator,
+        published: &doc.published,
+        removed: &doc.removed,
+        site: &doc.site,
+        text: doc.text(),
+        title: &doc.title,
+        url: doc.url.as_ref().or(doc.canonical_url.as_ref()),
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    writeln!(out)
 }
 
 fn to_text(doc: &Doc, out: &mut impl Write) -> std::io::Result<()> {
@@ -67,11 +86,11 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
         for p in batch {
             let r = match &p {
                 Processed::Kept(doc, _) => match a.format {
-                    Format::Json => writeln!(out, "{}", to_json(doc, None, cfg.include_comments)),
+                    Format::Json => write_json(&mut out, doc, None, cfg.include_comments),
                     Format::Text => to_text(doc, &mut out),
                 },
                 Processed::Dropped(doc, reason) => match a.format {
-                    Format::Json => writeln!(out, "{}", to_json(doc, Some(reason.as_str()), cfg.include_comments)),
+                    Format::Json => write_json(&mut out, doc, Some(reason.as_str()), cfg.include_comments),
                     Format::Text => {
                         writeln!(out, "==> {} (dropped: {reason})\n", doc.source.locator)
                     }

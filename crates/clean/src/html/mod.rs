@@ -74,6 +74,10 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
     if pre.html.len() > cfg.max_bytes {
         return Err(DropReason::TooLarge);
     }
+    // Over the element cap already in its tags: not worth parsing.
+    if pre.start_tags > cfg.max_elements {
+        return Err(DropReason::TooManyElements);
+    }
     let parsed = scraper::Html::parse_document(&pre.html);
     let meta = meta::extract(&parsed, &pre.json_ld, url);
     let dom = dom::Dom::build(&parsed, cfg.max_elements).ok_or(DropReason::TooManyElements)?;

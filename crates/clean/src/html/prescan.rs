@@ -19,6 +19,8 @@ pub struct Prescan {
     pub json_ld: Vec<String>,
     /// Bytes cut.
     pub cut_bytes: usize,
+    /// Start tags left for the parser (each makes at most one element).
+    pub start_tags: usize,
 }
 
 /// Deeper nesting than this is flattened: html5ever's tree builder does
@@ -103,6 +105,7 @@ pub fn prescan(html: &str) -> Prescan {
                 copied_to = gt;
                 pos = gt;
             } else if !is_end {
+                out.start_tags += 1;
                 // Attributes nothing downstream reads (srcset, data-*, event
                 // handlers, link targets) are dropped from the start tag.
                 let name_end = lt + 1 + name_len;
@@ -371,6 +374,7 @@ mod tests {
             r#"<div class="a b"><img><a id=l>t</a><link rel=canonical href="https://e.x/"><p hidden>z</p></div>"#
         );
         assert_eq!(p.cut_bytes, html.len() - p.html.len());
+        assert_eq!(p.start_tags, 5);
         // Nothing to drop, or a tag that never ends: copied as it is.
         for same in [r#"<p class=a id="b" ITEMPROP='c'>x</p>"#, "<p>x</p><div data-x='open"] {
             assert_eq!(prescan(same).html, same);
