@@ -227,6 +227,12 @@ pub struct DNode<'a> {
     pub kind: Kind<'a>,
 }
 
+/// An attribute of an element, found by comparing names in place
+/// (scraper's `Element::attr` interns `name` into an atom on every call).
+pub fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
+    el.attrs.iter().find(|(n, _)| n.ns.is_empty() && &*n.local == name).map(|(_, v)| &**v)
+}
+
 /// Element, text, or something else (document, comment, doctype).
 #[derive(Debug, Clone)]
 pub enum Kind<'a> {
@@ -298,7 +304,7 @@ impl<'a> Dom<'a> {
     /// An attribute of element `i`.
     pub fn attr(&self, i: usize, name: &str) -> Option<&'a str> {
         match self.nodes[i].kind {
-            Kind::Elem { el, .. } => el.attr(name),
+            Kind::Elem { el, .. } => attr(el, name),
             _ => None,
         }
     }

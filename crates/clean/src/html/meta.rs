@@ -12,6 +12,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html};
 use serde_json::Value;
 
+use super::dom;
 use crate::dates;
 
 /// What was found.
@@ -61,8 +62,7 @@ impl<'a> Found<'a> {
         let mut f = Found::default();
         for node in doc.tree.nodes() {
             let Some(el) = node.value().as_element() else { continue };
-            let attr =
-                |name: &str| el.attrs.iter().find(|(n, _)| n.ns.is_empty() && &*n.local == name).map(|(_, v)| &**v);
+            let attr = |name: &str| dom::attr(el, name);
             match el.name() {
                 "meta" => {
                     let key = attr("property").or_else(|| attr("name")).or_else(|| attr("itemprop"));
@@ -134,9 +134,12 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
             let times = &found.times;
             times
                 .iter()
-                .find(|t| t.value().attr("pubdate").is_some() || t.value().attr("itemprop") == Some("datePublished"))
+                .find(|t| {
+                    dom::attr(t.value(), "pubdate").is_some()
+                        || dom::attr(t.value(), "itemprop") == Some("datePublished")
+                })
                 .or(times.first())
-                .and_then(|t| t.value().attr("datetime"))
+                .and_then(|t| dom::attr(t.value(), "datetime"))
                 .and_then(dates::parse_date)
         })
         .or_else(|| url.and_then(date_from_url));

@@ -211,6 +211,12 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
     let mut kept: Vec<(usize, usize)> = Vec::new();
     let mut dropped = false;
     let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let skip_space = |mut j: usize| {
+        while j < b.len() && space(b[j]) {
+            j += 1;
+        }
+        j
+    };
     loop {
         while i < b.len() && (space(b[i]) || b[i] == b'/') {
             i += 1;
@@ -225,15 +231,9 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
             i += 1;
         }
         let name = &b[start..i];
-        let mut j = i;
-        while j < b.len() && space(b[j]) {
-            j += 1;
-        }
+        let mut j = skip_space(i);
         if b.get(j) == Some(&b'=') {
-            j += 1;
-            while j < b.len() && space(b[j]) {
-                j += 1;
-            }
+            j = skip_space(j + 1);
             match *b.get(j)? {
                 q @ (b'"' | b'\'') => j += 1 + memchr::memchr(q, &b[j + 1..])? + 1,
                 b'>' => {}

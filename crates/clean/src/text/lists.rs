@@ -95,6 +95,20 @@ pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<
     out
 }
 
+/// Every line's part in a list: `Some(true)` for an item of a numbered list,
+/// `Some(false)` for a line between its items or an item of a list a colon
+/// introduced, `None` outside lists. The arguments are those of
+/// [`numbered`] and [`introduced`].
+pub fn lists(lines: &[&str], ruled: &[bool], blocked_before: &[bool], good: &[bool]) -> Vec<Option<bool>> {
+    let mut list = numbered(lines, ruled, blocked_before);
+    for (l, intro) in list.iter_mut().zip(introduced(lines, ruled, good)) {
+        if l.is_none() && intro {
+            *l = Some(false);
+        }
+    }
+    list
+}
+
 /// Most words of an item of a list introduced by a colon.
 const MAX_ITEM_WORDS: usize = 25;
 

@@ -140,14 +140,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
         let blocked: Vec<bool> =
             (0..lines.len()).map(|i| i > 0 && lines[i - 1].kind.is_some_and(|(k, _)| k != "title")).collect();
         let good: Vec<bool> = lines.iter().map(|l| l.class == Class::Good).collect();
-        let introduced = lists::introduced(&texts, &ruled, &good);
-        let mut list = lists::numbered(&texts, &ruled, &blocked);
-        for (l, intro) in list.iter_mut().zip(introduced) {
-            if l.is_none() && intro {
-                *l = Some(false);
-            }
-        }
-        list
+        lists::lists(&texts, &ruled, &blocked, &good)
     };
 
     let blocks: Vec<Block> =
@@ -162,9 +155,9 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
         }
         let keep = line.kind.is_none()
             && match run {
-                // Inside the body: what context keeps, and every sentence that is not noise.
-                // A numbered list inside the body: all of it, tables of numbers too.
+                // A list inside the body: all of it, tables of numbers too.
                 Some((s, e)) if (s..=e).contains(&i) && listed.is_some() => true,
+                // Inside the body: what context keeps, and every sentence that is not noise.
                 Some((s, e)) if (s..=e).contains(&i) => {
                     !is_noise(&line.text)
                         && (cls == Class::Good

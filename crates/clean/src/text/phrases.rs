@@ -72,8 +72,7 @@ pub struct Phrases {
     rest: Option<Group>,
 }
 
-/// Some of the rules, compiled together.
-/// Rules compiled as regex sets, one set per range of line lengths: a line
+/// Some of the rules, compiled as regex sets, one set per range of line lengths: a line
 /// of `words` words is scanned once, by the set of the rules whose word
 /// limit admits it. Long lines meet only the few long-limit rules, which
 /// makes for a smaller automaton and a faster scan.
