@@ -271,3 +271,16 @@ fn among_sibling_articles_the_story_is_the_one_with_the_headline() {
     assert!(out.paragraphs.iter().any(|p| p.starts_with(PARA)), "{:?}", out.paragraphs);
     assert!(!out.paragraphs.iter().any(|p| p.contains("Teaser")), "{:?}", out.paragraphs);
 }
+
+#[test]
+fn paywalled_article_text_stays_and_recent_posts_go() {
+    let html = page(&format!(
+        r#"<article><p>{PARA}</p><div class="paywall"><p>Behind the gate: {PARA}</p><p>Still gated: {PARA}</p></div>
+        <div class="row-recent"><h5>Another story entirely</h5><p>An excerpt of another story that goes on long enough to look like a paragraph of prose, with commas.</p></div></article>
+        <aside>{}</aside>"#,
+        format!("<p>Sidebar: {PARA}</p>").repeat(4)
+    ));
+    let out = run(&html);
+    assert!(out.paragraphs.iter().any(|p| p.starts_with("Behind the gate")), "{:?}", out.paragraphs);
+    assert!(!out.paragraphs.iter().any(|p| p.contains("another story")), "{:?}", out.paragraphs);
+}
