@@ -105,16 +105,23 @@ pub const VERIFY_MARGIN: f64 = 0.1;
 
 /// The exact form of [`Signature::near_duplicate`], on the two texts' shingle
 /// sets: Jaccard at least `threshold`, or containment at least
-/// [`CONTAINMENT`] with a size ratio of at least [`MIN_SIZE_RATIO`]. Returns
-/// the Jaccard similarity when they are near duplicates.
+/// [`CONTAINMENT`] with a size ratio of at least [`MIN_SIZE_RATIO`], or an
+/// edited copy: each text's words are covered by shingles the other shares
+/// at [`edit_coverage`]`(threshold)`. Returns the Jaccard similarity when
+/// they are near duplicates.
+///
+/// Resemblance punishes a changed word five times over (every shingle that
+/// holds it differs), so a copy with 2–3% of its words edited already falls
+/// under 0.8; coverage counts each changed word once.
 pub fn exact_near_duplicate(a: &str, b: &str, threshold: f64) -> Option<f64> {
-    let set = |t: &str| -> Vec<u64> {
-        let mut h = shingle_hashes(&crate::normalize(t));
+    let (xs, ys) = (shingle_hashes(&crate::normalize(a)), shingle_hashes(&crate::normalize(b)));
+    let sorted = |h: &[u64]| -> Vec<u64> {
+        let mut h = h.to_vec();
         h.sort_unstable();
         h.dedup();
         h
     };
-    let (x, y) = (set(a), set(b));
+    let (x, y) = (sorted(&xs), sorted(&ys));
     if x.is_empty() || y.is_empty() {
         return None;
     }
@@ -134,7 +141,37 @@ pub fn exact_near_duplicate(a: &str, b: &str, threshold: f64) -> Option<f64> {
     let (small, large) = (x.len().min(y.len()) as f64, x.len().max(y.len()) as f64);
     let jac = common as f64 / (x.len() + y.len() - common) as f64;
     let contained = small / large >= MIN_SIZE_RATIO && common as f64 / small >= CONTAINMENT;
-    (jac >= threshold || contained).then_some(jac)
+    let edited = || {
+        let need = edit_coverage(threshold);
+        word_coverage(&xs, &y) >= need && word_coverage(&ys, &x) >= need
+    };
+    (jac >= threshold || contained || edited()).then_some(jac)
+}
+
+/// The word coverage that makes an edited copy a near duplicate at
+/// `threshold`: halfway from the threshold to 1 (0.9 at the default 0.8,
+/// about one word in ten changed; 0.95 at 0.9).
+pub fn edit_coverage(threshold: f64) -> f64 {
+    (1.0 + threshold) / 2.0
+}
+
+/// Share of a text's words inside at least one of its shingles that `other`
+/// (sorted) also has. `shingles` are the text's shingle hashes in word order.
+fn word_coverage(shingles: &[u64], other: &[u64]) -> f64 {
+    if shingles.len() == 1 {
+        // Under five words: one shingle of all of them.
+        return if other.binary_search(&shingles[0]).is_ok() { 1.0 } else { 0.0 };
+    }
+    let words = shingles.len() + SHINGLE - 1;
+    let (mut covered, mut until) = (0usize, 0usize);
+    for (start, h) in shingles.iter().enumerate() {
+        if other.binary_search(h).is_ok() {
+            // Words start..start+SHINGLE are covered; count the ones not yet counted.
+            covered += start + SHINGLE - until.max(start);
+            until = start + SHINGLE;
+        }
+    }
+    covered as f64 / words as f64
 }
 
 /// xxh3 of every word 5-gram of normalised text (one shingle of all words
@@ -292,13 +329,42 @@ mod tests {
         // One word changed in 60: 5 of 56 shingles differ on each side, J = 51/61.
         let j = exact_near_duplicate(&a, &edited.join(" "), 0.8).unwrap();
         assert!((j - 51.0 / 61.0).abs() < 1e-9, "{j}");
-        // Two words changed far apart: J = 46/66, containment 46/56, neither reaches 0.8.
+        // Two words changed far apart: J = 46/66, containment 46/56, neither
+        // reaches 0.8, but 58 of 60 words sit in shared shingles on each side
+        // (coverage 0.967 >= 0.9): an edited copy.
         edited[10] = "altered".into();
+        let j = exact_near_duplicate(&a, &edited.join(" "), 0.8).unwrap();
+        assert!((j - 46.0 / 66.0).abs() < 1e-9, "{j}");
+        // At 0.95 the coverage needed is 0.975: not a near duplicate.
+        assert_eq!(exact_near_duplicate(&a, &edited.join(" "), 0.95), None);
+        // Seven words changed (one in nine): coverage 53/60 < 0.9.
+        for k in [2, 18, 24, 40, 48] {
+            edited[k] = format!("other{k}");
+        }
         assert_eq!(exact_near_duplicate(&a, &edited.join(" "), 0.8), None);
         assert_eq!(exact_near_duplicate(&a, "", 0.5), None);
         // Contained with a similar size: a near duplicate even under the threshold.
         let longer = format!("{a} {}", (0..12).map(|i| format!("extra{i}")).collect::<Vec<_>>().join(" "));
         assert!(exact_near_duplicate(&a, &longer, 0.9).is_some());
+    }
+
+    #[test]
+    fn word_coverage_counts_each_word_once() {
+        let h = |t: &str| shingle_hashes(&crate::normalize(t));
+        let sorted = |t: &str| {
+            let mut v = h(t);
+            v.sort_unstable();
+            v
+        };
+        let base = "a b c d e f g h i j";
+        assert_eq!(word_coverage(&h(base), &sorted(base)), 1.0);
+        // The last word changed: shingles 0..5 shared, words 0..9 covered.
+        assert_eq!(word_coverage(&h(base), &sorted("a b c d e f g h i x")), 0.9);
+        // A middle word changed: shingles 0..=2 and 8..=10 shared, every word but it covered.
+        let long = "a b c d e f g h i j k l m n o";
+        assert_eq!(word_coverage(&h(long), &sorted("a b c d e f g x i j k l m n o")), 14.0 / 15.0);
+        assert_eq!(word_coverage(&h(base), &sorted("z y x w v u t s r q")), 0.0);
+        assert_eq!(word_coverage(&h("two words"), &sorted("two words")), 1.0);
     }
 
     #[test]

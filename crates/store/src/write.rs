@@ -40,8 +40,8 @@ pub struct NearDupConfig {
     pub confirm: ConfirmFn,
     /// Most candidates read from one band bucket.
     pub max_bucket: usize,
-    /// Settles candidates whose estimate lands within `verify_margin` of the
-    /// threshold on the two clean texts (`(new text, stored text, threshold)`
+    /// Settles candidates whose estimate lands within `verify_margin` above or
+    /// twice that below the threshold on the two clean texts (`(new text, stored text, threshold)`
     /// → the similarity when they are near duplicates;
     /// `thresh_dedup::minhash::exact_near_duplicate`). None: estimates decide.
     pub verify: Option<VerifyFn>,
@@ -399,7 +399,9 @@ fn confirm(
     let Some(verify) = cfg.verify else {
         return Ok((cfg.confirm)(sig, shingles, other, other_shingles, cfg.threshold));
     };
-    let low = (cfg.threshold - cfg.verify_margin).max(0.0);
+    // Below the threshold the window is twice as wide: an edited copy (see
+    // `exact_near_duplicate`) can have a resemblance well under the threshold.
+    let low = (cfg.threshold - 2.0 * cfg.verify_margin).max(0.0);
     match (cfg.confirm)(sig, shingles, other, other_shingles, low) {
         None => Ok(None),
         Some(est) if est >= cfg.threshold + cfg.verify_margin => Ok(Some(est)),
