@@ -289,6 +289,52 @@ fn edited_copy_in_a_later_run_is_a_near_duplicate() {
     assert_eq!(count(&db2, "SELECT count(*) FROM minhash_bands"), 0);
 }
 
+/// A copy with one word in forty changed everywhere: its 5-gram resemblance
+/// is under 0.8 (each changed word costs five shingles), but 97% of each
+/// text's words sit in shared shingles, so it is an edited copy at the default
+/// threshold — and not at 0.95, which asks for 97.5% coverage.
+#[test]
+fn copy_with_words_edited_throughout_is_a_near_duplicate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let orig = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).unwrap();
+    let mut k = 0;
+    let edited: Vec<String> = orig
+        .lines()
+        .map(|l| {
+            l.split(' ')
+                .map(|w| {
+                    k += 1;
+                    if k % 40 == 0 {
+                        format!("edit{k}")
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(samples().join("003_ef1a346737207dae.txt"), dir.join("a_orig.txt")).unwrap();
+    std::fs::write(dir.join("b_edited.txt"), edited.join("\n")).unwrap();
+    let sim_of = |db: &std::path::Path| -> Option<(String, f64)> {
+        open(db)
+            .query_row("SELECT dup_kind, dup_similarity FROM documents WHERE source LIKE '%b_edited.txt'", [], |r| {
+                Ok(r.get::<_, Option<String>>(0)?.zip(r.get::<_, Option<f64>>(1)?))
+            })
+            .unwrap()
+    };
+    let db = tmp.path().join("t.db");
+    assert!(ingest(&db, &[&dir], &["--quiet"]).status.success());
+    let (kind, sim) = sim_of(&db).expect("an edited copy is a near duplicate");
+    assert_eq!(kind, "near");
+    assert!(sim < 0.8, "resemblance {sim} should be under the threshold");
+    let strict = tmp.path().join("strict.db");
+    assert!(ingest(&strict, &[&dir], &["--quiet", "--near-threshold", "0.95"]).status.success());
+    assert_eq!(sim_of(&strict), None);
+}
+
 /// A Common Crawl style .warc.gz (gzip per record): HTML responses become
 /// documents with their target URI, WET conversions become text documents,
 /// other records are skipped and counted, and a truncated last record is an
