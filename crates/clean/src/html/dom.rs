@@ -4,8 +4,7 @@
 //! a larger index than its parent, so bottom-up sums are one reverse loop and
 //! subtree skips are one jump: no recursion anywhere.
 
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
+use super::arena::{Data, Element, Tree, NONE, ROOT};
 
 /// Tags the extractor distinguishes; everything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +80,8 @@ pub enum Tag {
     Time,
     Sup,
     Sub,
+    Meta,
+    Link,
     Other,
 }
 
@@ -159,6 +160,8 @@ impl Tag {
             "time" => Time,
             "sup" => Sup,
             "sub" => Sub,
+            "meta" => Meta,
+            "link" => Link,
             _ => Other,
         }
     }
@@ -227,10 +230,9 @@ pub struct DNode<'a> {
     pub kind: Kind<'a>,
 }
 
-/// An attribute of an element, found by comparing names in place
-/// (scraper's `Element::attr` interns `name` into an atom on every call).
-pub fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
-    el.attrs.iter().find(|(n, _)| n.ns.is_empty() && &*n.local == name).map(|(_, v)| &**v)
+/// An attribute of an element, found by comparing names in place.
+pub fn attr<'a>(el: &'a Element, name: &str) -> Option<&'a str> {
+    el.attr(name)
 }
 
 /// Element, text, or something else (document, comment, doctype).
@@ -241,7 +243,7 @@ pub enum Kind<'a> {
         /// Its tag.
         tag: Tag,
         /// The element itself (attributes).
-        el: &'a scraper::node::Element,
+        el: &'a Element,
     },
     /// A text node.
     Text(&'a str),
@@ -256,36 +258,60 @@ pub struct Dom<'a> {
 }
 
 impl<'a> Dom<'a> {
-    /// Flatten `html`; `None` when it has more than `max_elements` elements.
-    pub fn build(html: &'a Html, max_elements: usize) -> Option<Dom<'a>> {
-        let mut nodes: Vec<DNode<'a>> = Vec::new();
+    /// Flatten `tree`; `None` when it has more than `max_elements` elements.
+    pub fn build(tree: &'a Tree, max_elements: usize) -> Option<Dom<'a>> {
+        let t = &tree.nodes;
+        let mut nodes: Vec<DNode<'a>> = Vec::with_capacity(t.len());
         let mut stack: Vec<usize> = Vec::new();
         let mut elements = 0usize;
-        for edge in html.tree.root().traverse() {
-            match edge {
-                Edge::Open(n) => {
-                    let kind = match n.value() {
-                        Node::Element(el) => {
-                            elements += 1;
-                            if elements > max_elements {
-                                return None;
-                            }
-                            Kind::Elem { tag: Tag::of(el.name()), el }
-                        }
-                        Node::Text(t) => Kind::Text(t),
-                        _ => Kind::Other,
-                    };
-                    let parent = stack.last().copied().unwrap_or(usize::MAX);
-                    stack.push(nodes.len());
-                    nodes.push(DNode { parent, end: 0, kind });
+        let mut n = ROOT;
+        'open: loop {
+            let node = &t[n as usize];
+            let kind = match &node.data {
+                Data::Element(el) => {
+                    elements += 1;
+                    if elements > max_elements {
+                        return None;
+                    }
+                    Kind::Elem { tag: Tag::of(&el.name.local), el }
                 }
-                Edge::Close(_) => {
-                    let i = stack.pop().expect("balanced traversal");
-                    nodes[i].end = nodes.len();
+                Data::Text(s) => Kind::Text(s),
+                Data::Document | Data::Other => Kind::Other,
+            };
+            let parent = stack.last().copied().unwrap_or(usize::MAX);
+            stack.push(nodes.len());
+            nodes.push(DNode { parent, end: 0, kind });
+            if node.first_child != NONE {
+                n = node.first_child;
+                continue;
+            }
+            // A leaf: close it and every ancestor it was the last child of.
+            loop {
+                let i = stack.pop().expect("open node");
+                nodes[i].end = nodes.len();
+                let next = t[n as usize].next;
+                if stack.is_empty() {
+                    break 'open;
                 }
+                if next != NONE {
+                    n = next;
+                    continue 'open;
+                }
+                n = t[n as usize].parent;
             }
         }
         Some(Dom { nodes })
+    }
+
+    /// The text of node `i` and its descendants, concatenated.
+    pub fn text(&self, i: usize) -> String {
+        let mut s = String::new();
+        for n in &self.nodes[i..self.nodes[i].end] {
+            if let Kind::Text(t) = n.kind {
+                s.push_str(t);
+            }
+        }
+        s
     }
 
     /// Number of nodes.

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::arena::Element;
 use super::dom::{self, Dom, Kind, Tag};
 use crate::Favor;
 
@@ -107,7 +108,7 @@ enum Verdict {
 }
 
 /// The attributes `classify` reads, gathered in one pass over the element's
-/// attribute list (looking each up by name would intern the name every time).
+/// attribute list.
 #[derive(Default)]
 struct Attrs<'a> {
     hidden: bool,
@@ -120,14 +121,14 @@ struct Attrs<'a> {
 }
 
 impl<'a> Attrs<'a> {
-    fn of(el: &'a scraper::node::Element) -> Attrs<'a> {
+    fn of(el: &'a Element) -> Attrs<'a> {
         let mut a = Attrs::default();
-        for (name, value) in el.attrs.iter() {
-            if !name.ns.is_empty() {
+        for at in &el.attrs {
+            if !at.name.ns.is_empty() {
                 continue;
             }
-            let value: &str = value;
-            match &*name.local {
+            let value: &str = &at.value;
+            match &*at.name.local {
                 "class" => a.class = value,
                 "id" => a.id = value,
                 "style" => a.style = Some(value),

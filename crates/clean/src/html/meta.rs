@@ -9,10 +9,9 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use scraper::{ElementRef, Html};
 use serde_json::Value;
 
-use super::dom;
+use super::dom::{Dom, Kind, Tag};
 use crate::dates;
 
 /// What was found.
@@ -44,41 +43,50 @@ fn clean(s: &str) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// The elements metadata is read from, gathered in one pass over the parsed
-/// tree in document order (a selector per element kind would walk it once each).
+/// The elements metadata is read from (as node indices), gathered in one pass
+/// over the flattened page in document order.
 #[derive(Default)]
 struct Found<'a> {
     metas: Vec<(String, String)>,
-    title: Option<ElementRef<'a>>,
-    h1s: Vec<ElementRef<'a>>,
-    times: Vec<ElementRef<'a>>,
+    title: Option<usize>,
+    h1s: Vec<usize>,
+    /// `<time datetime>`: (datetime, marked as the publication date).
+    times: Vec<(&'a str, bool)>,
     canonical: Option<&'a str>,
     html_lang: Option<&'a str>,
-    itemprop_author: Option<ElementRef<'a>>,
+    itemprop_author: Option<usize>,
 }
 
 impl<'a> Found<'a> {
-    fn gather(doc: &'a Html) -> Found<'a> {
+    fn gather(dom: &Dom<'a>) -> Found<'a> {
         let mut f = Found::default();
-        for node in doc.tree.nodes() {
-            let Some(el) = node.value().as_element() else { continue };
-            let attr = |name: &str| dom::attr(el, name);
-            match el.name() {
-                "meta" => {
+        for (i, node) in dom.nodes.iter().enumerate() {
+            let Kind::Elem { tag, el } = node.kind else { continue };
+            if el.attrs.is_empty() && !matches!(tag, Tag::Title | Tag::H1) {
+                continue;
+            }
+            let attr = |name: &str| el.attr(name);
+            match tag {
+                Tag::Meta => {
                     let key = attr("property").or_else(|| attr("name")).or_else(|| attr("itemprop"));
                     if let (Some(k), Some(c)) = (key, attr("content")) {
                         f.metas.push((k.trim().to_ascii_lowercase(), c.to_string()));
                     }
                 }
-                "title" if f.title.is_none() => f.title = ElementRef::wrap(node),
-                "h1" => f.h1s.extend(ElementRef::wrap(node)),
-                "time" if attr("datetime").is_some() => f.times.extend(ElementRef::wrap(node)),
-                "link" if f.canonical.is_none() && attr("rel") == Some("canonical") => f.canonical = attr("href"),
-                "html" if f.html_lang.is_none() => f.html_lang = attr("lang").or_else(|| attr("xml:lang")),
+                Tag::Title if f.title.is_none() => f.title = Some(i),
+                Tag::H1 => f.h1s.push(i),
+                Tag::Time => {
+                    if let Some(dt) = attr("datetime") {
+                        let marked = attr("pubdate").is_some() || attr("itemprop") == Some("datePublished");
+                        f.times.push((dt, marked));
+                    }
+                }
+                Tag::Link if f.canonical.is_none() && attr("rel") == Some("canonical") => f.canonical = attr("href"),
+                Tag::Html if f.html_lang.is_none() => f.html_lang = attr("lang").or_else(|| attr("xml:lang")),
                 _ => {}
             }
             if f.itemprop_author.is_none() && attr("itemprop") == Some("author") {
-                f.itemprop_author = ElementRef::wrap(node);
+                f.itemprop_author = Some(i);
             }
         }
         f
@@ -86,9 +94,9 @@ impl<'a> Found<'a> {
 }
 
 /// Gather metadata from the parsed page and its JSON-LD blocks.
-pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
+pub fn extract(dom: &Dom<'_>, json_ld: &[String], url: Option<&str>) -> Meta {
     let mut m = Meta::default();
-    let found = Found::gather(doc);
+    let found = Found::gather(dom);
     let metas = &found.metas;
     let meta = |keys: &[&str]| -> Option<String> {
         keys.iter().find_map(|k| metas.iter().find(|(mk, _)| mk == k).and_then(|(_, v)| clean(v)))
@@ -96,8 +104,8 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
 
     let ld = JsonLd::parse(json_ld);
 
-    m.html_title = found.title.and_then(|t| clean(&t.text().collect::<String>()));
-    let h1 = found.h1s.iter().map(|h| h.text().collect::<String>()).find_map(|t| clean(&t));
+    m.html_title = found.title.and_then(|t| clean(&dom.text(t)));
+    let h1 = found.h1s.iter().find_map(|&h| clean(&dom.text(h)));
     m.title = ld
         .headline
         .clone()
@@ -132,15 +140,7 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
         .or_else(|| {
             // Prefer a <time> marked as the publication date.
             let times = &found.times;
-            times
-                .iter()
-                .find(|t| {
-                    dom::attr(t.value(), "pubdate").is_some()
-                        || dom::attr(t.value(), "itemprop") == Some("datePublished")
-                })
-                .or(times.first())
-                .and_then(|t| dom::attr(t.value(), "datetime"))
-                .and_then(dates::parse_date)
+            times.iter().find(|t| t.1).or(times.first()).and_then(|t| dates::parse_date(t.0))
         })
         .or_else(|| url.and_then(date_from_url));
 
@@ -149,7 +149,7 @@ pub fn extract(doc: &Html, json_ld: &[String], url: Option<&str>) -> Meta {
         .clone()
         .or_else(|| meta(&["author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author"]))
         .filter(|a| !a.starts_with("http"))
-        .or_else(|| found.itemprop_author.and_then(|a| clean(&a.text().collect::<String>())))
+        .or_else(|| found.itemprop_author.and_then(|a| clean(&dom.text(a))))
         .map(|a| a.trim_start_matches("By ").trim_start_matches("by ").to_string());
 
     m.site = meta(&["og:site_name", "application-name", "twitter:site"])
@@ -273,19 +273,24 @@ fn names(v: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::html::{arena, dom};
+
+    /// Parse `html` and extract its metadata.
+    fn meta_of(html: &str, json_ld: &[String], url: Option<&str>) -> Meta {
+        let tree = arena::parse(html);
+        extract(&dom::Dom::build(&tree, 1000).unwrap(), json_ld, url)
+    }
 
     #[test]
     fn json_ld_beats_meta_and_dom() {
-        let html = Html::parse_document(
-            r#"<html lang="en-GB"><head><title>Big News | The Paper</title>
+        let html = r#"<html lang="en-GB"><head><title>Big News | The Paper</title>
             <meta property="og:title" content="OG title"><meta property="og:site_name" content="The Paper">
             <meta property="article:published_time" content="2019-11-18T08:00:00Z">
-            <link rel="canonical" href="https://paper.example/a/1"></head><body><h1>H1</h1></body></html>"#,
-        );
+            <link rel="canonical" href="https://paper.example/a/1"></head><body><h1>H1</h1></body></html>"#;
         let ld = r#"{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"x"},
             {"@type":"NewsArticle","headline":"LD headline","datePublished":"2019-11-19T10:00:00+01:00",
              "author":[{"@type":"Person","name":"Ann Writer"},{"name":"Bo Writer"}],"publisher":{"name":"Paper Inc"}}]}"#;
-        let m = extract(&html, &[ld.to_string()], None);
+        let m = meta_of(html, &[ld.to_string()], None);
         assert_eq!(m.title.as_deref(), Some("LD headline"));
         assert_eq!(m.published.as_deref(), Some("2019-11-19T10:00:00+01:00"));
         assert_eq!(m.author.as_deref(), Some("Ann Writer, Bo Writer"));
@@ -296,14 +301,11 @@ mod tests {
 
     #[test]
     fn falls_back_to_meta_time_title_and_url() {
-        let html = Html::parse_document(
-            r#"<title>Plain Title - Site</title><body><time datetime="2018-03-04">4 March</time></body>"#,
-        );
-        let m = extract(&html, &[], None);
+        let html = r#"<title>Plain Title - Site</title><body><time datetime="2018-03-04">4 March</time></body>"#;
+        let m = meta_of(html, &[], None);
         assert_eq!(m.title.as_deref(), Some("Plain Title"));
         assert_eq!(m.published.as_deref(), Some("2018-03-04"));
-        let bare = Html::parse_document("<p>x</p>");
-        let m = extract(&bare, &["not json".into()], Some("https://x.example/2017/05/06/story"));
+        let m = meta_of("<p>x</p>", &["not json".into()], Some("https://x.example/2017/05/06/story"));
         assert_eq!(m.published.as_deref(), Some("2017-05-06"));
         assert_eq!(m.title, None);
     }

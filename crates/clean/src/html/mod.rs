@@ -1,9 +1,10 @@
 //! HTML main-content extraction.
 //!
 //! 1. [`prescan`]: cut scripts, styles, SVG, comments before parsing.
-//! 2. Parse (html5ever via scraper) and flatten the tree into preorder arrays
-//!    ([`dom`]); every later pass is a loop over those arrays, so no pass
-//!    recurses and deep nesting cannot overflow the stack.
+//! 2. Parse (html5ever into a lean arena, [`arena`]) and flatten the tree into
+//!    preorder arrays ([`dom`]); every later pass, metadata included, is a
+//!    loop over those arrays, so no pass recurses and deep nesting cannot
+//!    overflow the stack.
 //! 3. Mark junk subtrees ([`junk`]): navigation, forms, hidden nodes,
 //!    share / related / comment / cookie / ad containers by class and id —
 //!    with a guard that refuses to prune a subtree holding most of the page's
@@ -15,6 +16,7 @@
 //! 6. Fall back to JSON-LD `articleBody` or to every paragraph of the page
 //!    when the result is implausibly short.
 
+mod arena;
 mod blocks;
 mod dom;
 mod junk;
@@ -78,9 +80,9 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
     if pre.start_tags > cfg.max_elements {
         return Err(DropReason::TooManyElements);
     }
-    let parsed = scraper::Html::parse_document(&pre.html);
-    let meta = meta::extract(&parsed, &pre.json_ld, url);
-    let dom = dom::Dom::build(&parsed, cfg.max_elements).ok_or(DropReason::TooManyElements)?;
+    let tree = arena::parse(&pre.html);
+    let dom = dom::Dom::build(&tree, cfg.max_elements).ok_or(DropReason::TooManyElements)?;
+    let meta = meta::extract(&dom, &pre.json_ld, url);
     let junk = junk::mark(&dom, cfg.favor, false);
     let mut out = HtmlOutput { meta, method: "container", ..Default::default() };
     let title_key = out.meta.title.as_deref().map(normalize::key);

@@ -115,8 +115,8 @@ fn debug_page() {
     let Ok(path) = std::env::var("THRESH_DEBUG_HTML") else { return };
     let raw = std::fs::read_to_string(path).unwrap();
     let pre = prescan::prescan(&raw);
-    let parsed = scraper::Html::parse_document(&pre.html);
-    let dom = dom::Dom::build(&parsed, 1_000_000).unwrap();
+    let tree = arena::parse(&pre.html);
+    let dom = dom::Dom::build(&tree, 1_000_000).unwrap();
     let junk = junk::mark(&dom, Favor::Balanced, false);
     let stats = score::Stats::compute(&dom, &junk);
     let picked = score::pick(&dom, &junk, &stats, Favor::Balanced);
