@@ -47,6 +47,64 @@ const VOID: &[&[u8]] = &[
     b"!doctype",
 ];
 
+/// Elements whose tags end a block of text (as `dom::Tag::is_block`, and `head`).
+fn is_block(name: &[u8]) -> bool {
+    let mut lower = [0u8; 10];
+    if name.len() > lower.len() {
+        return false;
+    }
+    let lower = &mut lower[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"p" | b"div"
+            | b"section"
+            | b"article"
+            | b"main"
+            | b"body"
+            | b"html"
+            | b"head"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"dl"
+            | b"dt"
+            | b"dd"
+            | b"blockquote"
+            | b"pre"
+            | b"table"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"tbody"
+            | b"thead"
+            | b"caption"
+            | b"hr"
+            | b"nav"
+            | b"header"
+            | b"footer"
+            | b"aside"
+            | b"form"
+            | b"figure"
+            | b"figcaption"
+            | b"address"
+            | b"center"
+            | b"menu"
+            | b"dialog"
+    )
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
 /// Elements whose whole content is cut.
 const CUT: &[&[u8]] = &[b"script", b"style", b"svg", b"noscript", b"template", b"math"];
 
@@ -104,7 +162,18 @@ pub fn prescan(html: &str) -> Prescan {
                 push_collapsed(&mut out.html, &html[copied_to..lt]);
                 copied_to = gt;
                 pos = gt;
-            } else if !is_end {
+                continue;
+            }
+            if is_block(name) {
+                // Whitespace before a block's tag makes no text (blocks are
+                // trimmed), but the tree builder would make a text node of it.
+                let ws = bytes[copied_to..lt].iter().rev().take_while(|&&c| is_space(c)).count();
+                if ws > 0 {
+                    push_collapsed(&mut out.html, &html[copied_to..lt - ws]);
+                    copied_to = lt;
+                }
+            }
+            if !is_end {
                 out.start_tags += 1;
                 // Attributes nothing downstream reads (srcset, data-*, event
                 // handlers, link targets) are dropped from the start tag.
@@ -383,8 +452,17 @@ mod tests {
 
     #[test]
     fn indentation_after_newlines_is_collapsed() {
-        let html = "<div>\n    <p>One\n\n      two  three</p>\r\n\t</div>\n";
-        assert_eq!(prescan(html).html, "<div>\n<p>One\ntwo  three</p>\r\n</div>\n");
+        let html = "<b>x</b>\n    <i>y\n\n      two  three</i>\r\n\t<br>\n";
+        assert_eq!(prescan(html).html, "<b>x</b>\n<i>y\ntwo  three</i>\r\n<br>\n");
+    }
+
+    #[test]
+    fn whitespace_before_block_tags_is_dropped() {
+        let html = "<div>\n    <p>One two </p>\r\n\t</div>\n<ul> <li><a>x</a> <a>y</a>\n</ul><span>a</span> <b>b</b>";
+        assert_eq!(
+            prescan(html).html,
+            "<div><p>One two</p></div><ul><li><a>x</a> <a>y</a></ul><span>a</span> <b>b</b>"
+        );
     }
 
     #[test]
