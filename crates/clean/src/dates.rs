@@ -105,24 +105,27 @@ fn month(name: &str) -> Option<u32> {
 
 const MONTH_RE: &str = r"(?i:jan(?:uary|uar|vier|eiro|uari)?|j[äa]nner|enero|gennaio|feb(?:ruary|ruar|rero|braio|ruari)?|f[ée]vrier|fevereiro|mar(?:ch|s|zo|ço)?|m[äa]rz|maart|apr(?:il|ile)?|avril|abril|ma(?:y|i|yo|ggio|io)|mei|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juillet|luglio|aug(?:ust|ustus)?|ao[ûu]t|agosto|sep(?:t|tember|tembre|tiembre)?|settembre|setembro|oct(?:ober|obre|ubre)?|oktober|ottobre|outubro|nov(?:ember|embre|iembre|embro)?|dec(?:ember|embre)?|d[ée]cembre|dezember|diciembre|dicembre|dezembro)\.?";
 
+// ASCII word boundaries and digits: a Unicode `\b` keeps the regex engine off
+// its DFAs (dates run on every short line of a text dump).
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d\d)(?::(\d\d))?(?:\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?)?")
+    Regex::new(r"(?-u:\b)((?:19|20)[0-9][0-9])[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9][0-9])(?::([0-9][0-9]))?(?:\.[0-9]+)?\s*(Z|[+-][0-9][0-9]:?[0-9][0-9])?)?")
         .expect("static regex")
 });
 static DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({MONTH_RE})(?:\s+de)?,?\s+((?:19|20)\d\d)\b(?:,?\s*(?:at|um|à|a las|alle|às)?\s*(\d{{1,2}})[:.h](\d\d)\s*((?i:[ap]\.?m\.?))?)?"
+        r"(?-u:\b)([0-9]{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({MONTH_RE})(?:\s+de)?,?\s+((?:19|20)[0-9][0-9])(?-u:\b)(?:,?\s*(?:at|um|à|a las|alle|às)?\s*([0-9]{{1,2}})[:.h]([0-9][0-9])\s*((?i:[ap]\.?m\.?))?)?"
     ))
     .expect("static regex")
 });
 static MDY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b(?:,?\s*(?:at\s*)?(\d{{1,2}}):(\d\d)\s*((?i:[ap]\.?m\.?))?)?"
+        r"(?-u:\b)({MONTH_RE})\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)[0-9][0-9])(?-u:\b)(?:,?\s*(?:at\s*)?([0-9]{{1,2}}):([0-9][0-9])\s*((?i:[ap]\.?m\.?))?)?"
     ))
     .expect("static regex")
 });
-static NUMERIC_DMY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b").expect("static regex"));
+static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)([0-9]{1,2})\.([0-9]{1,2})\.((?:19|20)[0-9][0-9])(?-u:\b)").expect("static regex")
+});
 
 fn valid(y: i32, m: u32, d: u32) -> bool {
     chrono::NaiveDate::from_ymd_opt(y, m, d).is_some()
