@@ -29,84 +29,53 @@ pub struct Prescan {
 /// start and end tags are dropped.
 pub const MAX_DEPTH: usize = 512;
 
-const VOID: &[&[u8]] = &[
-    b"area",
-    b"base",
-    b"br",
-    b"col",
-    b"embed",
-    b"hr",
-    b"img",
-    b"input",
-    b"link",
-    b"meta",
-    b"param",
-    b"source",
-    b"track",
-    b"wbr",
-    b"!doctype",
-];
+/// What the pre-scan needs to know of a tag name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Name {
+    /// An element whose whole content is cut (the name, lower case).
+    Cut(&'static [u8]),
+    /// A void element: no end tag, no nesting (`true`: it ends a block, `<hr>`).
+    Void(bool),
+    /// An element whose tags end a block of text (as `dom::Tag::is_block`, and `head`).
+    Block,
+    /// Anything else.
+    Other,
+}
 
-/// Elements whose tags end a block of text (as `dom::Tag::is_block`, and `head`).
-fn is_block(name: &[u8]) -> bool {
-    let mut lower = [0u8; 10];
-    if name.len() > lower.len() {
-        return false;
+/// `name` lower-cased into `buf`, when it fits.
+fn lower<'b>(name: &[u8], buf: &'b mut [u8; 12]) -> Option<&'b [u8]> {
+    let l = buf.get_mut(..name.len())?;
+    l.copy_from_slice(name);
+    l.make_ascii_lowercase();
+    Some(l)
+}
+
+/// Classify a tag name with one lower-casing and one `match` (the compiler
+/// switches on length first), instead of a comparison per known name.
+fn name_class(name: &[u8]) -> Name {
+    let mut buf = [0u8; 12];
+    let Some(l) = lower(name, &mut buf) else { return Name::Other };
+    match l {
+        b"script" => Name::Cut(b"script"),
+        b"style" => Name::Cut(b"style"),
+        b"svg" => Name::Cut(b"svg"),
+        b"noscript" => Name::Cut(b"noscript"),
+        b"template" => Name::Cut(b"template"),
+        b"math" => Name::Cut(b"math"),
+        b"hr" => Name::Void(true),
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"img" | b"input" | b"link" | b"meta" | b"param"
+        | b"source" | b"track" | b"wbr" | b"!doctype" => Name::Void(false),
+        b"p" | b"div" | b"section" | b"article" | b"main" | b"body" | b"html" | b"head" | b"h1" | b"h2" | b"h3"
+        | b"h4" | b"h5" | b"h6" | b"li" | b"ul" | b"ol" | b"dl" | b"dt" | b"dd" | b"blockquote" | b"pre" | b"table"
+        | b"tr" | b"td" | b"th" | b"tbody" | b"thead" | b"caption" | b"nav" | b"header" | b"footer" | b"aside"
+        | b"form" | b"figure" | b"figcaption" | b"address" | b"center" | b"menu" | b"dialog" => Name::Block,
+        _ => Name::Other,
     }
-    let lower = &mut lower[..name.len()];
-    lower.copy_from_slice(name);
-    lower.make_ascii_lowercase();
-    matches!(
-        &*lower,
-        b"p" | b"div"
-            | b"section"
-            | b"article"
-            | b"main"
-            | b"body"
-            | b"html"
-            | b"head"
-            | b"h1"
-            | b"h2"
-            | b"h3"
-            | b"h4"
-            | b"h5"
-            | b"h6"
-            | b"li"
-            | b"ul"
-            | b"ol"
-            | b"dl"
-            | b"dt"
-            | b"dd"
-            | b"blockquote"
-            | b"pre"
-            | b"table"
-            | b"tr"
-            | b"td"
-            | b"th"
-            | b"tbody"
-            | b"thead"
-            | b"caption"
-            | b"hr"
-            | b"nav"
-            | b"header"
-            | b"footer"
-            | b"aside"
-            | b"form"
-            | b"figure"
-            | b"figcaption"
-            | b"address"
-            | b"center"
-            | b"menu"
-            | b"dialog"
-    )
 }
 
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
-
-/// Elements whose whole content is cut.
-const CUT: &[&[u8]] = &[b"script", b"style", b"svg", b"noscript", b"template", b"math"];
 
 /// Cut raw-text elements and comments out of `html`.
 pub fn prescan(html: &str) -> Prescan {
@@ -127,19 +96,25 @@ pub fn prescan(html: &str) -> Prescan {
             pos = end;
             continue;
         }
-        let Some(name) = CUT.iter().find(|n| tag_is(rest, n)) else {
+        // The tag's name.
+        let (is_end, name_start) = if rest.first() == Some(&b'/') { (true, 1) } else { (false, 0) };
+        let name_len = rest[name_start..]
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'!'))
+            .unwrap_or(rest.len() - name_start);
+        let name = &rest[name_start..name_start + name_len];
+        if name_len == 0 || !name[0].is_ascii_alphabetic() {
+            pos = lt + 1;
+            continue;
+        }
+        let class = name_class(name);
+        let cut_name = match class {
+            Name::Cut(n) if !is_end && tag_is(rest, n) => Some(n),
+            _ => None,
+        };
+        let Some(name) = cut_name else {
             // Track nesting depth; flatten what is too deep.
-            let (is_end, name_start) = if rest.first() == Some(&b'/') { (true, 1) } else { (false, 0) };
-            let name_len = rest[name_start..]
-                .iter()
-                .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'!'))
-                .unwrap_or(rest.len() - name_start);
-            let name = &rest[name_start..name_start + name_len];
-            if name_len == 0 || !name[0].is_ascii_alphabetic() {
-                pos = lt + 1;
-                continue;
-            }
-            let void = VOID.iter().any(|v| v.eq_ignore_ascii_case(name));
+            let void = matches!(class, Name::Void(_));
             let cut = if void {
                 false
             } else if is_end {
@@ -164,7 +139,7 @@ pub fn prescan(html: &str) -> Prescan {
                 pos = gt;
                 continue;
             }
-            if is_block(name) {
+            if matches!(class, Name::Block | Name::Void(true)) {
                 // Whitespace before a block's tag makes no text (blocks are
                 // trimmed), but the tree builder would make a text node of it.
                 let ws = bytes[copied_to..lt].iter().rev().take_while(|&&c| is_space(c)).count();
@@ -202,7 +177,7 @@ pub fn prescan(html: &str) -> Prescan {
             break;
         };
         let open_tag = &bytes[lt..=gt];
-        let self_closing = open_tag.ends_with(b"/>") && *name == b"svg";
+        let self_closing = open_tag.ends_with(b"/>") && name == b"svg";
         let content_start = gt + 1;
         let (content_end, end) = if self_closing {
             (content_start, content_start)
@@ -212,7 +187,7 @@ pub fn prescan(html: &str) -> Prescan {
                 None => (bytes.len(), bytes.len()),
             }
         };
-        if *name == b"script" && is_json_ld(open_tag) {
+        if name == b"script" && is_json_ld(open_tag) {
             out.json_ld.push(html[content_start..content_end].to_string());
         }
         push_collapsed(&mut out.html, &html[copied_to..lt]);
@@ -247,26 +222,18 @@ fn push_collapsed(out: &mut String, s: &str) {
 /// Attributes read after parsing: junk marking and scoring (class, id,
 /// style, role, itemprop, hidden, aria-hidden), metadata (lang, meta
 /// name/property/content, time datetime/pubdate, link rel/href), charset.
-const KEPT_ATTRIBUTES: &[&[u8]] = &[
-    b"class",
-    b"id",
-    b"style",
-    b"role",
-    b"itemprop",
-    b"hidden",
-    b"aria-hidden",
-    b"lang",
-    b"xml:lang",
-    b"name",
-    b"property",
-    b"content",
-    b"datetime",
-    b"pubdate",
-    b"rel",
-    b"type",
-    b"charset",
-    b"http-equiv",
-];
+fn kept_attribute(name: &[u8], keep_href: bool) -> bool {
+    let mut buf = [0u8; 12];
+    match lower(name, &mut buf) {
+        Some(
+            b"class" | b"id" | b"style" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"lang" | b"xml:lang"
+            | b"name" | b"property" | b"content" | b"datetime" | b"pubdate" | b"rel" | b"type" | b"charset"
+            | b"http-equiv",
+        ) => true,
+        Some(b"href") => keep_href,
+        _ => false,
+    }
+}
 
 /// The attributes of the start tag whose name ends at `from`, reduced to
 /// the kept ones: `(end of the tag just past '>', the kept attributes as
@@ -314,8 +281,7 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
             }
             i = j;
         }
-        let keep = KEPT_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(name))
-            || (keep_href && name.eq_ignore_ascii_case(b"href"));
+        let keep = kept_attribute(name, keep_href);
         if keep {
             kept.push((start, i));
         } else {
