@@ -27,7 +27,13 @@ pub const RULE: &str = "learned-per-site";
 /// collapsed, case and quotes folded, then xxh3. None for text without a
 /// letter (numbers and symbols carry no site signal).
 pub fn line_key(text: &str) -> Option<LineKey> {
-    folded_key(&normalize::key(&normalize::line(text)))
+    line_key_with(text, &mut String::new())
+}
+
+/// [`line_key`] with a scratch buffer reused across calls.
+fn line_key_with(text: &str, buf: &mut String) -> Option<LineKey> {
+    normalize::fold_line_into(text, buf);
+    folded_key(buf)
 }
 
 /// [`line_key`] of a line already normalised and folded
@@ -71,7 +77,8 @@ impl Learned {
 
 /// Distinct keys of `units`, sorted (what the store counts per document).
 pub fn keys<'a>(units: impl IntoIterator<Item = &'a str>) -> Vec<LineKey> {
-    let mut k: Vec<LineKey> = units.into_iter().filter_map(line_key).collect();
+    let mut buf = String::new();
+    let mut k: Vec<LineKey> = units.into_iter().filter_map(|u| line_key_with(u, &mut buf)).collect();
     k.sort_unstable();
     k.dedup();
     k

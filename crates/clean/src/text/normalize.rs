@@ -46,14 +46,55 @@ pub fn key(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            '‘' | '’' | '‛' | '′' => out.push('\''),
-            '“' | '”' | '„' | '″' => out.push('"'),
-            '–' | '—' => out.push('-'),
-            c => out.extend(c.to_lowercase()),
-        }
+        push_folded(&mut out, c);
     }
     out
+}
+
+/// Append `c` as [`key`] folds it.
+#[inline]
+fn push_folded(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match c {
+        '‘' | '’' | '‛' | '′' => out.push('\''),
+        '“' | '”' | '„' | '″' => out.push('"'),
+        '–' | '—' => out.push('-'),
+        c => out.extend(c.to_lowercase()),
+    }
+}
+
+/// `key(&line(s))` into `out` (cleared first), in one pass and without the
+/// two intermediate strings: the per-paragraph site key is computed for
+/// every document.
+pub fn fold_line_into(s: &str, out: &mut String) {
+    out.clear();
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_ascii() {
+            // As in `line`: controls but the tab are dropped (line breaks
+            // too), spaces and tabs collapse.
+            if c == ' ' || c == '\t' {
+                space = true;
+                continue;
+            }
+            if c.is_ascii_control() {
+                continue;
+            }
+        } else if is_pua(c) || is_invisible(c) {
+            continue;
+        } else if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        push_folded(out, c);
+    }
 }
 
 /// Number of whitespace-separated words.
@@ -75,5 +116,14 @@ mod tests {
     #[test]
     fn key_folds_quotes_and_case() {
         assert_eq!(key("What’s Hot – “Now”"), "what's hot - \"now\"");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_line_is_key_of_line(s in "[ a-zA-Z\t\n\r\u{0}\u{1f}\u{7f}\u{a0}\u{ad}\u{200b}\u{feff}\u{e001}’“–ÉİẞΣ]{0,30}") {
+            let mut out = String::new();
+            fold_line_into(&s, &mut out);
+            proptest::prop_assert_eq!(out, key(&line(&s)));
+        }
     }
 }
