@@ -354,45 +354,150 @@ mod tests {
         assert_eq!(body.map(|b| (b.attr("class"), b.attr("id"))), Some((Some("a"), Some("c"))));
     }
 
+    /// Element names and texts in preorder: ours.
+    fn preorder(t: &Tree) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![ROOT];
+        while let Some(i) = stack.pop() {
+            let n = &t.nodes[i as usize];
+            match &n.data {
+                Data::Element(e) => out.push(format!(
+                    "<{}{:?}>",
+                    e.name.local,
+                    e.attrs.iter().map(|a| (&*a.name.local, &*a.value)).collect::<Vec<_>>()
+                )),
+                Data::Text(s) => out.push(s.to_string()),
+                _ => {}
+            }
+            let mut kids = Vec::new();
+            let mut c = n.first_child;
+            while c != NONE {
+                kids.push(c);
+                c = t.nodes[c as usize].next;
+            }
+            stack.extend(kids.into_iter().rev());
+        }
+        out
+    }
+
+    /// The same, from scraper's tree (the reference).
+    fn scraper_preorder(html: &str) -> Vec<String> {
+        scraper::Html::parse_document(html)
+            .tree
+            .root()
+            .descendants()
+            .filter_map(|n| match n.value() {
+                scraper::Node::Element(e) => Some(format!("<{}{:?}>", e.name(), e.attrs().collect::<Vec<_>>())),
+                scraper::Node::Text(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn agrees_with_scraper_on_real_shapes() {
         let pages = [
             "<div><ul><li>a<li>b</ul><table><td>x<td>y</table></div><!-- c --><p>z",
             "<a href=1><div>block in link</div></a><select><option>o</select><br>tail",
             "<h1>t<h2>u</h1>v<dl><dt>k<dd>w</dl><pre>\n p</pre>",
+            // Foster-parented text on both sides of a comment: one text node.
+            "<table>a<!--c-->b<tr><td>in</table>",
+            "<p>1<b>2<i>3</b>4</i>5</p><table><tr>x<b>y</b>z</table>",
         ];
         for p in pages {
-            let ours = parse(p);
-            let theirs = scraper::Html::parse_document(p);
-            let mut a = Vec::new();
-            let mut stack = vec![ROOT];
-            // Preorder of both trees as (depth-free) element names and texts.
-            while let Some(i) = stack.pop() {
-                let n = &ours.nodes[i as usize];
-                match &n.data {
-                    Data::Element(e) => a.push(e.name.local.to_string()),
-                    Data::Text(s) => a.push(s.to_string()),
-                    _ => {}
+            let mut ours = preorder(&parse(p));
+            let mut theirs = scraper_preorder(p);
+            // Compare attribute sets, not order.
+            for v in [&mut ours, &mut theirs] {
+                for s in v.iter_mut() {
+                    *s = normalise_attrs(s);
                 }
-                let mut kids = Vec::new();
-                let mut c = n.first_child;
-                while c != NONE {
-                    kids.push(c);
-                    c = ours.nodes[c as usize].next;
-                }
-                stack.extend(kids.into_iter().rev());
             }
-            let b: Vec<String> = theirs
-                .tree
-                .root()
-                .descendants()
-                .filter_map(|n| match n.value() {
-                    scraper::Node::Element(e) => Some(e.name().to_string()),
-                    scraper::Node::Text(t) => Some(t.to_string()),
-                    _ => None,
-                })
-                .collect();
-            assert_eq!(a, b, "{p}");
+            assert_eq!(ours, theirs, "{p}");
+        }
+    }
+
+    /// `<name[("k", "v"), …]>` with its attribute list sorted (scraper sorts
+    /// attributes by name; ours keep source order).
+    fn normalise_attrs(s: &str) -> String {
+        match (s.starts_with('<'), s.find('[')) {
+            (true, Some(b)) if s.ends_with("]>") => {
+                let mut parts: Vec<&str> = s[b + 1..s.len() - 2].split("), (").collect();
+                parts.sort_unstable();
+                format!("{}[{}]>", &s[..b], parts.join("), ("))
+            }
+            _ => s.to_string(),
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// Fragments that drive the tree builder into its repairs: misnested
+    /// formatting (adoption agency), foster parenting, implied and duplicate
+    /// html/body, tables, selects, forms, headings, lists, templates.
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<b>"),
+            Just("</b>"),
+            Just("<i>"),
+            Just("</i>"),
+            Just("<a href=x>"),
+            Just("</a>"),
+            Just("<p>"),
+            Just("</p>"),
+            Just("<div class=c>"),
+            Just("</div>"),
+            Just("<table>"),
+            Just("</table>"),
+            Just("<tr>"),
+            Just("<td>"),
+            Just("</td>"),
+            Just("<caption>"),
+            Just("<select>"),
+            Just("<option>"),
+            Just("<form>"),
+            Just("</form>"),
+            Just("<h1>"),
+            Just("<h2>"),
+            Just("</h1>"),
+            Just("<li>"),
+            Just("<ul>"),
+            Just("</ul>"),
+            Just("<template>"),
+            Just("</template>"),
+            Just("<html lang=en>"),
+            Just("<body id=b>"),
+            Just("<br>"),
+            Just("</br>"),
+            Just("<frameset>"),
+            Just("<nobr>"),
+            Just("<marquee>"),
+            Just("<button>"),
+            Just("<textarea>"),
+            Just("</textarea>"),
+            Just("<title>"),
+            Just("</title>"),
+            Just("<head>"),
+            Just("<pre>"),
+            Just("<!-- c -->"),
+            Just("<!doctype html>"),
+            Just(" "),
+            Just("\n"),
+            Just("text"),
+            Just("&amp;"),
+            Just("\u{0}"),
+        ]
+        .prop_map(String::from)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn same_tree_as_scraper(parts in proptest::collection::vec(fragment(), 0..30)) {
+            let html = parts.concat();
+            let norm = |v: Vec<String>| v.iter().map(|s| normalise_attrs(s)).collect::<Vec<_>>();
+            prop_assert_eq!(norm(preorder(&parse(&html))), norm(scraper_preorder(&html)), "{}", html);
         }
     }
 }
