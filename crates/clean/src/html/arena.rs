@@ -89,11 +89,15 @@ struct Sink {
 
 impl Sink {
     fn push(&self, data: Data) -> u32 {
-        let mut nodes = self.nodes.borrow_mut();
-        let id = nodes.len() as u32;
-        nodes.push(Node { parent: NONE, first_child: NONE, last_child: NONE, prev: NONE, next: NONE, data });
-        id
+        unlinked(&mut self.nodes.borrow_mut(), data)
     }
+}
+
+/// A new unlinked node.
+fn unlinked(nodes: &mut Vec<Node>, data: Data) -> u32 {
+    let id = nodes.len() as u32;
+    nodes.push(Node { parent: NONE, first_child: NONE, last_child: NONE, prev: NONE, next: NONE, data });
+    id
 }
 
 /// Unlink `id` from its parent and siblings.
@@ -260,15 +264,7 @@ impl TreeSink for Sink {
                         return;
                     }
                 }
-                let id = nodes.len() as u32;
-                nodes.push(Node {
-                    parent: NONE,
-                    first_child: NONE,
-                    last_child: NONE,
-                    prev: NONE,
-                    next: NONE,
-                    data: Data::Text(text),
-                });
+                let id = unlinked(nodes, Data::Text(text));
                 insert_before(nodes, *sibling, id);
             }
         }
