@@ -21,22 +21,38 @@ pub fn line(s: &str) -> String {
         return t.to_string();
     }
     let mut out = String::with_capacity(s.len());
-    let mut space = false;
+    each_normal_char(s, |c| out.push(c));
+    out
+}
+
+/// The characters of `line(s)`, one by one: invisible and icon-font
+/// characters dropped, whitespace runs as one space, none at the ends.
+#[inline]
+fn each_normal_char(s: &str, mut emit: impl FnMut(char)) {
+    let (mut space, mut started) = (false, false);
     for c in s.chars() {
-        if is_pua(c) || is_invisible(c) {
-            continue;
-        }
-        if c.is_whitespace() {
+        let blank = if c.is_ascii() {
+            // Controls but the tab are invisible (line breaks too).
+            if c != '\t' && c.is_ascii_control() {
+                continue;
+            }
+            c == ' ' || c == '\t'
+        } else {
+            if is_pua(c) || is_invisible(c) {
+                continue;
+            }
+            c.is_whitespace()
+        };
+        if blank {
             space = true;
             continue;
         }
-        if space && !out.is_empty() {
-            out.push(' ');
+        if space && started {
+            emit(' ');
         }
-        space = false;
-        out.push(c);
+        (space, started) = (false, true);
+        emit(c);
     }
-    out
 }
 
 /// The key phrase rules match against: lower case, straight quotes, single spaces.
@@ -71,30 +87,7 @@ fn push_folded(out: &mut String, c: char) {
 /// every document.
 pub fn fold_line_into(s: &str, out: &mut String) {
     out.clear();
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_ascii() {
-            // As in `line`: controls but the tab are dropped (line breaks
-            // too), spaces and tabs collapse.
-            if c == ' ' || c == '\t' {
-                space = true;
-                continue;
-            }
-            if c.is_ascii_control() {
-                continue;
-            }
-        } else if is_pua(c) || is_invisible(c) {
-            continue;
-        } else if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        push_folded(out, c);
-    }
+    each_normal_char(s, |c| push_folded(out, c));
 }
 
 /// Number of whitespace-separated words.
