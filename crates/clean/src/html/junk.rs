@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::arena::Element;
-use super::dom::{self, Dom, Kind, Tag};
+use super::dom::{Dom, Kind, Tag};
 use crate::Favor;
 
 /// Why a node is junk.
@@ -227,7 +227,7 @@ pub fn mark<'a>(dom: &Dom<'a>, favor: Favor, lenient: bool) -> Vec<Junk> {
     let mut embeds = vec![false; n];
     for i in (0..n).rev() {
         if let Kind::Elem { tag: Tag::Blockquote, el } = dom.nodes[i].kind {
-            let class = dom::attr(el, "class").unwrap_or("");
+            let class = el.attr("class").unwrap_or("");
             embeds[i] |= class.split_ascii_whitespace().any(|c| EMBED_CLASSES.contains(&c));
         }
         if embeds[i] && verdicts[i] == Verdict::Soft {

@@ -10,6 +10,8 @@
 
 use memchr::memmem;
 
+use super::dom::Tag;
+
 /// The reduced document and what was set aside.
 #[derive(Debug, Default)]
 pub struct Prescan {
@@ -36,7 +38,7 @@ enum Name {
     Cut(&'static [u8]),
     /// A void element: no end tag, no nesting (`true`: it ends a block, `<hr>`).
     Void(bool),
-    /// An element whose tags end a block of text (as `dom::Tag::is_block`, and `head`).
+    /// An element whose tags end a block of text ([`Tag::is_block`], and `head`).
     Block,
     /// Anything else.
     Other,
@@ -62,14 +64,12 @@ fn name_class(name: &[u8]) -> Name {
         b"noscript" => Name::Cut(b"noscript"),
         b"template" => Name::Cut(b"template"),
         b"math" => Name::Cut(b"math"),
-        b"hr" => Name::Void(true),
-        b"area" | b"base" | b"br" | b"col" | b"embed" | b"img" | b"input" | b"link" | b"meta" | b"param"
-        | b"source" | b"track" | b"wbr" | b"!doctype" => Name::Void(false),
-        b"p" | b"div" | b"section" | b"article" | b"main" | b"body" | b"html" | b"head" | b"h1" | b"h2" | b"h3"
-        | b"h4" | b"h5" | b"h6" | b"li" | b"ul" | b"ol" | b"dl" | b"dt" | b"dd" | b"blockquote" | b"pre" | b"table"
-        | b"tr" | b"td" | b"th" | b"tbody" | b"thead" | b"caption" | b"nav" | b"header" | b"footer" | b"aside"
-        | b"form" | b"figure" | b"figcaption" | b"address" | b"center" | b"menu" | b"dialog" => Name::Block,
-        _ => Name::Other,
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"param"
+        | b"source" | b"track" | b"wbr" | b"!doctype" => Name::Void(Tag::of(l).is_block()),
+        _ => match Tag::of(l) {
+            t if t.is_block() || t == Tag::Head => Name::Block,
+            _ => Name::Other,
+        },
     }
 }
 
@@ -246,15 +246,14 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
     let mut i = from;
     let mut kept: Vec<(usize, usize)> = Vec::new();
     let mut dropped = false;
-    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let skip_space = |mut j: usize| {
-        while j < b.len() && space(b[j]) {
+        while j < b.len() && is_space(b[j]) {
             j += 1;
         }
         j
     };
     loop {
-        while i < b.len() && (space(b[i]) || b[i] == b'/') {
+        while i < b.len() && (is_space(b[i]) || b[i] == b'/') {
             i += 1;
         }
         if *b.get(i)? == b'>' {
@@ -263,7 +262,7 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
         let start = i;
         // The first character of a name may be '='; after it, '=' ends the name.
         i += 1;
-        while i < b.len() && !space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+        while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
             i += 1;
         }
         let name = &b[start..i];
@@ -274,7 +273,7 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
                 q @ (b'"' | b'\'') => j += 1 + memchr::memchr(q, &b[j + 1..])? + 1,
                 b'>' => {}
                 _ => {
-                    while j < b.len() && !space(b[j]) && b[j] != b'>' {
+                    while j < b.len() && !is_space(b[j]) && b[j] != b'>' {
                         j += 1;
                     }
                 }
@@ -304,7 +303,7 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
 fn tag_is(rest: &[u8], name: &[u8]) -> bool {
     rest.len() > name.len()
         && rest[..name.len()].eq_ignore_ascii_case(name)
-        && matches!(rest[name.len()], b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/' | b'\x0c')
+        && (is_space(rest[name.len()]) || matches!(rest[name.len()], b'>' | b'/'))
 }
 
 /// The `>` closing a start tag, skipping quoted attribute values.
