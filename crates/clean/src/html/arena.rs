@@ -100,6 +100,18 @@ fn unlinked(nodes: &mut Vec<Node>, data: Data) -> u32 {
     id
 }
 
+/// Append `text` to node `at` when it is a text node (the sink contract: no
+/// adjacent text siblings); false when there is no such node.
+fn merged_into(nodes: &mut [Node], at: u32, text: &StrTendril) -> bool {
+    match nodes.get_mut(at as usize).map(|n| &mut n.data) {
+        Some(Data::Text(t)) => {
+            t.push_tendril(text);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Unlink `id` from its parent and siblings.
 fn detach(nodes: &mut [Node], id: u32) {
     let (parent, prev, next) = {
@@ -202,18 +214,12 @@ impl TreeSink for Sink {
                 append_child(nodes, *parent, id);
             }
             NodeOrText::AppendText(text) => {
-                {
-                    let nodes = &mut self.nodes.borrow_mut();
-                    let last = nodes[*parent as usize].last_child;
-                    if last != NONE {
-                        if let Data::Text(t) = &mut nodes[last as usize].data {
-                            t.push_tendril(&text);
-                            return;
-                        }
-                    }
+                let nodes = &mut self.nodes.borrow_mut();
+                let last = nodes[*parent as usize].last_child;
+                if !merged_into(nodes, last, &text) {
+                    let id = unlinked(nodes, Data::Text(text));
+                    append_child(nodes, *parent, id);
                 }
-                let id = self.push(Data::Text(text));
-                append_child(&mut self.nodes.borrow_mut(), *parent, id);
             }
         }
     }
@@ -258,14 +264,10 @@ impl TreeSink for Sink {
             }
             NodeOrText::AppendText(text) => {
                 let prev = nodes[*sibling as usize].prev;
-                if prev != NONE {
-                    if let Data::Text(t) = &mut nodes[prev as usize].data {
-                        t.push_tendril(&text);
-                        return;
-                    }
+                if !merged_into(nodes, prev, &text) {
+                    let id = unlinked(nodes, Data::Text(text));
+                    insert_before(nodes, *sibling, id);
                 }
-                let id = unlinked(nodes, Data::Text(text));
-                insert_before(nodes, *sibling, id);
             }
         }
     }
