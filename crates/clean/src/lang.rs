@@ -7,13 +7,53 @@ use std::sync::LazyLock;
 
 static STOPWORD_FILE: &str = include_str!("../rules/stopwords.txt");
 
+/// One stoplist: its words, and the same words packed into integers for the
+/// hot lookup (every stopword is at most [`PACKED_BYTES`] bytes of UTF-8; a
+/// test checks it).
+struct Stoplist {
+    words: HashSet<&'static str>,
+    packed: HashSet<u128>,
+}
+
+impl Stoplist {
+    fn new(words: HashSet<&'static str>) -> Stoplist {
+        let packed = words.iter().filter_map(|w| pack(w.as_bytes())).collect();
+        Stoplist { words, packed }
+    }
+}
+
+/// Longest word (UTF-8 bytes) a packed key holds.
+const PACKED_BYTES: usize = 16;
+
+/// `w` as an integer key (zero-padded little-endian bytes), when it fits.
+#[inline]
+fn pack(w: &[u8]) -> Option<u128> {
+    (w.len() <= PACKED_BYTES).then(|| {
+        let mut k = [0u8; PACKED_BYTES];
+        k[..w.len()].copy_from_slice(w);
+        u128::from_le_bytes(k)
+    })
+}
+
+/// ASCII `w` lower-cased and packed, when it fits.
+#[inline]
+fn pack_lower_ascii(w: &[u8]) -> Option<u128> {
+    (w.len() <= PACKED_BYTES).then(|| {
+        let mut k = [0u8; PACKED_BYTES];
+        for (d, s) in k.iter_mut().zip(w) {
+            *d = s.to_ascii_lowercase();
+        }
+        u128::from_le_bytes(k)
+    })
+}
+
 struct Stoplists {
-    by_lang: HashMap<&'static str, HashSet<&'static str>>,
-    union: HashSet<&'static str>,
+    by_lang: HashMap<&'static str, Stoplist>,
+    union: Stoplist,
     /// Latin-script languages with a list, in file order (bit i of a mask).
     latin: Vec<&'static str>,
-    /// Word → bitmask of the Latin-script lists holding it.
-    latin_mask: rustc_hash::FxHashMap<&'static str, u8>,
+    /// Packed word → bitmask of the Latin-script lists holding it.
+    latin_mask: rustc_hash::FxHashMap<u128, u8>,
 }
 
 static STOPLISTS: LazyLock<Stoplists> = LazyLock::new(|| {
@@ -30,20 +70,21 @@ static STOPLISTS: LazyLock<Stoplists> = LazyLock::new(|| {
             let set: HashSet<&'static str> = words.split_whitespace().collect();
             union.extend(set.iter().copied());
             if set.iter().all(|w| w.chars().all(|c| c.is_ascii() || matches!(c, 'À'..='ÿ'))) && latin.len() < 8 {
-                for w in &set {
-                    *latin_mask.entry(*w).or_insert(0u8) |= 1 << latin.len();
+                // Detection looks up ASCII words only (as it always has).
+                for w in set.iter().filter(|w| w.is_ascii()) {
+                    *latin_mask.entry(pack(w.as_bytes()).expect("stopwords fit")).or_insert(0u8) |= 1 << latin.len();
                 }
                 latin.push(code.trim());
             }
-            by_lang.insert(code.trim(), set);
+            by_lang.insert(code.trim(), Stoplist::new(set));
         }
     }
-    Stoplists { by_lang, union, latin, latin_mask }
+    Stoplists { by_lang, union: Stoplist::new(union), latin, latin_mask }
 });
 
 /// A stoplist: for a detected language, or the union of all when unknown.
 #[derive(Clone, Copy)]
-pub struct Stopwords(&'static HashSet<&'static str>);
+pub struct Stopwords(&'static Stoplist);
 
 impl Stopwords {
     /// The list for an ISO 639-1 code; the union of every list when there is none.
@@ -54,7 +95,7 @@ impl Stopwords {
 
     /// Whether `word` (already lower-case) is a stopword.
     pub fn contains(&self, word: &str) -> bool {
-        self.0.contains(word)
+        self.0.words.contains(word)
     }
 
     /// (words, stopwords) in `text`; words are split on whitespace and
@@ -63,37 +104,50 @@ impl Stopwords {
     /// can judge them, and counting them made business and sports news look
     /// like boilerplate.
     pub fn count(&self, text: &str) -> (usize, usize) {
-        let mut words = 0;
-        let mut stops = 0;
-        let mut buf = String::new();
-        let mut short = [0u8; 24];
+        let (mut words, mut stops) = (0, 0);
         for w in text.split_whitespace() {
-            if w.is_ascii() {
-                // Fast path: bytes, no allocation.
-                let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'');
-                if !w.bytes().any(|b| b.is_ascii_alphabetic()) {
-                    continue;
-                }
+            if let Some(stop) = self.judge(w, w.is_ascii()) {
                 words += 1;
-                if let Some(l) = lower_ascii(w, &mut short) {
-                    stops += usize::from(self.contains(l));
-                }
-                continue;
-            }
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
-            if !w.chars().any(char::is_alphabetic) {
-                continue;
-            }
-            words += 1;
-            buf.clear();
-            for c in w.chars() {
-                buf.extend(if c == '’' { '\'' } else { c }.to_lowercase());
-            }
-            if self.contains(&buf) {
-                stops += 1;
+                stops += usize::from(stop);
             }
         }
         (words, stops)
+    }
+
+    /// One whitespace-free token, as [`Stopwords::count`] sees it: None
+    /// when it is not a word (no letter), else whether it is a stopword.
+    /// `ascii` says the token is ASCII.
+    #[inline]
+    pub fn judge(&self, w: &str, ascii: bool) -> Option<bool> {
+        if ascii {
+            // Trimmed of what is neither alphanumeric nor an apostrophe.
+            let b = w.as_bytes();
+            let keep = |c: &u8| c.is_ascii_alphanumeric() || *c == b'\'';
+            let start = b.iter().position(keep)?;
+            let end = b.iter().rposition(keep).map_or(start, |e| e + 1);
+            let t = &b[start..end];
+            if !t.iter().any(u8::is_ascii_alphabetic) {
+                return None;
+            }
+            return Some(pack_lower_ascii(t).is_some_and(|k| self.0.packed.contains(&k)));
+        }
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+        if !w.chars().any(char::is_alphabetic) {
+            return None;
+        }
+        // Lower-cased (the typographic apostrophe as a straight one) into a
+        // packed key; a word too long to pack is no stopword.
+        let mut k = [0u8; PACKED_BYTES];
+        let mut n = 0;
+        for c in w.chars().flat_map(|c| if c == '’' { '\'' } else { c }.to_lowercase()) {
+            let len = c.len_utf8();
+            if n + len > PACKED_BYTES {
+                return Some(false);
+            }
+            c.encode_utf8(&mut k[n..]);
+            n += len;
+        }
+        Some(self.0.packed.contains(&u128::from_le_bytes(k)))
     }
 }
 
@@ -118,15 +172,18 @@ fn by_stopwords(sample: &str) -> Option<&'static str> {
     let s = &*STOPLISTS;
     let mut hits = [0usize; 8];
     let mut words = 0usize;
-    let mut buf = [0u8; 24];
     for w in sample.split_whitespace() {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+        let w = if w.is_ascii() {
+            w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+        } else {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+        };
         if w.is_empty() {
             continue;
         }
         words += 1;
-        let Some(w) = lower_ascii(w, &mut buf) else { continue };
-        if let Some(&mask) = s.latin_mask.get(w) {
+        let Some(k) = Some(w).filter(|w| w.is_ascii()).and_then(|w| pack_lower_ascii(w.as_bytes())) else { continue };
+        if let Some(&mask) = s.latin_mask.get(&k) {
             for (i, h) in hits.iter_mut().enumerate() {
                 *h += usize::from(mask >> i & 1);
             }
@@ -136,19 +193,6 @@ fn by_stopwords(sample: &str) -> Option<&'static str> {
     order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
     let (top, second) = (hits[order[0]], order.get(1).map_or(0, |&i| hits[i]));
     (words >= 40 && top * 10 >= words * 3 && top >= second * 2).then(|| s.latin[order[0]])
-}
-
-/// `w` lower-cased into `buf`, when it is short ASCII (every Latin-list
-/// stopword we match on is); None otherwise.
-fn lower_ascii<'b>(w: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
-    let b = w.as_bytes();
-    if b.len() > buf.len() || !w.is_ascii() {
-        return None;
-    }
-    for (d, s) in buf.iter_mut().zip(b) {
-        *d = s.to_ascii_lowercase();
-    }
-    std::str::from_utf8(&buf[..b.len()]).ok()
 }
 
 /// Bytes of text whatlang looks at: trigram statistics settle long before
@@ -238,7 +282,40 @@ mod tests {
     #[test]
     fn every_language_has_a_list() {
         for code in ["en", "de", "fr", "es", "it", "pt", "nl", "ru"] {
-            assert!(STOPLISTS.by_lang[code].len() > 60, "{code}");
+            let list = &STOPLISTS.by_lang[code];
+            assert!(list.words.len() > 60, "{code}");
+            assert_eq!(list.packed.len(), list.words.len(), "{code}: every stopword packs");
+        }
+    }
+
+    /// How density was counted before packed keys: string lookups, every
+    /// token lower-cased on its own. [`Stopwords::count`] must agree.
+    fn count_by_strings(stop: Stopwords, text: &str) -> (usize, usize) {
+        let (mut words, mut stops) = (0, 0);
+        for w in text.split_whitespace() {
+            let w = if w.is_ascii() {
+                w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+            } else {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            };
+            if !w.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            words += 1;
+            let lower: String = w.chars().flat_map(|c| if c == '’' { '\'' } else { c }.to_lowercase()).collect();
+            stops += usize::from(stop.contains(&lower));
+        }
+        (words, stops)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn packed_counting_agrees_with_string_lookups(
+            s in "([ \t.,'’!?()]{0,2}(the|THE|It’s|it's|und|DER|что|Это|également|perché|über|a|is|cat|3\\.5%|x{14,18}|и){1,2}){0,12}",
+            lang in proptest::sample::select(vec![Some("en"), Some("de"), Some("fr"), Some("it"), Some("ru"), None]),
+        ) {
+            let stop = Stopwords::for_lang(lang);
+            proptest::prop_assert_eq!(stop.count(&s), count_by_strings(stop, &s));
         }
     }
 

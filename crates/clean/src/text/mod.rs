@@ -17,6 +17,9 @@ pub mod icons;
 pub mod lists;
 pub mod normalize;
 pub mod phrases;
+pub mod scan;
+
+use std::borrow::Cow;
 
 use thresh_doc::Removed;
 
@@ -25,6 +28,7 @@ use crate::lang::{self, Stopwords};
 use crate::site::{self, Learned};
 use context::{Block, Class, Params};
 use phrases::Phrases;
+use scan::Counts;
 
 /// What the text cleaner produces.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,12 +52,11 @@ struct Line<'a> {
     /// The original line, trimmed (what is recorded when removed).
     orig: &'a str,
     /// Normalised text that would be kept.
-    text: String,
+    text: Cow<'a, str>,
     /// `text` case- and quote-folded ([`normalize::key`]): what rules match.
     key: String,
-    /// Words and characters of `text`.
-    words: usize,
-    chars: usize,
+    /// Words, characters, letters, stopwords of `text`.
+    counts: Counts,
     class: Class,
     /// Why it is bad, when a rule (not context) decided.
     kind: Option<(&'a str, &'a str)>,
@@ -61,10 +64,15 @@ struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
-    fn new(orig: &'a str, text: String) -> Line<'a> {
+    fn new(orig: &'a str, text: Cow<'a, str>, stop: Stopwords) -> Line<'a> {
         let key = normalize::key(&text);
-        let (words, chars) = (normalize::words(&text), if text.is_ascii() { text.len() } else { text.chars().count() });
-        Line { orig: orig.trim(), text, key, words, chars, class: Class::Short, kind: None, heading: false }
+        let counts = Counts::of(&text, stop);
+        Line { orig: orig.trim(), text, key, counts, class: Class::Short, kind: None, heading: false }
+    }
+
+    /// Sentence-like and not noise: prose.
+    fn sentence_like(&self) -> bool {
+        terminal(&self.text) && self.counts.words >= SENTENCE_WORDS
     }
 }
 
@@ -86,11 +94,11 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
 
     let mut lines: Vec<Line> = Vec::new();
     for orig in raw.lines() {
-        let text = normalize::line(orig);
+        let text = normalize::line_cow(orig);
         if text.is_empty() {
             continue;
         }
-        let mut line = Line::new(orig, text);
+        let mut line = Line::new(orig, text, stop);
         keys.extend(site::folded_key(&line.key));
         // Glued residue: cut rule-matched (or learned) sentences out of a line
         // that also holds other text ("…makes all the difference.David Cameron is…").
@@ -112,11 +120,14 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
                         None => kept.push(p.trim()),
                     }
                 }
-                line = Line::new(orig, kept.join(" "));
+                line = Line::new(orig, kept.join(" ").into(), stop);
             }
         }
-        classify_free(&mut line, phrases, stop, has_stoplist, params, &mut out.published, lines.len());
         lines.push(line);
+    }
+    let hits = phrases.matches_lines(&lines.iter().map(|l| (l.key.as_str(), l.counts.words)).collect::<Vec<_>>());
+    for (i, (line, hit)) in lines.iter_mut().zip(hits).enumerate() {
+        classify_free(line, hit, has_stoplist, params, &mut out.published, i);
     }
 
     pick_title(&mut lines, &mut out);
@@ -135,7 +146,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     end_of_article(&mut lines);
 
     let list = {
-        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<&str> = lines.iter().map(|l| &*l.text).collect();
         let ruled: Vec<bool> = lines.iter().map(|l| l.kind.is_some()).collect();
         let blocked: Vec<bool> =
             (0..lines.len()).map(|i| i > 0 && lines[i - 1].kind.is_some_and(|(k, _)| k != "title")).collect();
@@ -144,7 +155,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     };
 
     let blocks: Vec<Block> =
-        lines.iter().map(|l| Block { class: l.class, chars: l.chars, heading: l.heading }).collect();
+        lines.iter().map(|l| Block { class: l.class, chars: l.counts.chars, heading: l.heading }).collect();
     let in_context = context::revise(params, &blocks);
     let run = body_run(&lines, &in_context, &list);
 
@@ -159,20 +170,20 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
                 Some((s, e)) if (s..=e).contains(&i) && listed.is_some() => true,
                 // Inside the body: what context keeps, and every sentence that is not noise.
                 Some((s, e)) if (s..=e).contains(&i) => {
-                    !is_noise(&line.text)
+                    !line.counts.noise()
                         && (cls == Class::Good
                             || matches!(line.class, Class::Good | Class::NearGood)
-                            || sentence_like(&line.text))
+                            || line.sentence_like())
                 }
                 Some(_) => false,
                 None => cls == Class::Good,
             };
         if keep {
-            out.paragraphs.push(line.text);
+            out.paragraphs.push(line.text.into_owned());
             continue;
         }
         let (kind, rule) = line.kind.map(|(k, r)| (k.to_string(), r.to_string())).unwrap_or_else(|| {
-            let kind = if line.words <= 4 { "widget" } else { "boilerplate" };
+            let kind = if line.counts.words <= 4 { "widget" } else { "boilerplate" };
             let rule = match run {
                 Some((s, e)) if !(s..=e).contains(&i) => "outside-body".to_string(),
                 _ => format!("context:{:?}", line.class).to_lowercase(),
@@ -184,25 +195,8 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     out
 }
 
-/// A sentence: ends with terminal punctuation and has a few words.
-fn sentence_like(s: &str) -> bool {
-    terminal(s) && normalize::words(s) >= 6
-}
-
-/// Tickers, tables of numbers, shouting: mostly digits and symbols, or
-/// mostly capitals.
-fn is_noise(s: &str) -> bool {
-    let (mut letters, mut upper, mut other) = (0usize, 0usize, 0usize);
-    for c in s.chars().filter(|c| !c.is_whitespace()) {
-        if c.is_alphabetic() {
-            letters += 1;
-            upper += usize::from(c.is_uppercase());
-        } else {
-            other += 1;
-        }
-    }
-    other > letters || (letters >= 8 && upper * 2 > letters && normalize::words(s) >= 2)
-}
+/// A sentence ends with terminal punctuation and has at least this many words.
+const SENTENCE_WORDS: usize = 6;
 
 /// The article body as one contiguous run of lines: the run with the largest
 /// content score (good text counts for it, boilerplate and short lines
@@ -213,7 +207,7 @@ fn is_noise(s: &str) -> bool {
 /// positive score.
 fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Option<(usize, usize)> {
     let value = |((l, ctx), listed): ((&Line, &Class), &Option<bool>)| -> f64 {
-        let chars = l.chars as f64;
+        let chars = l.counts.chars as f64;
         match (l.kind.is_some(), l.class, ctx) {
             (true, _, _) => -chars.max(50.0),
             // A numbered list's items count as text; the lines between them,
@@ -227,7 +221,7 @@ fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Opti
             // A short line that context puts among good text (a list item, a subheading).
             (false, Class::Short, Class::Good) => chars.min(SHORT_PENALTY) * 0.5,
             (false, Class::Short, _) => -SHORT_PENALTY,
-            (false, Class::Bad, _) if sentence_like(&l.text) && !is_noise(&l.text) => chars * 0.1,
+            (false, Class::Bad, _) if l.sentence_like() && !l.counts.noise() => chars * 0.1,
             (false, Class::Bad, _) => -chars,
         }
     };
@@ -293,8 +287,7 @@ fn max_run(values: &[f64], from: usize) -> Option<(usize, usize, f64)> {
 /// length and stopword density.
 fn classify_free<'a>(
     line: &mut Line<'a>,
-    phrases: &'a Phrases,
-    stop: Stopwords,
+    phrase: Option<phrases::Hit<'a>>,
     has_stoplist: bool,
     params: &Params,
     published: &mut Option<String>,
@@ -305,14 +298,14 @@ fn classify_free<'a>(
         line.class = Class::Bad;
         line.kind = Some((kind, rule));
     };
-    let counted = stop.count(t);
+    let counted = (line.counts.density_words, line.counts.stops);
     if icons::is_icon_string_counted(t, counted) {
         return bad(line, "icon-string", "icon-affix");
     }
-    if let Some(h) = phrases.matches_key(&line.key, line.words) {
+    if let Some(h) = phrase {
         return bad(line, h.kind, h.rule);
     }
-    if line.words <= CONSENT_MAX_WORDS && consent_banner(&line.key) {
+    if line.counts.words <= CONSENT_MAX_WORDS && consent_banner(&line.key) {
         return bad(line, "cookie", "consent-banner");
     }
     if let Some(iso) = dates::dateline(t) {
@@ -321,10 +314,10 @@ fn classify_free<'a>(
         }
         return bad(line, "dateline", "dateline");
     }
-    if !t.chars().any(char::is_alphabetic) {
+    if line.counts.letters == 0 {
         return bad(line, "widget", "no-letters");
     }
-    let chars = line.chars;
+    let chars = line.counts.chars;
     let density = if has_stoplist {
         let (w, s) = counted;
         if w == 0 {
@@ -339,7 +332,7 @@ fn classify_free<'a>(
         0.0
     };
     line.class = context::context_free(params, chars, density);
-    line.heading = chars < params.length_low && !terminal(t) && line.words <= 12;
+    line.heading = chars < params.length_low && !terminal(t) && line.counts.words <= 12;
 }
 
 /// Longest consent-banner paragraph recognised.
@@ -356,12 +349,12 @@ fn consent_banner(key: &str) -> bool {
 /// lines repeating it (a page title, then the same headline) go too.
 fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
     let Some(i) = lines.iter().take(12).position(|l| {
-        let w = l.words;
-        l.kind.is_none() && (1..=40).contains(&w) && l.chars >= 8 && !(terminal(&l.text) && w > 25)
+        let w = l.counts.words;
+        l.kind.is_none() && (1..=40).contains(&w) && l.counts.chars >= 8 && !(terminal(&l.text) && w > 25)
     }) else {
         return;
     };
-    let title = lines[i].text.clone();
+    let title = lines[i].text.to_string();
     let key = lines[i].key.clone();
     // "Headline - Site" and "Headline | Site" repeat as plain "Headline".
     let short_key = Some(normalize::key(&crate::html::meta::strip_site_suffix(&title))).filter(|k| *k != key);

@@ -15,14 +15,33 @@ fn is_invisible(c: char) -> bool {
 
 /// Normalise one line.
 pub fn line(s: &str) -> String {
+    line_cow(s).into_owned()
+}
+
+/// Normalise one line, borrowing it when it is already normal (printable
+/// ASCII with single spaces, as most lines are).
+pub fn line_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
-    // Fast path: printable ASCII with single spaces is already normal.
-    if t.bytes().all(|b| (0x21..0x7f).contains(&b) || b == b' ') && !t.contains("  ") && !t.ends_with(' ') {
-        return t.to_string();
+    if is_normal_ascii(t.as_bytes()) {
+        return t.into();
     }
     let mut out = String::with_capacity(s.len());
     each_normal_char(s, |c| out.push(c));
-    out
+    out.into()
+}
+
+/// Printable ASCII, no space doubled or at the end.
+fn is_normal_ascii(b: &[u8]) -> bool {
+    let mut space = true;
+    for &c in b {
+        match c {
+            b' ' if space => return false,
+            b' ' => space = true,
+            0x21..=0x7e => space = false,
+            _ => return false,
+        }
+    }
+    !space || b.is_empty()
 }
 
 /// The characters of `line(s)`, one by one: invisible and icon-font

@@ -70,6 +70,115 @@ pub struct Phrases {
     starting: Option<(aho_corasick::AhoCorasick, Group)>,
     /// The others: always run.
     rest: Option<Group>,
+    /// Every rule in one automaton, for whole documents.
+    batch: Option<Batch>,
+}
+
+/// Every rule in one lazy DFA that scans a whole document (its lines
+/// joined by `\n`, the patterns in multi-line mode) once and reports every
+/// (rule, end offset) match, overlapping ones included. A line in which no
+/// match ends matches no rule: a match of a rule against a line alone is
+/// also a match within the joined text. The few lines in which some match
+/// ends are searched again alone, since a match may have run in from the
+/// line above. Per-line matching pays the regex engine's per-search
+/// overhead once per rule group and line; this pays it once per document.
+struct Batch {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>,
+}
+
+type CacheFn = Box<
+    dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe,
+>;
+
+/// Lazy-DFA cache per thread: enough that the states of a document's scan
+/// are built once and kept.
+const BATCH_CACHE_BYTES: usize = 8 << 20;
+
+impl Batch {
+    fn build(patterns: &[&str]) -> Option<Batch> {
+        use regex_automata::{hybrid::dfa::DFA, nfa::thompson, util::syntax, MatchKind};
+        let dfa = DFA::builder()
+            .configure(DFA::config().match_kind(MatchKind::All).cache_capacity(BATCH_CACHE_BYTES))
+            .syntax(syntax::Config::new().multi_line(true))
+            .thompson(thompson::Config::new().nfa_size_limit(Some(64 << 20)))
+            .build_many(patterns)
+            // A set the lazy DFA cannot take is matched line by line.
+            .ok()?;
+        Some(Batch::with_dfa(dfa))
+    }
+
+    fn with_dfa(dfa: regex_automata::hybrid::dfa::DFA) -> Batch {
+        let for_caches = dfa.clone();
+        let caches = regex_automata::util::pool::Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
+        Batch { dfa, caches }
+    }
+
+    /// Call `found(rule, end)` for every match in `span` of `hay`,
+    /// overlapping ones included (the DFA matches every rule and reports at
+    /// each position all rules whose match ends there). An error when the
+    /// lazy DFA gives up (a Unicode word boundary in a user rule met a
+    /// non-ASCII byte): the caller then matches line by line.
+    ///
+    /// The DFA's own overlapping search checks for prefilters and tracks
+    /// its progress at every byte; this loop does only the transition.
+    fn each_match(
+        &self,
+        cache: &mut regex_automata::hybrid::dfa::Cache,
+        hay: &[u8],
+        span: std::ops::Range<usize>,
+        mut found: impl FnMut(usize, usize),
+    ) -> Result<(), regex_automata::MatchError> {
+        use regex_automata::MatchError;
+        let dfa = &self.dfa;
+        let input = regex_automata::Input::new(hay).range(span.clone());
+        let mut sid = dfa.start_state_forward(cache, &input)?;
+        // Matches are reported one byte late: entering a match state on the
+        // byte at `at` means matches ended at `at`.
+        let mut report =
+            |cache: &mut regex_automata::hybrid::dfa::Cache, sid: regex_automata::hybrid::LazyStateID, at: usize| {
+                for i in 0..dfa.match_len(cache, sid) {
+                    found(dfa.match_pattern(cache, sid, i).as_usize(), at);
+                }
+            };
+        for at in span.clone() {
+            sid = dfa.next_state(cache, sid, hay[at]).map_err(|_| MatchError::gave_up(at))?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    report(cache, sid, at);
+                } else if sid.is_dead() {
+                    return Ok(());
+                } else if sid.is_quit() {
+                    return Err(MatchError::quit(hay[at], at));
+                }
+            }
+        }
+        // The end: what follows the span (a line break) or the end of the text.
+        let end = span.end;
+        sid = match hay.get(end) {
+            Some(&b) => dfa.next_state(cache, sid, b),
+            None => dfa.next_eoi_state(cache, sid),
+        }
+        .map_err(|_| MatchError::gave_up(end))?;
+        if sid.is_match() {
+            report(cache, sid, end);
+        } else if sid.is_quit() {
+            return Err(MatchError::quit(hay.get(end).copied().unwrap_or(0), end));
+        }
+        Ok(())
+    }
+}
+
+impl Clone for Batch {
+    fn clone(&self) -> Batch {
+        Batch::with_dfa(self.dfa.clone())
+    }
+}
+
+impl std::fmt::Debug for Batch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch").field("patterns", &self.dfa.pattern_len()).finish_non_exhaustive()
+    }
 }
 
 /// Some of the rules, compiled as regex sets, one set per range of line lengths: a line
@@ -194,6 +303,7 @@ impl Phrases {
                 });
             }
         }
+        let batch = Batch::build(&patterns.iter().map(|p| p.1.as_str()).collect::<Vec<_>>());
         let (mut starting, mut rest, mut start_lits) = (Vec::new(), Vec::new(), Vec::new());
         for (i, pat) in patterns {
             match prefilter(&pat) {
@@ -209,7 +319,7 @@ impl Phrases {
         let max_words = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
         let starting = Group::with_scan(starting, start_lits, &rules)?;
         let rest = Group::build(rest, &rules)?;
-        Ok(Phrases { rules, max_words, starting, rest })
+        Ok(Phrases { rules, max_words, starting, rest, batch })
     }
 
     /// The built-in rules only.
@@ -231,14 +341,71 @@ impl Phrases {
         self.matches_key(&normalize::key(text), words)
     }
 
+    /// [`Phrases::matches_key`] for every line of a document at once: each
+    /// line is (key, words). Same answers, one scan of the document.
+    pub fn matches_lines(&self, lines: &[(&str, usize)]) -> Vec<Option<Hit<'_>>> {
+        let per_line = || lines.iter().map(|&(k, w)| self.matches_key(k, w)).collect();
+        let Some(batch) = &self.batch else { return per_line() };
+        // Keys are normalised lines, which hold no line breaks; anything else
+        // is matched line by line.
+        if lines.iter().any(|l| memchr::memchr(b'\n', l.0.as_bytes()).is_some()) {
+            return per_line();
+        }
+        // The lines any rule admits, each followed by a line break: (line, start, end).
+        let mut hay = Vec::with_capacity(lines.iter().map(|l| l.0.len() + 1).sum());
+        let mut spans = Vec::with_capacity(lines.len());
+        for (i, &(key, words)) in lines.iter().enumerate() {
+            if words <= self.max_words {
+                let key = match_form(key);
+                spans.push((i, hay.len(), hay.len() + key.len()));
+                hay.extend_from_slice(key.as_bytes());
+                hay.push(b'\n');
+            }
+        }
+        let mut cache = batch.caches.get();
+        // Lines in which some match ends (ends arrive in order).
+        let mut candidates = Vec::new();
+        let mut at = 0;
+        let scanned = batch.each_match(&mut cache, &hay, 0..hay.len(), |_, end| {
+            while at < spans.len() && spans[at].2 < end {
+                at += 1;
+            }
+            if at < spans.len() && candidates.last() != Some(&at) {
+                candidates.push(at);
+            }
+        });
+        if scanned.is_err() {
+            return per_line();
+        }
+        let mut out = vec![None; lines.len()];
+        for at in candidates {
+            let (line, start, end) = spans[at];
+            let words = lines[line].1;
+            let mut first: Option<usize> = None;
+            let alone = batch.each_match(&mut cache, &hay, start..end, |rule, _| {
+                if words <= self.rules[rule].max_words && first.is_none_or(|f| rule < f) {
+                    first = Some(rule);
+                }
+            });
+            if alone.is_err() {
+                return per_line();
+            }
+            out[line] = first.map(|i| self.hit(i));
+        }
+        out
+    }
+
+    fn hit(&self, i: usize) -> Hit<'_> {
+        Hit { kind: &self.rules[i].kind, rule: &self.rules[i].name }
+    }
+
     /// [`Phrases::matches`] for a line already folded with [`normalize::key`],
     /// with its word count.
     pub fn matches_key(&self, key: &str, words: usize) -> Option<Hit<'_>> {
         if words > self.max_words {
             return None;
         }
-        let key = key.trim_end_matches([':', '|', '»', '›', '>', '→']);
-        let key = key.trim();
+        let key = match_form(key);
         let anchored = aho_corasick::Input::new(key).anchored(aho_corasick::Anchored::Yes);
         let starting = self.starting.as_ref().filter(|(ac, _)| ac.is_match(anchored)).map(|(_, g)| g);
         // The first rule in file order whose word limit the line is within.
@@ -248,8 +415,14 @@ impl Phrases {
             .flat_map(|g| g.matching(key, words))
             .filter(|&i| words <= self.rules[i].max_words)
             .min()
-            .map(|i| Hit { kind: &self.rules[i].kind, rule: &self.rules[i].name })
+            .map(|i| self.hit(i))
     }
+}
+
+/// What rules see of a folded line: trailing separators (`Related:`,
+/// `Next »`) and spaces trimmed.
+fn match_form(key: &str) -> &str {
+    key.trim_end_matches([':', '|', '»', '›', '>', '→']).trim()
 }
 
 #[cfg(test)]
@@ -314,6 +487,61 @@ mod tests {
             "Mr Putin said that support for the regime might not be open ended, and that the talks would go on through the winter while both sides consider your support for the plan and other options.",
         ] {
             assert_eq!(kind(&p, s), None, "{s}");
+        }
+    }
+
+    /// Whole-document matching answers what line-by-line matching does:
+    /// on the bundled sample dumps, and on lines built so that a match
+    /// could run from one line into the next.
+    #[test]
+    fn document_scan_matches_line_by_line() {
+        let p = Phrases::builtin();
+        assert!(p.batch.is_some(), "the built-in rules fit one lazy DFA");
+        let mut texts: Vec<String> = [
+            include_str!("../../../../samples/000_12da990105962c31.txt"),
+            include_str!("../../../../samples/001_e461bc2495ff5da0.txt"),
+            include_str!("../../../../samples/002_f25422c66ff5e1f2.txt"),
+            include_str!("../../../../samples/003_ef1a346737207dae.txt"),
+            include_str!("../../../../samples/004_054d8c58e29a5cdd.txt"),
+        ]
+        .iter()
+        .flat_map(|s| s.lines())
+        .map(normalize::line)
+        .filter(|l| !l.is_empty())
+        .collect();
+        texts.extend(
+            [
+                "Photo taken (photo",
+                "by AP)",
+                "Share this:",
+                "Tags",
+                "Related:",
+                "• Published",
+                "12 Comments",
+                "your",
+                "support",
+                "© 2019",
+                "rights reserved",
+                "Close",
+                "(Image",
+                "credit) x",
+                "- Updated",
+                "Subscribe now",
+                ": ",
+                "",
+                "Update at 1:23 p.m.",
+            ]
+            .map(String::from),
+        );
+        let keys: Vec<String> = texts.iter().map(|t| normalize::key(t)).collect();
+        let lines: Vec<(&str, usize)> =
+            keys.iter().zip(&texts).map(|(k, t)| (k.as_str(), normalize::words(t))).collect();
+        let each: Vec<_> = lines.iter().map(|&(k, w)| p.matches_key(k, w)).collect();
+        assert!(each.iter().filter(|h| h.is_some()).count() > 20, "the sample has rule hits");
+        assert_eq!(p.matches_lines(&lines), each);
+        // Every window of a few lines, so each line meets other neighbours.
+        for w in lines.windows(3) {
+            assert_eq!(p.matches_lines(w), w.iter().map(|&(k, n)| p.matches_key(k, n)).collect::<Vec<_>>());
         }
     }
 
