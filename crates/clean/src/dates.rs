@@ -127,6 +127,15 @@ static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)([0-9]{1,2})\.([0-9]{1,2})\.((?:19|20)[0-9][0-9])(?-u:\b)").expect("static regex")
 });
 
+/// Whether `s` holds 19xx or 20xx, which every format here needs: most
+/// lines with digits have none, and are settled without a regex.
+fn has_year(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b'1', b'2', b).any(|i| {
+        matches!(b.get(i..i + 4), Some([b'1', b'9', c, d] | [b'2', b'0', c, d]) if c.is_ascii_digit() && d.is_ascii_digit())
+    })
+}
+
 fn valid(y: i32, m: u32, d: u32) -> bool {
     chrono::NaiveDate::from_ymd_opt(y, m, d).is_some()
 }
@@ -168,6 +177,9 @@ fn hour12(h: u32, ampm: Option<&str>) -> u32 {
 
 /// A date found in `s`, with its byte span, as ISO 8601.
 pub fn find_date(s: &str) -> Option<(String, std::ops::Range<usize>)> {
+    if !has_year(s) {
+        return None;
+    }
     let num = |c: &regex::Captures, i| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
     if let Some(c) = ISO.captures(s) {
         let y = num(&c, 1)? as i32;
@@ -271,8 +283,13 @@ const DATELINE_WORDS: &[&str] = &[
 /// A line that is only a date (with a few words like "Published" or "Updated"
 /// and a time): returns the ISO date.
 pub fn dateline(line: &str) -> Option<String> {
-    // Every date format here has a digit; most lines have none, or are long.
-    if line.len() > 200 || !line.bytes().any(|b| b.is_ascii_digit()) || line.split_whitespace().count() > 12 {
+    dateline_words(line, line.split_whitespace().count())
+}
+
+/// [`dateline`] of a line whose words are already counted.
+pub fn dateline_words(line: &str, words: usize) -> Option<String> {
+    // Every date format here has a year; most lines have none, or are long.
+    if line.len() > 200 || words > 12 || !has_year(line) {
         return None;
     }
     let (iso, span) = find_date(line)?;

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashSet as HashSet;
+
+use crate::chars::{alphabetic, alphanumeric};
 use std::sync::LazyLock;
 
 static STOPWORD_FILE: &str = include_str!("../rules/stopwords.txt");
@@ -13,12 +15,15 @@ static STOPWORD_FILE: &str = include_str!("../rules/stopwords.txt");
 struct Stoplist {
     words: HashSet<&'static str>,
     packed: HashSet<u128>,
+    /// The longest word's length in bytes: longer tokens need no lookup.
+    longest: usize,
 }
 
 impl Stoplist {
     fn new(words: HashSet<&'static str>) -> Stoplist {
         let packed = words.iter().filter_map(|w| pack(w.as_bytes())).collect();
-        Stoplist { words, packed }
+        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        Stoplist { words, packed, longest }
     }
 }
 
@@ -28,23 +33,43 @@ const PACKED_BYTES: usize = 16;
 /// `w` as an integer key (zero-padded little-endian bytes), when it fits.
 #[inline]
 fn pack(w: &[u8]) -> Option<u128> {
-    (w.len() <= PACKED_BYTES).then(|| {
-        let mut k = [0u8; PACKED_BYTES];
-        k[..w.len()].copy_from_slice(w);
-        u128::from_le_bytes(k)
-    })
+    let n = w.len();
+    if n > PACKED_BYTES {
+        return None;
+    }
+    // Two fixed-size copies that overlap (no call to memcpy for a word).
+    let mut k = [0u8; PACKED_BYTES];
+    fn two<const N: usize>(k: &mut [u8; PACKED_BYTES], w: &[u8]) {
+        let n = w.len();
+        k[..N].copy_from_slice(&w[..N]);
+        k[n - N..n].copy_from_slice(&w[n - N..]);
+    }
+    match n {
+        8.. => two::<8>(&mut k, w),
+        4..=7 => two::<4>(&mut k, w),
+        2..=3 => two::<2>(&mut k, w),
+        1 => k[0] = w[0],
+        _ => {}
+    }
+    Some(u128::from_le_bytes(k))
 }
 
 /// ASCII `w` lower-cased and packed, when it fits.
 #[inline]
 fn pack_lower_ascii(w: &[u8]) -> Option<u128> {
-    (w.len() <= PACKED_BYTES).then(|| {
-        let mut k = [0u8; PACKED_BYTES];
-        for (d, s) in k.iter_mut().zip(w) {
-            *d = s.to_ascii_lowercase();
-        }
-        u128::from_le_bytes(k)
-    })
+    lower_packed_ascii(pack(w)?)
+}
+
+/// A packed ASCII word lower-cased.
+#[inline]
+fn lower_packed_ascii(x: u128) -> Option<u128> {
+    // Lower-case all sixteen bytes at once: 0x20 added to each byte in
+    // 'A'..='Z' (the bytes are ASCII, so no carry crosses a byte).
+    const ONES: u128 = u128::MAX / 255;
+    let at_least_a = x + ONES * (0x80 - b'A' as u128);
+    let above_z = x + ONES * (0x80 - b'Z' as u128 - 1);
+    let upper = (at_least_a & !above_z) & (ONES * 0x80);
+    Some(x | (upper >> 2))
 }
 
 struct Stoplists {
@@ -129,10 +154,10 @@ impl Stopwords {
             if !t.iter().any(u8::is_ascii_alphabetic) {
                 return None;
             }
-            return Some(pack_lower_ascii(t).is_some_and(|k| self.0.packed.contains(&k)));
+            return Some(t.len() <= self.0.longest && pack_lower_ascii(t).is_some_and(|k| self.0.packed.contains(&k)));
         }
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
-        if !w.chars().any(char::is_alphabetic) {
+        let w = w.trim_matches(|c: char| !alphanumeric(c) && c != '\'' && c != '’');
+        if !w.chars().any(alphabetic) {
             return None;
         }
         // Lower-cased (the typographic apostrophe as a straight one) into a
@@ -176,7 +201,7 @@ fn by_stopwords(sample: &str) -> Option<&'static str> {
         let w = if w.is_ascii() {
             w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
         } else {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+            w.trim_matches(|c: char| !alphanumeric(c) && c != '\'')
         };
         if w.is_empty() {
             continue;
@@ -317,6 +342,28 @@ mod tests {
             let stop = Stopwords::for_lang(lang);
             proptest::prop_assert_eq!(stop.count(&s), count_by_strings(stop, &s));
         }
+    }
+
+    #[test]
+    fn packing_keeps_every_byte() {
+        let w: Vec<u8> = (1..=17).collect();
+        for n in 0..=16 {
+            let mut k = [0u8; 16];
+            k[..n].copy_from_slice(&w[..n]);
+            assert_eq!(pack(&w[..n]), Some(u128::from_le_bytes(k)), "{n}");
+        }
+        assert_eq!(pack(&w), None);
+    }
+
+    #[test]
+    fn packing_lower_cases_ascii() {
+        let all: Vec<u8> = (0u8..128).collect();
+        for w in all.chunks(16) {
+            let lower: Vec<u8> = w.iter().map(u8::to_ascii_lowercase).collect();
+            assert_eq!(pack_lower_ascii(w), pack(&lower), "{w:?}");
+        }
+        assert_eq!(pack_lower_ascii(b"THE"), pack(b"the"));
+        assert_eq!(pack_lower_ascii(&[b'A'; 17]), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod chars;
 pub mod dates;
 pub mod html;
 pub mod lang;

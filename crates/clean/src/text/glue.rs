@@ -25,6 +25,9 @@ const ABBREVIATIONS: &[&str] = &[
 /// the line has no glued boundary.
 pub fn boundaries(line: &str) -> Vec<usize> {
     let mut cuts = Vec::new();
+    if !maybe_glued(line.as_bytes()) {
+        return cuts;
+    }
     for m in BOUNDARY.captures_iter(line) {
         let whole = m.get(0).expect("match");
         let right = m.get(1).expect("group").start();
@@ -42,15 +45,30 @@ pub fn boundaries(line: &str) -> Vec<usize> {
     cuts
 }
 
+/// Whether the line may hold a boundary: terminal punctuation, perhaps a
+/// closing quote, then at once a capital — ASCII, or any non-ASCII
+/// character (which might be a capital or a closing quote). Most lines
+/// have a space after every stop and need no regex.
+fn maybe_glued(b: &[u8]) -> bool {
+    memchr::memchr3_iter(b'.', b'!', b'?', b).any(|i| {
+        let mut j = i + 1;
+        if matches!(b.get(j), Some(b'"' | b'\'' | b')')) {
+            j += 1;
+        }
+        b.get(j).is_some_and(|&c| c.is_ascii_uppercase() || !c.is_ascii())
+    })
+}
+
 /// Split a line at its glued boundaries.
 pub fn split(line: &str) -> Vec<&str> {
-    let cuts = boundaries(line);
-    if cuts.is_empty() {
-        return vec![line];
-    }
+    split_at(line, &boundaries(line))
+}
+
+/// Split a line at cuts [`boundaries`] found.
+pub fn split_at<'a>(line: &'a str, cuts: &[usize]) -> Vec<&'a str> {
     let mut out = Vec::with_capacity(cuts.len() + 1);
     let mut from = 0;
-    for c in cuts {
+    for &c in cuts {
         out.push(&line[from..c]);
         from = c;
     }
@@ -86,6 +104,15 @@ mod tests {
             "Normal sentence. Another one.",
         ] {
             assert_eq!(split(s), [s], "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The prefilter never hides a boundary the regex finds.
+        #[test]
+        fn prefilter_keeps_every_boundary(s in "([a-zA-Z0-9%)\\]]{0,3}[.!?]{0,2}[\"'”’)]?[A-ZÉa-zé ]{0,3}){0,6}") {
+            let found = BOUNDARY.is_match(&s);
+            proptest::prop_assert!(!found || maybe_glued(s.as_bytes()), "{s:?}");
         }
     }
 }

@@ -5,6 +5,7 @@
 //! signature is one short affix glued onto many tokens, in a line with almost
 //! no function words. No list of icon names is involved.
 
+use super::normalize;
 use crate::lang::Stopwords;
 
 /// Tokens tried as the affix.
@@ -12,34 +13,43 @@ const CANDIDATES: usize = 24;
 
 /// Whether the line is an icon-sprite string.
 pub fn is_icon_string(line: &str, stop: Stopwords) -> bool {
-    is_icon_string_counted(line, stop.count(line))
+    is_icon_string_counted(&normalize::key(line), stop.count(line))
 }
 
-/// [`is_icon_string`] when the line's (words, stopwords) are already counted.
-pub fn is_icon_string_counted(line: &str, (words, stops): (usize, usize)) -> bool {
+/// [`is_icon_string`] of a line already folded ([`normalize::key`]), with
+/// its (words, stopwords) already counted.
+pub fn is_icon_string_counted(key: &str, (words, stops): (usize, usize)) -> bool {
     // Cheap rejections first: most lines are short, or prose.
-    if words == 0 || stops * 10 >= words || line.split_whitespace().nth(5).is_none() {
+    if words == 0 || stops * 10 >= words || key.split_whitespace().nth(5).is_none() {
         return false;
     }
-    let tokens: Vec<String> = line.split_whitespace().map(str::to_lowercase).collect();
-    // Candidate affixes: alphabetic whole tokens of 3+ characters.
-    let mut best = 0usize;
+    let tokens: Vec<&str> = key.split_whitespace().collect();
+    // The affix must recur in more than 30% of the tokens, and at least 5.
+    let needed = (tokens.len() * 3 / 10 + 1).max(5);
     let mut seen: Vec<&str> = Vec::new();
-    // The affix shows up among the first tokens of a sprite run; a bounded
-    // number of candidates keeps a long line linear.
-    for t in tokens.iter().take(CANDIDATES) {
-        let t = t.as_str();
+    // Candidate affixes: alphabetic whole tokens of 3+ characters. The affix
+    // shows up among the first tokens of a sprite run; a bounded number of
+    // candidates keeps a long line linear.
+    for &t in tokens.iter().take(CANDIDATES) {
         if t.len() < 3 || !t.chars().all(char::is_alphabetic) || seen.contains(&t) {
             continue;
         }
         seen.push(t);
-        let containing = tokens.iter().filter(|o| o.contains(t)).count();
-        let glued = tokens.iter().filter(|o| o.len() > t.len() && o.contains(t)).count();
-        if glued >= 3 {
-            best = best.max(containing);
+        // Tokens holding the affix, and those glued onto more text.
+        let (mut containing, mut glued) = (0, 0);
+        for o in &tokens {
+            if o.len() == t.len() {
+                containing += usize::from(*o == t);
+            } else if o.len() > t.len() && memchr::memmem::find(o.as_bytes(), t.as_bytes()).is_some() {
+                containing += 1;
+                glued += 1;
+            }
+        }
+        if glued >= 3 && containing >= needed {
+            return true;
         }
     }
-    best >= 5 && best * 10 > tokens.len() * 3
+    false
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod phrases;
 pub mod scan;
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use thresh_doc::Removed;
 
@@ -90,9 +91,10 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     let stop = Stopwords::for_lang(lang);
     let mut out = TextOutput { lang: lang.map(str::to_string), ..Default::default() };
     let mut removed_glued: Vec<(usize, Removed)> = Vec::new();
-    let mut keys = Vec::new();
+    let most_lines = memchr::memchr_iter(b'\n', raw.as_bytes()).count() + 1;
+    let mut keys = Vec::with_capacity(most_lines);
 
-    let mut lines: Vec<Line> = Vec::new();
+    let mut lines: Vec<Line> = Vec::with_capacity(most_lines);
     for orig in raw.lines() {
         let text = normalize::line_cow(orig);
         if text.is_empty() {
@@ -102,8 +104,9 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
         keys.extend(site::folded_key(&line.key));
         // Glued residue: cut rule-matched (or learned) sentences out of a line
         // that also holds other text ("…makes all the difference.David Cameron is…").
-        let pieces = glue::split(&line.text);
-        if pieces.len() > 1 {
+        let cuts = glue::boundaries(&line.text);
+        if !cuts.is_empty() {
+            let pieces = glue::split_at(&line.text, &cuts);
             keys.extend(pieces.iter().filter_map(|p| site::folded_key(&normalize::key(p.trim()))));
             let hits: Vec<Option<(&str, &str)>> = pieces
                 .iter()
@@ -299,7 +302,7 @@ fn classify_free<'a>(
         line.kind = Some((kind, rule));
     };
     let counted = (line.counts.density_words, line.counts.stops);
-    if icons::is_icon_string_counted(t, counted) {
+    if icons::is_icon_string_counted(&line.key, counted) {
         return bad(line, "icon-string", "icon-affix");
     }
     if let Some(h) = phrase {
@@ -308,7 +311,7 @@ fn classify_free<'a>(
     if line.counts.words <= CONSENT_MAX_WORDS && consent_banner(&line.key) {
         return bad(line, "cookie", "consent-banner");
     }
-    if let Some(iso) = dates::dateline(t) {
+    if let Some(iso) = dates::dateline_words(t, line.counts.words) {
         if published.is_none() && index < 40 {
             *published = Some(iso);
         }
@@ -342,7 +345,9 @@ const CONSENT_MAX_WORDS: usize = 130;
 /// the website to function properly…"): names cookies at least twice beside
 /// the website, the browser or consent. `key` is the folded line.
 fn consent_banner(key: &str) -> bool {
-    key.matches("cookie").nth(1).is_some() && ["website", "browser", "consent"].iter().any(|w| key.contains(w))
+    static COOKIE: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("cookie"));
+    COOKIE.find_iter(key.as_bytes()).nth(1).is_some()
+        && ["website", "browser", "consent"].iter().any(|w| key.contains(w))
 }
 
 /// The first title-like line becomes the title and leaves the body; later

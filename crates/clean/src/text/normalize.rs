@@ -49,23 +49,33 @@ fn is_normal_ascii(b: &[u8]) -> bool {
 #[inline]
 fn each_normal_char(s: &str, mut emit: impl FnMut(char)) {
     let (mut space, mut started) = (false, false);
-    for c in s.chars() {
-        let blank = if c.is_ascii() {
-            // Controls but the tab are invisible (line breaks too).
-            if c != '\t' && c.is_ascii_control() {
-                continue;
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = if b[i].is_ascii() {
+            let c = b[i];
+            i += 1;
+            match c {
+                b' ' | b'\t' => {
+                    space = true;
+                    continue;
+                }
+                // Controls but the tab are invisible (line breaks too).
+                0..=0x1f | 0x7f => continue,
+                _ => c as char,
             }
-            c == ' ' || c == '\t'
         } else {
+            let c = s[i..].chars().next().expect("a character starts here");
+            i += c.len_utf8();
             if is_pua(c) || is_invisible(c) {
                 continue;
             }
-            c.is_whitespace()
+            if c.is_whitespace() {
+                space = true;
+                continue;
+            }
+            c
         };
-        if blank {
-            space = true;
-            continue;
-        }
         if space && started {
             emit(' ');
         }
@@ -76,12 +86,19 @@ fn each_normal_char(s: &str, mut emit: impl FnMut(char)) {
 
 /// The key phrase rules match against: lower case, straight quotes, single spaces.
 pub fn key(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        push_folded(&mut out, c);
+    let mut rest = s;
+    while !rest.is_empty() {
+        // A run of ASCII, lower-cased in one go; then one other character.
+        let run = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let from = out.len();
+        out.push_str(&rest[..run]);
+        out[from..].make_ascii_lowercase();
+        rest = &rest[run..];
+        if let Some(c) = rest.chars().next() {
+            push_folded(&mut out, c);
+            rest = &rest[c.len_utf8()..];
+        }
     }
     out
 }

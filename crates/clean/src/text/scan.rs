@@ -7,6 +7,7 @@
 //! a table lookup and stopwords looked up as packed integers
 //! ([`Stopwords::judge`]).
 
+use crate::chars::{alphabetic, uppercase};
 use crate::lang::Stopwords;
 
 /// What the line rules need to know of a line.
@@ -32,44 +33,57 @@ impl Counts {
     /// Count `text`, judging words against `stop`.
     pub fn of(text: &str, stop: Stopwords) -> Counts {
         let mut c = Counts::default();
-        let (mut start, mut ascii) = (0, true);
-        let word = |c: &mut Counts, w: &str, ascii: bool| {
-            if w.is_empty() {
-                return;
-            }
-            c.words += 1;
-            if let Some(is_stop) = stop.judge(w, ascii) {
-                c.density_words += 1;
-                c.stops += usize::from(is_stop);
-            }
-        };
-        for (i, ch) in text.char_indices() {
-            c.chars += 1;
-            if ch.is_ascii() {
-                if ch.is_ascii_alphabetic() {
-                    c.letters += 1;
-                    c.upper += usize::from(ch.is_ascii_uppercase());
-                } else if matches!(ch, ' ' | '\t'..='\r') {
-                    word(&mut c, &text[start..i], ascii);
-                    (start, ascii) = (i + 1, true);
-                } else {
-                    c.other += 1;
+        let b = text.as_bytes();
+        // The current word: where it starts, whether it is ASCII and has a letter.
+        let (mut start, mut ascii, mut alpha) = (0, true, false);
+        let mut i = 0;
+        while i < b.len() {
+            let class = ASCII_CLASS[b[i] as usize];
+            if class != NON_ASCII {
+                c.chars += 1;
+                match class {
+                    LOWER => (c.letters, alpha) = (c.letters + 1, true),
+                    UPPER => (c.letters, c.upper, alpha) = (c.letters + 1, c.upper + 1, true),
+                    OTHER => c.other += 1,
+                    _ => {
+                        c.word(stop, text, start..i, ascii, alpha);
+                        (start, ascii, alpha) = (i + 1, true, false);
+                    }
                 }
+                i += 1;
                 continue;
             }
+            let ch = text[i..].chars().next().expect("a character starts here");
+            c.chars += 1;
             ascii = false;
             if alphabetic(ch) {
-                c.letters += 1;
+                (c.letters, alpha) = (c.letters + 1, true);
                 c.upper += usize::from(uppercase(ch));
             } else if ch.is_whitespace() {
-                word(&mut c, &text[start..i], ascii);
-                (start, ascii) = (i + ch.len_utf8(), true);
+                c.word(stop, text, start..i, ascii, alpha);
+                (start, ascii, alpha) = (i + ch.len_utf8(), true, false);
             } else {
                 c.other += 1;
             }
+            i += ch.len_utf8();
         }
-        word(&mut c, &text[start..], ascii);
+        c.word(stop, text, start..b.len(), ascii, alpha);
         c
+    }
+
+    /// Count the word `text[span]`.
+    #[inline]
+    fn word(&mut self, stop: Stopwords, text: &str, span: std::ops::Range<usize>, ascii: bool, alpha: bool) {
+        if span.is_empty() {
+            return;
+        }
+        self.words += 1;
+        // A token with no letter is no word for density (trimming never
+        // takes letters away, so the scan's flag settles it).
+        if alpha {
+            self.density_words += 1;
+            self.stops += usize::from(stop.judge(&text[span], ascii) == Some(true));
+        }
     }
 
     /// Tickers, tables of numbers, shouting: mostly digits and symbols, or
@@ -79,47 +93,32 @@ impl Counts {
     }
 }
 
-/// `char::is_alphabetic`, with the letters of Latin-1, Cyrillic, CJK,
-/// kana and Hangul (and general punctuation, which has none) decided without
-/// the Unicode table search.
-#[inline]
-fn alphabetic(c: char) -> bool {
-    match c as u32 {
-        0xC0..=0xFF => c != '×' && c != '÷',
-        0x0400..=0x0481 | 0x048A..=0x04FF => true,
-        0x2000..=0x206F => false,
-        0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
-        _ => c.is_alphabetic(),
-    }
-}
+/// How an ASCII byte counts.
+const LOWER: u8 = 0;
+const UPPER: u8 = 1;
+const OTHER: u8 = 2;
+const SPACE: u8 = 3;
+const NON_ASCII: u8 = 4;
 
-/// `char::is_uppercase` of a letter, with the same shortcuts.
-#[inline]
-fn uppercase(c: char) -> bool {
-    match c as u32 {
-        0xC0..=0xDE => c != '×',
-        0xDF..=0xFF => false,
-        0x0400..=0x042F => true,
-        0x0430..=0x045F => false,
-        0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => false,
-        _ => c.is_uppercase(),
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            // char::is_whitespace in ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+            b' ' | b'\t'..=b'\r' => SPACE,
+            _ => OTHER,
+        };
+        b += 1;
     }
-}
+    t
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The shortcuts agree with the Unicode tables on every code point.
-    #[test]
-    fn letter_shortcuts_agree_with_unicode() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(alphabetic(c), c.is_alphabetic(), "{c:?} {:x}", c as u32);
-            if c.is_alphabetic() {
-                assert_eq!(uppercase(c), c.is_uppercase(), "{c:?} {:x}", c as u32);
-            }
-        }
-    }
 
     /// What one pass counts is what the separate definitions count.
     fn reference(s: &str, stop: Stopwords) -> Counts {

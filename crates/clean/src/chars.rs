@@ -1,0 +1,58 @@
+//! Character classes on the hot paths, without the Unicode table search
+//! for the scripts most pages are written in.
+
+/// `char::is_alphabetic`, with the letters of Latin-1, Cyrillic, CJK,
+/// kana and Hangul (and general punctuation, which has none) decided without
+/// the Unicode table search.
+#[inline]
+pub fn alphabetic(c: char) -> bool {
+    match c as u32 {
+        0xC0..=0xFF => c != '×' && c != '÷',
+        0x0400..=0x0481 | 0x048A..=0x04FF => true,
+        0x2000..=0x206F => false,
+        0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `char::is_uppercase` of a letter, with the same shortcuts.
+#[inline]
+pub fn uppercase(c: char) -> bool {
+    match c as u32 {
+        0xC0..=0xDE => c != '×',
+        0xDF..=0xFF => false,
+        0x0400..=0x042F => true,
+        0x0430..=0x045F => false,
+        0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => false,
+        _ => c.is_uppercase(),
+    }
+}
+
+/// `char::is_alphanumeric`, with the same shortcuts (none of those ranges
+/// holds a numeric character outside its letters).
+#[inline]
+pub fn alphanumeric(c: char) -> bool {
+    match c as u32 {
+        0xC0..=0xFF | 0x0400..=0x04FF | 0x2000..=0x206F | 0x3041..=0x30FF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => {
+            alphabetic(c)
+        }
+        _ => c.is_alphanumeric(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcuts agree with the Unicode tables on every code point.
+    #[test]
+    fn shortcuts_agree_with_unicode() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(alphabetic(c), c.is_alphabetic(), "{c:?} {:x}", c as u32);
+            assert_eq!(alphanumeric(c), c.is_alphanumeric(), "{c:?} {:x}", c as u32);
+            if c.is_alphabetic() {
+                assert_eq!(uppercase(c), c.is_uppercase(), "{c:?} {:x}", c as u32);
+            }
+        }
+    }
+}
