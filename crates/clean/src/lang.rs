@@ -14,16 +14,64 @@ static STOPWORD_FILE: &str = include_str!("../rules/stopwords.txt");
 /// test checks it).
 struct Stoplist {
     words: HashSet<&'static str>,
-    packed: HashSet<u128>,
+    packed: PackedSet,
     /// The longest word's length in bytes: longer tokens need no lookup.
     longest: usize,
 }
 
 impl Stoplist {
     fn new(words: HashSet<&'static str>) -> Stoplist {
-        let packed = words.iter().filter_map(|w| pack(w.as_bytes())).collect();
+        let packed = PackedSet::new(words.iter().filter_map(|w| pack(w.as_bytes())));
         let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
         Stoplist { words, packed, longest }
+    }
+}
+
+/// A set of packed words (never 0): open addressing with linear probing in
+/// a table at most half full — one multiply and, for most words, one
+/// compare per lookup.
+struct PackedSet {
+    slots: Vec<u128>,
+    /// log2 of the table size.
+    bits: u32,
+}
+
+impl PackedSet {
+    fn new(keys: impl Iterator<Item = u128>) -> PackedSet {
+        let keys: Vec<u128> = keys.collect();
+        let bits = (keys.len() * 2).next_power_of_two().max(16).trailing_zeros();
+        let mut set = PackedSet { slots: vec![0; 1 << bits], bits };
+        for k in keys {
+            let mut i = set.slot(k);
+            while set.slots[i] != 0 && set.slots[i] != k {
+                i = (i + 1) & (set.slots.len() - 1);
+            }
+            set.slots[i] = k;
+        }
+        set
+    }
+
+    #[inline]
+    fn slot(&self, k: u128) -> usize {
+        let h = ((k as u64) ^ ((k >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - self.bits)) as usize
+    }
+
+    #[inline]
+    fn contains(&self, k: u128) -> bool {
+        let mut i = self.slot(k);
+        loop {
+            match self.slots[i] {
+                s if s == k => return true,
+                0 => return false,
+                _ => i = (i + 1) & (self.slots.len() - 1),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.slots.iter().filter(|&&s| s != 0).count()
     }
 }
 
@@ -57,19 +105,19 @@ fn pack(w: &[u8]) -> Option<u128> {
 /// ASCII `w` lower-cased and packed, when it fits.
 #[inline]
 fn pack_lower_ascii(w: &[u8]) -> Option<u128> {
-    lower_packed_ascii(pack(w)?)
+    pack(w).map(lower_packed_ascii)
 }
 
 /// A packed ASCII word lower-cased.
 #[inline]
-fn lower_packed_ascii(x: u128) -> Option<u128> {
+fn lower_packed_ascii(x: u128) -> u128 {
     // Lower-case all sixteen bytes at once: 0x20 added to each byte in
     // 'A'..='Z' (the bytes are ASCII, so no carry crosses a byte).
     const ONES: u128 = u128::MAX / 255;
     let at_least_a = x + ONES * (0x80 - b'A' as u128);
     let above_z = x + ONES * (0x80 - b'Z' as u128 - 1);
     let upper = (at_least_a & !above_z) & (ONES * 0x80);
-    Some(x | (upper >> 2))
+    x | (upper >> 2)
 }
 
 struct Stoplists {
@@ -139,6 +187,23 @@ impl Stopwords {
         (words, stops)
     }
 
+    /// Whether `text[kept]`, an ASCII token already trimmed that has a
+    /// letter, is a stopword; `text` around it lets a short token be loaded
+    /// sixteen bytes at once.
+    #[inline]
+    pub fn is_stop_ascii(&self, text: &[u8], kept: std::ops::Range<usize>) -> bool {
+        let n = kept.len();
+        if n > self.0.longest {
+            return false;
+        }
+        let packed = match text.get(kept.start..kept.start + PACKED_BYTES) {
+            // Bytes past the token masked off (1 <= n <= 16).
+            Some(sixteen) => u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & (u128::MAX >> (128 - 8 * n)),
+            None => pack(&text[kept]).expect("short"),
+        };
+        self.0.packed.contains(lower_packed_ascii(packed))
+    }
+
     /// One whitespace-free token, as [`Stopwords::count`] sees it: None
     /// when it is not a word (no letter), else whether it is a stopword.
     /// `ascii` says the token is ASCII.
@@ -154,7 +219,7 @@ impl Stopwords {
             if !t.iter().any(u8::is_ascii_alphabetic) {
                 return None;
             }
-            return Some(t.len() <= self.0.longest && pack_lower_ascii(t).is_some_and(|k| self.0.packed.contains(&k)));
+            return Some(t.len() <= self.0.longest && pack_lower_ascii(t).is_some_and(|k| self.0.packed.contains(k)));
         }
         let w = w.trim_matches(|c: char| !alphanumeric(c) && c != '\'' && c != '’');
         if !w.chars().any(alphabetic) {
@@ -172,7 +237,7 @@ impl Stopwords {
             c.encode_utf8(&mut k[n..]);
             n += len;
         }
-        Some(self.0.packed.contains(&u128::from_le_bytes(k)))
+        Some(self.0.packed.contains(u128::from_le_bytes(k)))
     }
 }
 

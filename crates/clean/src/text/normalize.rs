@@ -18,11 +18,11 @@ pub fn line(s: &str) -> String {
     line_cow(s).into_owned()
 }
 
-/// Normalise one line, borrowing it when it is already normal (printable
-/// ASCII with single spaces, as most lines are).
+/// Normalise one line, borrowing it when it is already normal, as most
+/// lines are.
 pub fn line_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
-    if is_normal_ascii(t.as_bytes()) {
+    if is_normal(t) {
         return t.into();
     }
     let mut out = String::with_capacity(s.len());
@@ -30,16 +30,29 @@ pub fn line_cow(s: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// Printable ASCII, no space doubled or at the end.
-fn is_normal_ascii(b: &[u8]) -> bool {
+/// Already what [`line`] makes of it: no character it drops, no whitespace
+/// but single spaces, none at the ends.
+fn is_normal(t: &str) -> bool {
+    let b = t.as_bytes();
     let mut space = true;
-    for &c in b {
-        match c {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
             b' ' if space => return false,
             b' ' => space = true,
             0x21..=0x7e => space = false,
+            0x80.. => {
+                let c = t[i..].chars().next().expect("a character starts here");
+                if is_pua(c) || is_invisible(c) || c.is_whitespace() {
+                    return false;
+                }
+                space = false;
+                i += c.len_utf8();
+                continue;
+            }
             _ => return false,
         }
+        i += 1;
     }
     !space || b.is_empty()
 }
@@ -148,6 +161,25 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn borrowed_lines_are_normal(s in "[ a-z\t\u{0}\u{a0}\u{ad}\u{200b}\u{e001}’é中]{0,12}") {
+            let n = line_cow(&s);
+            if let std::borrow::Cow::Borrowed(b) = n {
+                let mut slow = String::new();
+                each_normal_char(&s, |c| slow.push(c));
+                proptest::prop_assert_eq!(b, slow);
+            }
+        }
+
+        #[test]
+        fn key_folds_each_character(s in "[ a-zA-Z’“–ÉİẞΣЖ中]{0,16}") {
+            let mut slow = String::new();
+            for c in s.chars() {
+                push_folded(&mut slow, c);
+            }
+            proptest::prop_assert_eq!(key(&s), slow);
+        }
+
         #[test]
         fn fold_line_is_key_of_line(s in "[ a-zA-Z\t\n\r\u{0}\u{1f}\u{7f}\u{a0}\u{ad}\u{200b}\u{feff}\u{e001}’“–ÉİẞΣ]{0,30}") {
             let mut out = String::new();

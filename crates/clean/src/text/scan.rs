@@ -34,20 +34,30 @@ impl Counts {
     pub fn of(text: &str, stop: Stopwords) -> Counts {
         let mut c = Counts::default();
         let b = text.as_bytes();
-        // The current word: where it starts, whether it is ASCII and has a letter.
-        let (mut start, mut ascii, mut alpha) = (0, true, false);
+        let mut w = Word::at(0);
         let mut i = 0;
         while i < b.len() {
             let class = ASCII_CLASS[b[i] as usize];
             if class != NON_ASCII {
                 c.chars += 1;
                 match class {
-                    LOWER => (c.letters, alpha) = (c.letters + 1, true),
-                    UPPER => (c.letters, c.upper, alpha) = (c.letters + 1, c.upper + 1, true),
+                    LOWER => {
+                        c.letters += 1;
+                        w.keep(i, true);
+                    }
+                    UPPER => {
+                        c.letters += 1;
+                        c.upper += 1;
+                        w.keep(i, true);
+                    }
+                    KEPT => {
+                        c.other += 1;
+                        w.keep(i, false);
+                    }
                     OTHER => c.other += 1,
                     _ => {
-                        c.word(stop, text, start..i, ascii, alpha);
-                        (start, ascii, alpha) = (i + 1, true, false);
+                        c.word(stop, text, &w, i);
+                        w = Word::at(i + 1);
                     }
                 }
                 i += 1;
@@ -55,35 +65,44 @@ impl Counts {
             }
             let ch = text[i..].chars().next().expect("a character starts here");
             c.chars += 1;
-            ascii = false;
+            w.ascii = false;
             if alphabetic(ch) {
-                (c.letters, alpha) = (c.letters + 1, true);
+                c.letters += 1;
                 c.upper += usize::from(uppercase(ch));
+                w.alpha = true;
             } else if ch.is_whitespace() {
-                c.word(stop, text, start..i, ascii, alpha);
-                (start, ascii, alpha) = (i + ch.len_utf8(), true, false);
+                c.word(stop, text, &w, i);
+                w = Word::at(i + ch.len_utf8());
             } else {
                 c.other += 1;
             }
             i += ch.len_utf8();
         }
-        c.word(stop, text, start..b.len(), ascii, alpha);
+        c.word(stop, text, &w, b.len());
         c
     }
 
-    /// Count the word `text[span]`.
+    /// Count the word from `w.start` to `end`.
     #[inline]
-    fn word(&mut self, stop: Stopwords, text: &str, span: std::ops::Range<usize>, ascii: bool, alpha: bool) {
-        if span.is_empty() {
+    fn word(&mut self, stop: Stopwords, text: &str, w: &Word, end: usize) {
+        if w.start == end {
             return;
         }
         self.words += 1;
         // A token with no letter is no word for density (trimming never
         // takes letters away, so the scan's flag settles it).
-        if alpha {
-            self.density_words += 1;
-            self.stops += usize::from(stop.judge(&text[span], ascii) == Some(true));
+        if !w.alpha {
+            return;
         }
+        self.density_words += 1;
+        let is_stop = if w.ascii {
+            // The scan saw where the kept characters (letters, digits,
+            // apostrophes) start and end: the token trimmed.
+            stop.is_stop_ascii(text.as_bytes(), w.kept_from..w.kept_to)
+        } else {
+            stop.judge(&text[w.start..end], false) == Some(true)
+        };
+        self.stops += usize::from(is_stop);
     }
 
     /// Tickers, tables of numbers, shouting: mostly digits and symbols, or
@@ -93,12 +112,38 @@ impl Counts {
     }
 }
 
+/// The word being scanned.
+struct Word {
+    start: usize,
+    /// Where its first and after its last letter, digit or apostrophe are.
+    kept_from: usize,
+    kept_to: usize,
+    ascii: bool,
+    alpha: bool,
+}
+
+impl Word {
+    fn at(start: usize) -> Word {
+        Word { start, kept_from: usize::MAX, kept_to: 0, ascii: true, alpha: false }
+    }
+
+    /// Byte `i` is a letter (or another character trimming keeps).
+    #[inline]
+    fn keep(&mut self, i: usize, letter: bool) {
+        self.kept_from = self.kept_from.min(i);
+        self.kept_to = i + 1;
+        self.alpha |= letter;
+    }
+}
+
 /// How an ASCII byte counts.
 const LOWER: u8 = 0;
 const UPPER: u8 = 1;
-const OTHER: u8 = 2;
-const SPACE: u8 = 3;
-const NON_ASCII: u8 = 4;
+/// A digit or an apostrophe: not a letter, but kept when a word is trimmed.
+const KEPT: u8 = 2;
+const OTHER: u8 = 3;
+const SPACE: u8 = 4;
+const NON_ASCII: u8 = 5;
 
 static ASCII_CLASS: [u8; 256] = {
     let mut t = [NON_ASCII; 256];
@@ -107,6 +152,7 @@ static ASCII_CLASS: [u8; 256] = {
         t[b] = match b as u8 {
             b'a'..=b'z' => LOWER,
             b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' | b'\'' => KEPT,
             // char::is_whitespace in ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
             b' ' | b'\t'..=b'\r' => SPACE,
             _ => OTHER,
