@@ -198,7 +198,9 @@ impl Stopwords {
         }
         let packed = match text.get(kept.start..kept.start + PACKED_BYTES) {
             // Bytes past the token masked off (1 <= n <= 16).
-            Some(sixteen) => u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & (u128::MAX >> (128 - 8 * n)),
+            Some(sixteen) => {
+                u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & (u128::MAX >> (128 - 8 * n))
+            }
             None => pack(&text[kept]).expect("short"),
         };
         self.0.packed.contains(lower_packed_ascii(packed))

@@ -82,9 +82,31 @@ pub struct Phrases {
 /// ends are searched again alone, since a match may have run in from the
 /// line above. Per-line matching pays the regex engine's per-search
 /// overhead once per rule group and line; this pays it once per document.
+///
+/// Long lines (article paragraphs, most of a dump's bytes) are admitted by
+/// few rules, each starting with a literal ("your support", "we use
+/// cookies"): a SIMD literal search settles most of them, and only a line
+/// holding one of those literals is run through that scanner's DFA.
+#[derive(Debug, Clone)]
 struct Batch {
+    /// Every rule, for lines of at most [`LONG_LINE_WORDS`] words.
+    short: Scanner,
+    /// The rules admitting longer lines, if any.
+    long: Option<Scanner>,
+}
+
+/// Lines with more words than this are scanned for the long-line rules only.
+const LONG_LINE_WORDS: usize = 30;
+
+/// One lazy DFA over some of the rules.
+struct Scanner {
     dfa: regex_automata::hybrid::dfa::DFA,
     caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>,
+    /// Rule index of each of the DFA's patterns.
+    rules: Vec<usize>,
+    /// A search for the literals every match starts with: lines without
+    /// one are skipped, the others searched one by one.
+    pre: Option<regex_automata::util::prefilter::Prefilter>,
 }
 
 type CacheFn = Box<
@@ -96,22 +118,111 @@ type CacheFn = Box<
 const BATCH_CACHE_BYTES: usize = 8 << 20;
 
 impl Batch {
-    fn build(patterns: &[&str]) -> Option<Batch> {
-        use regex_automata::{hybrid::dfa::DFA, nfa::thompson, util::syntax, MatchKind};
+    fn build(patterns: &[(usize, String)], rules: &[Rule]) -> Option<Batch> {
+        let short = Scanner::build(patterns, false)?;
+        let long: Vec<(usize, String)> =
+            patterns.iter().filter(|p| rules[p.0].max_words > LONG_LINE_WORDS).cloned().collect();
+        let long = if long.is_empty() { None } else { Some(Scanner::build(&long, true)?) };
+        Some(Batch { short, long })
+    }
+}
+
+impl Scanner {
+    /// A scanner for `patterns` (rule index, pattern); with a prefilter of
+    /// the literals every match starts with, when asked and they have one.
+    fn build(patterns: &[(usize, String)], prefilter: bool) -> Option<Scanner> {
+        use regex_automata::{hybrid::dfa::DFA, nfa::thompson, util::prefilter::Prefilter, util::syntax, MatchKind};
+        let syntax = syntax::Config::new().multi_line(true);
+        let pre = if prefilter {
+            let hirs: Option<Vec<_>> = patterns.iter().map(|p| syntax::parse_with(&p.1, &syntax).ok()).collect();
+            hirs.and_then(|h| Prefilter::from_hirs_prefix(MatchKind::All, &h))
+        } else {
+            None
+        };
         let dfa = DFA::builder()
             .configure(DFA::config().match_kind(MatchKind::All).cache_capacity(BATCH_CACHE_BYTES))
-            .syntax(syntax::Config::new().multi_line(true))
+            .syntax(syntax)
             .thompson(thompson::Config::new().nfa_size_limit(Some(64 << 20)))
-            .build_many(patterns)
+            .build_many(&patterns.iter().map(|p| p.1.as_str()).collect::<Vec<_>>())
             // A set the lazy DFA cannot take is matched line by line.
             .ok()?;
-        Some(Batch::with_dfa(dfa))
+        Some(Scanner::with_dfa(dfa, patterns.iter().map(|p| p.0).collect(), pre))
     }
 
-    fn with_dfa(dfa: regex_automata::hybrid::dfa::DFA) -> Batch {
+    fn with_dfa(
+        dfa: regex_automata::hybrid::dfa::DFA,
+        rules: Vec<usize>,
+        pre: Option<regex_automata::util::prefilter::Prefilter>,
+    ) -> Scanner {
         let for_caches = dfa.clone();
         let caches = regex_automata::util::pool::Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
-        Batch { dfa, caches }
+        Scanner { dfa, caches, rules, pre }
+    }
+
+    /// The first rule (within its word limit) matching each line of
+    /// `lines` that `admit`s, into `out`. Err when the lazy DFA gave up.
+    fn first_rules<'p>(
+        &self,
+        phrases: &'p Phrases,
+        lines: &[(&str, usize)],
+        admit: impl Fn(usize) -> bool,
+        out: &mut [Option<Hit<'p>>],
+    ) -> Result<(), regex_automata::MatchError> {
+        if let Some(pre) = &self.pre {
+            let mut cache = self.caches.get();
+            for (i, &(key, words)) in lines.iter().enumerate() {
+                let key = match_form(key).as_bytes();
+                if !admit(words) || pre.find(key, regex_automata::Span::from(0..key.len())).is_none() {
+                    continue;
+                }
+                let mut first: Option<usize> = None;
+                self.each_match(&mut cache, key, 0..key.len(), |rule, _| {
+                    if words <= phrases.rules[rule].max_words && first.is_none_or(|f| rule < f) {
+                        first = Some(rule);
+                    }
+                })?;
+                out[i] = first.map(|r| phrases.hit(r));
+            }
+            return Ok(());
+        }
+        // The admitted lines, each followed by a line break: (line, start, end).
+        let mut hay = Vec::with_capacity(lines.iter().map(|l| l.0.len() + 1).sum());
+        let mut spans = Vec::with_capacity(lines.len());
+        for (i, &(key, words)) in lines.iter().enumerate() {
+            if admit(words) {
+                let key = match_form(key);
+                spans.push((i, hay.len(), hay.len() + key.len()));
+                hay.extend_from_slice(key.as_bytes());
+                hay.push(b'\n');
+            }
+        }
+        if spans.is_empty() {
+            return Ok(());
+        }
+        let mut cache = self.caches.get();
+        // Lines in which some match ends (ends arrive in order).
+        let mut candidates = Vec::new();
+        let mut at = 0;
+        self.each_match(&mut cache, &hay, 0..hay.len(), |_, end| {
+            while at < spans.len() && spans[at].2 < end {
+                at += 1;
+            }
+            if at < spans.len() && candidates.last() != Some(&at) {
+                candidates.push(at);
+            }
+        })?;
+        for at in candidates {
+            let (line, start, end) = spans[at];
+            let words = lines[line].1;
+            let mut first: Option<usize> = None;
+            self.each_match(&mut cache, &hay, start..end, |rule, _| {
+                if words <= phrases.rules[rule].max_words && first.is_none_or(|f| rule < f) {
+                    first = Some(rule);
+                }
+            })?;
+            out[line] = first.map(|i| phrases.hit(i));
+        }
+        Ok(())
     }
 
     /// Call `found(rule, end)` for every match in `span` of `hay`,
@@ -138,20 +249,30 @@ impl Batch {
         let mut report =
             |cache: &mut regex_automata::hybrid::dfa::Cache, sid: regex_automata::hybrid::LazyStateID, at: usize| {
                 for i in 0..dfa.match_len(cache, sid) {
-                    found(dfa.match_pattern(cache, sid, i).as_usize(), at);
+                    found(self.rules[dfa.match_pattern(cache, sid, i).as_usize()], at);
                 }
             };
-        for at in span.clone() {
-            sid = dfa.next_state(cache, sid, hay[at]).map_err(|_| MatchError::gave_up(at))?;
-            if sid.is_tagged() {
-                if sid.is_match() {
-                    report(cache, sid, at);
-                } else if sid.is_dead() {
-                    return Ok(());
-                } else if sid.is_quit() {
-                    return Err(MatchError::quit(hay[at], at));
+        let mut at = span.start;
+        while at < span.end {
+            let b = hay[at];
+            // The common case: an untagged state to an untagged state.
+            if !sid.is_tagged() {
+                let next = dfa.next_state_untagged(cache, sid, b);
+                if !next.is_tagged() {
+                    sid = next;
+                    at += 1;
+                    continue;
                 }
             }
+            sid = dfa.next_state(cache, sid, b).map_err(|_| MatchError::gave_up(at))?;
+            if sid.is_match() {
+                report(cache, sid, at);
+            } else if sid.is_dead() {
+                return Ok(());
+            } else if sid.is_quit() {
+                return Err(MatchError::quit(b, at));
+            }
+            at += 1;
         }
         // The end: what follows the span (a line break) or the end of the text.
         let end = span.end;
@@ -169,15 +290,18 @@ impl Batch {
     }
 }
 
-impl Clone for Batch {
-    fn clone(&self) -> Batch {
-        Batch::with_dfa(self.dfa.clone())
+impl Clone for Scanner {
+    fn clone(&self) -> Scanner {
+        Scanner::with_dfa(self.dfa.clone(), self.rules.clone(), self.pre.clone())
     }
 }
 
-impl std::fmt::Debug for Batch {
+impl std::fmt::Debug for Scanner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Batch").field("patterns", &self.dfa.pattern_len()).finish_non_exhaustive()
+        f.debug_struct("Scanner")
+            .field("rules", &self.rules.len())
+            .field("prefiltered", &self.pre.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -303,7 +427,7 @@ impl Phrases {
                 });
             }
         }
-        let batch = Batch::build(&patterns.iter().map(|p| p.1.as_str()).collect::<Vec<_>>());
+        let batch = Batch::build(&patterns, &rules);
         let (mut starting, mut rest, mut start_lits) = (Vec::new(), Vec::new(), Vec::new());
         for (i, pat) in patterns {
             match prefilter(&pat) {
@@ -351,46 +475,15 @@ impl Phrases {
         if lines.iter().any(|l| memchr::memchr(b'\n', l.0.as_bytes()).is_some()) {
             return per_line();
         }
-        // The lines any rule admits, each followed by a line break: (line, start, end).
-        let mut hay = Vec::with_capacity(lines.iter().map(|l| l.0.len() + 1).sum());
-        let mut spans = Vec::with_capacity(lines.len());
-        for (i, &(key, words)) in lines.iter().enumerate() {
-            if words <= self.max_words {
-                let key = match_form(key);
-                spans.push((i, hay.len(), hay.len() + key.len()));
-                hay.extend_from_slice(key.as_bytes());
-                hay.push(b'\n');
-            }
-        }
-        let mut cache = batch.caches.get();
-        // Lines in which some match ends (ends arrive in order).
-        let mut candidates = Vec::new();
-        let mut at = 0;
-        let scanned = batch.each_match(&mut cache, &hay, 0..hay.len(), |_, end| {
-            while at < spans.len() && spans[at].2 < end {
-                at += 1;
-            }
-            if at < spans.len() && candidates.last() != Some(&at) {
-                candidates.push(at);
-            }
-        });
-        if scanned.is_err() {
-            return per_line();
-        }
         let mut out = vec![None; lines.len()];
-        for at in candidates {
-            let (line, start, end) = spans[at];
-            let words = lines[line].1;
-            let mut first: Option<usize> = None;
-            let alone = batch.each_match(&mut cache, &hay, start..end, |rule, _| {
-                if words <= self.rules[rule].max_words && first.is_none_or(|f| rule < f) {
-                    first = Some(rule);
-                }
-            });
-            if alone.is_err() {
-                return per_line();
-            }
-            out[line] = first.map(|i| self.hit(i));
+        let long_limit = if batch.long.is_some() { LONG_LINE_WORDS } else { self.max_words };
+        let short = batch.short.first_rules(self, lines, |w| w <= long_limit, &mut out);
+        let long = match &batch.long {
+            Some(long) => long.first_rules(self, lines, |w| w > LONG_LINE_WORDS && w <= self.max_words, &mut out),
+            None => Ok(()),
+        };
+        if short.is_err() || long.is_err() {
+            return per_line();
         }
         out
     }
@@ -496,7 +589,8 @@ mod tests {
     #[test]
     fn document_scan_matches_line_by_line() {
         let p = Phrases::builtin();
-        assert!(p.batch.is_some(), "the built-in rules fit one lazy DFA");
+        let batch = p.batch.as_ref().expect("the built-in rules fit one lazy DFA");
+        assert!(batch.long.as_ref().is_some_and(|l| l.pre.is_some()), "long-line rules start with literals");
         let mut texts: Vec<String> = [
             include_str!("../../../../samples/000_12da990105962c31.txt"),
             include_str!("../../../../samples/001_e461bc2495ff5da0.txt"),
