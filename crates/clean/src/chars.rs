@@ -40,6 +40,22 @@ pub fn alphanumeric(c: char) -> bool {
     }
 }
 
+/// The lower case of `c` when it is one character and a shortcut knows it
+/// (ASCII, Latin-1, Cyrillic, and scripts or punctuation without case);
+/// None: ask `char::to_lowercase`.
+#[inline]
+pub fn lower(c: char) -> Option<char> {
+    let u = c as u32;
+    let l = match u {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x0410..=0x042F => u + 0x20,
+        0x0400..=0x040F => u + 0x50,
+        0..=0x40 | 0x5B..=0xBF | 0xD7 | 0xDF..=0xFF | 0x0430..=0x045F => u,
+        0x2000..=0x206F | 0x3041..=0x30FF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => u,
+        _ => return None,
+    };
+    char::from_u32(l)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +68,9 @@ mod tests {
             assert_eq!(alphanumeric(c), c.is_alphanumeric(), "{c:?} {:x}", c as u32);
             if c.is_alphabetic() {
                 assert_eq!(uppercase(c), c.is_uppercase(), "{c:?} {:x}", c as u32);
+            }
+            if let Some(l) = lower(c) {
+                assert_eq!(c.to_lowercase().collect::<Vec<_>>(), [l], "{c:?} {:x}", c as u32);
             }
         }
     }

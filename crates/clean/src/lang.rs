@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashSet as HashSet;
 
-use crate::chars::{alphabetic, alphanumeric};
+use crate::chars::{alphabetic, alphanumeric, lower};
 use std::sync::LazyLock;
 
 static STOPWORD_FILE: &str = include_str!("../rules/stopwords.txt");
@@ -231,13 +231,23 @@ impl Stopwords {
         // packed key; a word too long to pack is no stopword.
         let mut k = [0u8; PACKED_BYTES];
         let mut n = 0;
-        for c in w.chars().flat_map(|c| if c == '’' { '\'' } else { c }.to_lowercase()) {
+        let mut push = |c: char| {
             let len = c.len_utf8();
             if n + len > PACKED_BYTES {
-                return Some(false);
+                return false;
             }
             c.encode_utf8(&mut k[n..]);
             n += len;
+            true
+        };
+        for c in w.chars().map(|c| if c == '’' { '\'' } else { c }) {
+            let fits = match lower(c) {
+                Some(l) => push(l),
+                None => c.to_lowercase().all(&mut push),
+            };
+            if !fits {
+                return Some(false);
+            }
         }
         Some(self.0.packed.contains(u128::from_le_bytes(k)))
     }

@@ -185,15 +185,18 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
             out.paragraphs.push(line.text.into_owned());
             continue;
         }
-        let (kind, rule) = line.kind.map(|(k, r)| (k.to_string(), r.to_string())).unwrap_or_else(|| {
+        let (kind, rule) = line.kind.unwrap_or_else(|| {
             let kind = if line.counts.words <= 4 { "widget" } else { "boilerplate" };
-            let rule = match run {
-                Some((s, e)) if !(s..=e).contains(&i) => "outside-body".to_string(),
-                _ => format!("context:{:?}", line.class).to_lowercase(),
+            let rule = match (run, line.class) {
+                (Some((s, e)), _) if !(s..=e).contains(&i) => "outside-body",
+                (_, Class::Good) => "context:good",
+                (_, Class::NearGood) => "context:neargood",
+                (_, Class::Short) => "context:short",
+                (_, Class::Bad) => "context:bad",
             };
-            (kind.to_string(), rule)
+            (kind, rule)
         });
-        out.removed.push(Removed { kind, rule, text: line.orig.to_string() });
+        out.removed.push(Removed::new(kind, rule, line.orig));
     }
     out
 }

@@ -127,7 +127,10 @@ fn push_folded(out: &mut String, c: char) {
         '‘' | '’' | '‛' | '′' => out.push('\''),
         '“' | '”' | '„' | '″' => out.push('"'),
         '–' | '—' => out.push('-'),
-        c => out.extend(c.to_lowercase()),
+        c => match crate::chars::lower(c) {
+            Some(l) => out.push(l),
+            None => out.extend(c.to_lowercase()),
+        },
     }
 }
 
