@@ -55,12 +55,14 @@ struct Rule {
 
 /// A compiled set of phrase rules.
 ///
-/// Matching is the text cleaner's hottest step, so the rules are split by
-/// what a cheap Aho-Corasick scan can rule out: rules anchored at the line
-/// start whose matches begin with one of a finite set of literals
+/// Two ways to match, with the same answers (a test holds them equal):
+/// a whole document at once ([`Phrases::matches_lines`], the text cleaner's
+/// way; see [`Batch`]), and one line at a time ([`Phrases::matches_key`],
+/// for HTML blocks and glued sentences). For the second, the rules are
+/// split by what a cheap Aho-Corasick scan can rule out: rules anchored at
+/// the line start whose matches begin with one of a finite set of literals
 /// (`^(close|menu|…)$`) run only when the line starts with one; the others
-/// run together on every line (an unanchored literal scan measured no
-/// cheaper than their lazy DFA).
+/// run together on every line.
 #[derive(Debug, Clone)]
 pub struct Phrases {
     rules: Vec<Rule>,
@@ -175,13 +177,7 @@ impl Scanner {
                 if !admit(words) || pre.find(key, regex_automata::Span::from(0..key.len())).is_none() {
                     continue;
                 }
-                let mut first: Option<usize> = None;
-                self.each_match(&mut cache, key, 0..key.len(), |rule, _| {
-                    if words <= phrases.rules[rule].max_words && first.is_none_or(|f| rule < f) {
-                        first = Some(rule);
-                    }
-                })?;
-                out[i] = first.map(|r| phrases.hit(r));
+                out[i] = self.first_rule(&mut cache, phrases, key, 0..key.len(), words)?;
             }
             return Ok(());
         }
@@ -214,15 +210,28 @@ impl Scanner {
         for at in candidates {
             let (line, start, end) = spans[at];
             let words = lines[line].1;
-            let mut first: Option<usize> = None;
-            self.each_match(&mut cache, &hay, start..end, |rule, _| {
-                if words <= phrases.rules[rule].max_words && first.is_none_or(|f| rule < f) {
-                    first = Some(rule);
-                }
-            })?;
-            out[line] = first.map(|i| phrases.hit(i));
+            out[line] = self.first_rule(&mut cache, phrases, &hay, start..end, words)?;
         }
         Ok(())
+    }
+
+    /// The first rule (in file order, within its word limit) matching the
+    /// line `hay[span]` of `words` words on its own.
+    fn first_rule<'p>(
+        &self,
+        cache: &mut regex_automata::hybrid::dfa::Cache,
+        phrases: &'p Phrases,
+        hay: &[u8],
+        span: std::ops::Range<usize>,
+        words: usize,
+    ) -> Result<Option<Hit<'p>>, regex_automata::MatchError> {
+        let mut first: Option<usize> = None;
+        self.each_match(cache, hay, span, |rule, _| {
+            if words <= phrases.rules[rule].max_words && first.is_none_or(|f| rule < f) {
+                first = Some(rule);
+            }
+        })?;
+        Ok(first.map(|r| phrases.hit(r)))
     }
 
     /// Call `found(rule, end)` for every match in `span` of `hay`,
