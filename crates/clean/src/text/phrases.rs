@@ -57,7 +57,7 @@ struct Rule {
 ///
 /// Two ways to match, with the same answers (a test holds them equal):
 /// a whole document at once ([`Phrases::matches_lines`], the text cleaner's
-/// way; see [`Batch`]), and one line at a time ([`Phrases::matches_key`],
+/// way; see `Batch`), and one line at a time ([`Phrases::matches_key`],
 /// for HTML blocks and glued sentences). For the second, the rules are
 /// split by what a cheap Aho-Corasick scan can rule out: rules anchored at
 /// the line start whose matches begin with one of a finite set of literals
