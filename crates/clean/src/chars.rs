@@ -33,6 +33,7 @@ pub fn uppercase(c: char) -> bool {
 #[inline]
 pub fn alphanumeric(c: char) -> bool {
     match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
         0xC0..=0xFF | 0x0400..=0x04FF | 0x2000..=0x206F | 0x3041..=0x30FF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => {
             alphabetic(c)
         }

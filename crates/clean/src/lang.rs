@@ -217,11 +217,10 @@ impl Stopwords {
             let keep = |c: &u8| c.is_ascii_alphanumeric() || *c == b'\'';
             let start = b.iter().position(keep)?;
             let end = b.iter().rposition(keep).map_or(start, |e| e + 1);
-            let t = &b[start..end];
-            if !t.iter().any(u8::is_ascii_alphabetic) {
+            if !b[start..end].iter().any(u8::is_ascii_alphabetic) {
                 return None;
             }
-            return Some(t.len() <= self.0.longest && pack_lower_ascii(t).is_some_and(|k| self.0.packed.contains(k)));
+            return Some(self.is_stop_ascii(b, start..end));
         }
         let w = w.trim_matches(|c: char| !alphanumeric(c) && c != '\'' && c != '’');
         if !w.chars().any(alphabetic) {
@@ -275,16 +274,13 @@ fn by_stopwords(sample: &str) -> Option<&'static str> {
     let mut hits = [0usize; 8];
     let mut words = 0usize;
     for w in sample.split_whitespace() {
-        let w = if w.is_ascii() {
-            w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
-        } else {
-            w.trim_matches(|c: char| !alphanumeric(c) && c != '\'')
-        };
+        let w = w.trim_matches(|c: char| !alphanumeric(c) && c != '\'');
         if w.is_empty() {
             continue;
         }
         words += 1;
-        let Some(k) = Some(w).filter(|w| w.is_ascii()).and_then(|w| pack_lower_ascii(w.as_bytes())) else { continue };
+        // The Latin lists are looked up with ASCII words only.
+        let Some(k) = pack_lower_ascii(w.as_bytes()).filter(|_| w.is_ascii()) else { continue };
         if let Some(&mask) = s.latin_mask.get(&k) {
             for (i, h) in hits.iter_mut().enumerate() {
                 *h += usize::from(mask >> i & 1);
