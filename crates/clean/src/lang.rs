@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::chars::{alphabetic, alphanumeric, lower};
+use crate::text::{split_lines, tokens};
 use std::sync::LazyLock;
 
 static STOPWORD_FILE: &str = include_str!("../rules/stopwords.txt");
@@ -102,6 +103,13 @@ fn pack(w: &[u8]) -> Option<u128> {
     Some(u128::from_le_bytes(k))
 }
 
+/// A token of at most [`PACKED_BYTES`] bytes near the end of its text, packed.
+#[cold]
+#[inline(never)]
+fn pack_near_end(w: &[u8]) -> u128 {
+    pack(w).expect("short")
+}
+
 /// ASCII `w` lower-cased and packed, when it fits.
 #[inline]
 fn pack_lower_ascii(w: &[u8]) -> Option<u128> {
@@ -190,7 +198,7 @@ impl Stopwords {
     /// Whether `text[kept]`, an ASCII token already trimmed that has a
     /// letter, is a stopword; `text` around it lets a short token be loaded
     /// sixteen bytes at once.
-    #[inline]
+    #[inline(always)]
     pub fn is_stop_ascii(&self, text: &[u8], kept: std::ops::Range<usize>) -> bool {
         let n = kept.len();
         if n > self.0.longest {
@@ -201,7 +209,7 @@ impl Stopwords {
             Some(sixteen) => {
                 u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & (u128::MAX >> (128 - 8 * n))
             }
-            None => pack(&text[kept]).expect("short"),
+            None => pack_near_end(&text[kept]),
         };
         self.0.packed.contains(lower_packed_ascii(packed))
     }
@@ -271,26 +279,44 @@ pub fn detect(text: &str) -> Option<&'static str> {
 /// scripts, close calls such as Spanish and Portuguese) whatlang decides.
 fn by_stopwords(sample: &str) -> Option<&'static str> {
     let s = &*STOPLISTS;
-    let mut hits = [0usize; 8];
-    let mut words = 0usize;
-    for w in sample.split_whitespace() {
-        let w = w.trim_matches(|c: char| !alphanumeric(c) && c != '\'');
-        if w.is_empty() {
-            continue;
-        }
-        words += 1;
-        // The Latin lists are looked up with ASCII words only.
-        let Some(k) = pack_lower_ascii(w.as_bytes()).filter(|_| w.is_ascii()) else { continue };
-        if let Some(&mask) = s.latin_mask.get(&k) {
-            for (i, h) in hits.iter_mut().enumerate() {
-                *h += usize::from(mask >> i & 1);
-            }
-        }
-    }
+    let mut hits = Hits { lists: s, sample, hits: [0; 8], words: 0 };
+    tokens::scan(sample, &mut hits);
+    let Hits { hits, words, .. } = hits;
     let mut order: Vec<usize> = (0..s.latin.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
     let (top, second) = (hits[order[0]], order.get(1).map_or(0, |&i| hits[i]));
     (words >= 40 && top * 10 >= words * 3 && top >= second * 2).then(|| s.latin[order[0]])
+}
+
+/// Words of a sample and how many of them each Latin-script list holds.
+struct Hits<'a> {
+    lists: &'a Stoplists,
+    sample: &'a str,
+    hits: [usize; 8],
+    words: usize,
+}
+
+impl tokens::Sink for Hits<'_> {
+    fn token(&mut self, t: &tokens::Token) {
+        // Trimmed of what is neither alphanumeric nor an apostrophe; the
+        // scan has trimmed ASCII tokens already.
+        let w = match t.kept() {
+            Some(kept) if t.ascii => &self.sample[kept],
+            _ if t.ascii => return,
+            _ => self.sample[t.start..t.end].trim_matches(|c: char| !alphanumeric(c) && c != '\''),
+        };
+        if w.is_empty() {
+            return;
+        }
+        self.words += 1;
+        // The Latin lists are looked up with ASCII words only.
+        let Some(k) = pack_lower_ascii(w.as_bytes()).filter(|_| w.is_ascii()) else { return };
+        if let Some(&mask) = self.lists.latin_mask.get(&k) {
+            for (i, h) in self.hits.iter_mut().enumerate() {
+                *h += usize::from(mask >> i & 1);
+            }
+        }
+    }
 }
 
 /// Bytes of text whatlang looks at: trigram statistics settle long before
@@ -302,7 +328,8 @@ const SAMPLE_BYTES: usize = 2_000;
 /// the start of the text when it has too few of them.
 fn sample(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
-    for line in text.lines().map(str::trim).filter(|l| l.len() >= 80) {
+    // (A line shorter than that untrimmed is not looked at twice.)
+    for line in split_lines(text).filter(|l| l.len() >= 80).map(str::trim).filter(|l| l.len() >= 80) {
         out.push_str(&line[..floor_boundary(line, SAMPLE_BYTES - out.len().min(SAMPLE_BYTES))]);
         out.push('\n');
         if out.len() >= SAMPLE_BYTES {

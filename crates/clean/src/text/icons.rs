@@ -35,12 +35,18 @@ pub fn is_icon_string_counted(key: &str, (words, stops): (usize, usize)) -> bool
             continue;
         }
         seen.push(t);
+        // Each token holding the affix holds an occurrence of it: too few in
+        // the whole line settle it without looking at the tokens.
+        let affix = memchr::memmem::Finder::new(t);
+        if affix.find_iter(key.as_bytes()).take(needed).count() < needed {
+            continue;
+        }
         // Tokens holding the affix, and those glued onto more text.
         let (mut containing, mut glued) = (0, 0);
         for o in &tokens {
             if o.len() == t.len() {
                 containing += usize::from(*o == t);
-            } else if o.len() > t.len() && memchr::memmem::find(o.as_bytes(), t.as_bytes()).is_some() {
+            } else if o.len() > t.len() && affix.find(o.as_bytes()).is_some() {
                 containing += 1;
                 glued += 1;
             }

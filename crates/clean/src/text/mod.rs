@@ -14,10 +14,12 @@
 pub mod context;
 pub mod glue;
 pub mod icons;
+pub mod lanes;
 pub mod lists;
 pub mod normalize;
 pub mod phrases;
 pub mod scan;
+pub mod tokens;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -66,8 +68,7 @@ struct Line<'a> {
 
 impl<'a> Line<'a> {
     fn new(orig: &'a str, text: Cow<'a, str>, stop: Stopwords) -> Line<'a> {
-        let key = normalize::key(&text);
-        let counts = Counts::of(&text, stop);
+        let (counts, key) = Counts::with_key(&text, stop);
         Line { orig: orig.trim(), text, key, counts, class: Class::Short, kind: None, heading: false }
     }
 
@@ -75,6 +76,25 @@ impl<'a> Line<'a> {
     fn sentence_like(&self) -> bool {
         terminal(&self.text) && self.counts.words >= SENTENCE_WORDS
     }
+}
+
+/// The lines of `s`, as [`str::lines`] cuts them (at `\n` or `\r\n`), found with memchr.
+pub fn split_lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s).filter(|s| !s.is_empty());
+    std::iter::from_fn(move || {
+        let text = rest?;
+        Some(match memchr::memchr(b'\n', text.as_bytes()) {
+            Some(i) => {
+                rest = Some(&text[i + 1..]).filter(|r| !r.is_empty());
+                let line = &text[..i];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => {
+                rest = None;
+                text
+            }
+        })
+    })
 }
 
 /// Does the line end like a sentence?
@@ -95,7 +115,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     let mut keys = Vec::with_capacity(most_lines);
 
     let mut lines: Vec<Line> = Vec::with_capacity(most_lines);
-    for orig in raw.lines() {
+    for orig in split_lines(raw) {
         let text = normalize::line_cow(orig);
         if text.is_empty() {
             continue;
@@ -427,6 +447,13 @@ fn end_of_article(lines: &mut [Line]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_cut_as_str_lines(s in "[a\r\n]{0,12}") {
+            proptest::prop_assert_eq!(split_lines(&s).collect::<Vec<_>>(), s.lines().collect::<Vec<_>>());
+        }
+    }
 
     fn run(s: &str) -> TextOutput {
         clean(s, &Phrases::builtin(), &Params::for_dumps(), &Learned::default())

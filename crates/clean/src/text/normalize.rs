@@ -119,17 +119,22 @@ pub fn key(s: &str) -> String {
 /// Append `c` as [`key`] folds it.
 #[inline]
 fn push_folded(out: &mut String, c: char) {
+    fold(c, |f| out.push(f));
+}
+
+/// `c` as [`key`] folds it, one character (or, for a few letters, more) at a time.
+#[inline]
+pub(crate) fn fold(c: char, mut emit: impl FnMut(char)) {
     if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
+        return emit(c.to_ascii_lowercase());
     }
     match c {
-        '‘' | '’' | '‛' | '′' => out.push('\''),
-        '“' | '”' | '„' | '″' => out.push('"'),
-        '–' | '—' => out.push('-'),
+        '‘' | '’' | '‛' | '′' => emit('\''),
+        '“' | '”' | '„' | '″' => emit('"'),
+        '–' | '—' => emit('-'),
         c => match crate::chars::lower(c) {
-            Some(l) => out.push(l),
-            None => out.extend(c.to_lowercase()),
+            Some(l) => emit(l),
+            None => c.to_lowercase().for_each(emit),
         },
     }
 }
