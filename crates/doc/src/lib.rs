@@ -16,6 +16,7 @@
 //! ```
 #![warn(missing_docs)]
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::AddAssign;
@@ -107,16 +108,21 @@ impl MediaType {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Removed {
     /// The family of boilerplate, e.g. `widget`, `donation-appeal`, `icon-string`.
-    pub kind: String,
+    /// (Names fixed in the code are borrowed: most removals allocate only their text.)
+    pub kind: Cow<'static, str>,
     /// The rule inside that family that fired, e.g. `phrase:close`, `context`.
-    pub rule: String,
+    pub rule: Cow<'static, str>,
     /// The text that was removed, as it stood in the input.
     pub text: String,
 }
 
 impl Removed {
     /// A removal of `text` of the given kind by the named rule.
-    pub fn new(kind: impl Into<String>, rule: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn new(
+        kind: impl Into<Cow<'static, str>>,
+        rule: impl Into<Cow<'static, str>>,
+        text: impl Into<String>,
+    ) -> Self {
         Removed { kind: kind.into(), rule: rule.into(), text: text.into() }
     }
 }
@@ -290,7 +296,12 @@ impl StageStats {
             Some(r) => *self.dropped.entry(r.as_str().to_string()).or_default() += 1,
         }
         for r in &doc.removed {
-            *self.removed_by_kind.entry(r.kind.clone()).or_default() += 1;
+            match self.removed_by_kind.get_mut(&*r.kind) {
+                Some(n) => *n += 1,
+                None => {
+                    self.removed_by_kind.insert(r.kind.to_string(), 1);
+                }
+            }
         }
         self.chars_in += doc.raw.len() as u64;
         self.chars_kept += doc.paragraphs.iter().map(|p| p.len() as u64).sum::<u64>();

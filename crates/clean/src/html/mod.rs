@@ -165,10 +165,11 @@ fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, ti
         let maybe_title = title.filter(|t| chars <= t.1);
         let key = (words <= phrases.max_words() || maybe_title.is_some()).then(|| normalize::key(text));
         let ld = b.link_chars as f64 / chars.max(1) as f64;
-        let reason: Option<(String, String)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading {
-            Some(("links".into(), format!("link-density:{ld:.2}")))
+        type Name = std::borrow::Cow<'static, str>;
+        let reason: Option<(Name, Name)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading {
+            Some(("links".into(), format!("link-density:{ld:.2}").into()))
         } else if let Some(h) = key.as_deref().and_then(|k| phrases.matches_key(k, words)) {
-            Some((h.kind.to_string(), h.rule.to_string()))
+            Some((h.kind.to_string().into(), h.rule.to_string().into()))
         } else if dates::dateline(text).is_some() {
             Some(("dateline".into(), "dateline".into()))
         } else if is_byline(text, words) {

@@ -62,8 +62,31 @@ struct Line<'a> {
     counts: Counts,
     class: Class,
     /// Why it is bad, when a rule (not context) decided.
-    kind: Option<(&'a str, &'a str)>,
+    kind: Option<Why<'a>>,
     heading: bool,
+}
+
+/// Why a line is removed: a kind and rule named in the code, or a phrase rule's.
+#[derive(Debug, Clone, Copy)]
+enum Why<'a> {
+    Fixed(&'static str, &'static str),
+    Rule(&'a str, &'a str),
+}
+
+impl<'a> Why<'a> {
+    fn kind(self) -> &'a str {
+        match self {
+            Why::Fixed(kind, _) | Why::Rule(kind, _) => kind,
+        }
+    }
+
+    /// The removal of `text` (names fixed in the code are not copied).
+    fn removal(self, text: &str) -> Removed {
+        match self {
+            Why::Fixed(kind, rule) => Removed::new(kind, rule, text),
+            Why::Rule(kind, rule) => Removed::new(kind.to_string(), rule.to_string(), text),
+        }
+    }
 }
 
 impl<'a> Line<'a> {
@@ -128,18 +151,18 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
         if !cuts.is_empty() {
             let pieces = glue::split_at(&line.text, &cuts);
             keys.extend(pieces.iter().filter_map(|p| site::folded_key(&normalize::key(p.trim()))));
-            let hits: Vec<Option<(&str, &str)>> = pieces
+            let hits: Vec<Option<Why>> = pieces
                 .iter()
                 .map(|p| match phrases.matches(p) {
-                    Some(h) => Some((h.kind, h.rule)),
-                    None => learned.contains(p).then_some((site::KIND, site::RULE)),
+                    Some(h) => Some(Why::Rule(h.kind, h.rule)),
+                    None => learned.contains(p).then_some(Why::Fixed(site::KIND, site::RULE)),
                 })
                 .collect();
             if hits.iter().any(Option::is_some) && hits.iter().any(Option::is_none) {
                 let mut kept = Vec::new();
                 for (p, h) in pieces.iter().zip(&hits) {
                     match h {
-                        Some((kind, rule)) => removed_glued.push((lines.len(), Removed::new(*kind, *rule, p.trim()))),
+                        Some(why) => removed_glued.push((lines.len(), why.removal(p.trim()))),
                         None => kept.push(p.trim()),
                     }
                 }
@@ -159,7 +182,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     if !learned.is_empty() {
         for l in lines.iter_mut().filter(|l| l.kind.is_none() && learned.contains_folded(&l.key)) {
             l.class = Class::Bad;
-            l.kind = Some((site::KIND, site::RULE));
+            l.kind = Some(Why::Fixed(site::KIND, site::RULE));
         }
     }
     keys.sort_unstable();
@@ -172,7 +195,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
         let texts: Vec<&str> = lines.iter().map(|l| &*l.text).collect();
         let ruled: Vec<bool> = lines.iter().map(|l| l.kind.is_some()).collect();
         let blocked: Vec<bool> =
-            (0..lines.len()).map(|i| i > 0 && lines[i - 1].kind.is_some_and(|(k, _)| k != "title")).collect();
+            (0..lines.len()).map(|i| i > 0 && lines[i - 1].kind.is_some_and(|w| w.kind() != "title")).collect();
         let good: Vec<bool> = lines.iter().map(|l| l.class == Class::Good).collect();
         lists::lists(&texts, &ruled, &blocked, &good)
     };
@@ -182,6 +205,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
     let in_context = context::revise(params, &blocks);
     let run = body_run(&lines, &in_context, &list);
 
+    out.removed.reserve(lines.len() + removed_glued.len());
     let mut glued = removed_glued.into_iter().peekable();
     for (i, ((line, cls), listed)) in lines.into_iter().zip(in_context).zip(list).enumerate() {
         while let Some((_, r)) = glued.next_if(|(at, _)| *at == i) {
@@ -205,7 +229,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
             out.paragraphs.push(line.text.into_owned());
             continue;
         }
-        let (kind, rule) = line.kind.unwrap_or_else(|| {
+        let why = line.kind.unwrap_or_else(|| {
             let kind = if line.counts.words <= 4 { "widget" } else { "boilerplate" };
             let rule = match (run, line.class) {
                 (Some((s, e)), _) if !(s..=e).contains(&i) => "outside-body",
@@ -214,9 +238,9 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
                 (_, Class::Short) => "context:short",
                 (_, Class::Bad) => "context:bad",
             };
-            (kind, rule)
+            Why::Fixed(kind, rule)
         });
-        out.removed.push(Removed::new(kind, rule, line.orig));
+        out.removed.push(why.removal(line.orig));
     }
     out
 }
@@ -253,7 +277,7 @@ fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Opti
     };
     let values: Vec<f64> = lines.iter().zip(in_context).zip(list).map(value).collect();
     let best = max_run(&values, 0)?;
-    let heading = lines.iter().skip(1).position(|l| l.kind.is_some_and(|(k, _)| k == "title")).map(|p| p + 1);
+    let heading = lines.iter().skip(1).position(|l| l.kind.is_some_and(|w| w.kind() == "title")).map(|p| p + 1);
     if let Some(h) = heading {
         // The body starts right under its headline (after a byline, a date,
         // share buttons): the best run starting within a few lines of it.
@@ -320,28 +344,28 @@ fn classify_free<'a>(
     index: usize,
 ) {
     let t = &line.text;
-    let bad = |line: &mut Line<'a>, kind: &'a str, rule: &'a str| {
+    let bad = |line: &mut Line<'a>, why: Why<'a>| {
         line.class = Class::Bad;
-        line.kind = Some((kind, rule));
+        line.kind = Some(why);
     };
     let counted = (line.counts.density_words, line.counts.stops);
     if icons::is_icon_string_counted(&line.key, counted) {
-        return bad(line, "icon-string", "icon-affix");
+        return bad(line, Why::Fixed("icon-string", "icon-affix"));
     }
     if let Some(h) = phrase {
-        return bad(line, h.kind, h.rule);
+        return bad(line, Why::Rule(h.kind, h.rule));
     }
     if line.counts.words <= CONSENT_MAX_WORDS && consent_banner(&line.key) {
-        return bad(line, "cookie", "consent-banner");
+        return bad(line, Why::Fixed("cookie", "consent-banner"));
     }
     if let Some(iso) = dates::dateline_words(t, line.counts.words) {
         if published.is_none() && index < 40 {
             *published = Some(iso);
         }
-        return bad(line, "dateline", "dateline");
+        return bad(line, Why::Fixed("dateline", "dateline"));
     }
     if line.counts.letters == 0 {
-        return bad(line, "widget", "no-letters");
+        return bad(line, Why::Fixed("widget", "no-letters"));
     }
     let chars = line.counts.chars;
     let density = if has_stoplist {
@@ -389,7 +413,7 @@ fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
     for l in lines.iter_mut().skip(i) {
         if l.key == key || short_key.as_deref() == Some(l.key.as_str()) {
             l.class = Class::Bad;
-            l.kind = Some(("title", "title"));
+            l.kind = Some(Why::Fixed("title", "title"));
         }
     }
     out.title = Some(title);
@@ -398,7 +422,7 @@ fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
 /// Lines sandwiched between two donation-appeal lines (at most 4 apart) are
 /// part of the same appeal.
 fn appeal_regions(lines: &mut [Line]) {
-    let is_appeal = |l: &Line| l.kind.is_some_and(|(k, _)| k == "donation-appeal");
+    let is_appeal = |l: &Line| l.kind.is_some_and(|w| w.kind() == "donation-appeal");
     let idx: Vec<usize> = (0..lines.len()).filter(|&i| is_appeal(&lines[i])).collect();
     for w in idx.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -406,7 +430,7 @@ fn appeal_regions(lines: &mut [Line]) {
             for l in &mut lines[a + 1..b] {
                 if l.kind.is_none() {
                     l.class = Class::Bad;
-                    l.kind = Some(("donation-appeal", "appeal-region"));
+                    l.kind = Some(Why::Fixed("donation-appeal", "appeal-region"));
                 }
             }
         }
@@ -422,7 +446,7 @@ const THREAD_MIN_ARTICLE: usize = 200;
 /// before the marker than after it, or when what follows is plainly a
 /// thread (two commenter bylines), however long the thread runs.
 fn end_of_article(lines: &mut [Line]) {
-    let kind_is = |l: &Line, k: &str| l.kind.is_some_and(|(lk, _)| lk == k);
+    let kind_is = |l: &Line, k: &str| l.kind.is_some_and(|w| w.kind() == k);
     let good_chars = |ls: &[Line]| ls.iter().filter(|l| l.class == Class::Good).map(|l| l.text.len()).sum::<usize>();
     let Some(m) = lines.iter().position(|l| kind_is(l, "comments-prompt")) else {
         return;
@@ -439,7 +463,7 @@ fn end_of_article(lines: &mut [Line]) {
     for l in &mut lines[m + 1..] {
         if l.kind.is_none() {
             l.class = Class::Bad;
-            l.kind = Some(("comments", "after-comments-prompt"));
+            l.kind = Some(Why::Fixed("comments", "after-comments-prompt"));
         }
     }
 }
@@ -469,7 +493,7 @@ mod tests {
         ));
         assert_eq!(t.title.as_deref(), Some("UK and Russia to resume talks"));
         assert_eq!(t.paragraphs, [P1, "'Deep differences'", P2]);
-        let kinds: Vec<_> = t.removed.iter().map(|r| (r.kind.as_str(), r.text.as_str())).collect();
+        let kinds: Vec<_> = t.removed.iter().map(|r| (&*r.kind, r.text.as_str())).collect();
         assert_eq!(
             kinds,
             [
@@ -523,7 +547,7 @@ mod tests {
         let banner = "Necessary cookies are absolutely essential for the website to function properly. This category only includes cookies that ensure basic functionalities and security features of the website. These cookies do not store any personal information, and you can change them in your browser settings at any time you like.";
         let t = run(&format!("Title of it\n{P1}\n{P2}\n{banner}\n"));
         assert_eq!(t.paragraphs, [P1, P2]);
-        assert_eq!(t.removed.last().map(|r| r.kind.as_str()), Some("cookie"));
+        assert_eq!(t.removed.last().map(|r| &*r.kind), Some("cookie"));
         // An article that mentions cookies once is left alone.
         let news = "The regulator said on Tuesday that websites must ask before setting advertising cookies, a rule that the industry has fought for years.";
         assert_eq!(run(&format!("Title of it\n{P1}\n{news}\n{P2}\n")).paragraphs, [P1, news, P2]);
