@@ -44,14 +44,25 @@ impl Classes {
             lowered: bytemuck::cast(lowered),
         }
     }
+}
 
-    /// Classify the first `n` (< [`LANES`]) bytes of `bytes` (bits from `n` on are zero).
-    #[inline]
-    pub fn of_short(bytes: &[u8]) -> Classes {
-        let mut chunk = [0u8; LANES];
-        chunk[..bytes.len()].copy_from_slice(bytes);
-        Classes::of(&chunk)
+/// The first [`LANES`] bytes of `bytes`, zero-padded when there are fewer.
+#[inline]
+pub fn chunk(bytes: &[u8]) -> [u8; LANES] {
+    match bytes.first_chunk::<LANES>() {
+        Some(whole) => *whole,
+        None => {
+            let mut padded = [0u8; LANES];
+            padded[..bytes.len()].copy_from_slice(bytes);
+            padded
+        }
     }
+}
+
+/// Where the run of non-ASCII bytes at `from` ends: the next ASCII byte, or the end.
+#[inline]
+pub fn next_ascii(bytes: &[u8], from: usize) -> usize {
+    bytes[from..].iter().position(u8::is_ascii).map_or(bytes.len(), |p| from + p)
 }
 
 /// The spacing of a chunk: plain spaces, control bytes (below 0x20, and

@@ -43,14 +43,7 @@ fn is_normal(t: &str) -> bool {
     while i < b.len() {
         let rest = &b[i..];
         let n = rest.len().min(LANES) as u32;
-        let (blank, control, high) = match rest.first_chunk::<LANES>() {
-            Some(chunk) => lanes::spacing(chunk),
-            None => {
-                let mut chunk = [0u8; LANES];
-                chunk[..rest.len()].copy_from_slice(rest);
-                lanes::spacing(&chunk)
-            }
-        };
+        let (blank, control, high) = lanes::spacing(&lanes::chunk(rest));
         let len = (high | 1 << n).trailing_zeros();
         let ascii = lanes::span(0, len);
         let blank = blank & ascii;
@@ -63,7 +56,7 @@ fn is_normal(t: &str) -> bool {
         i += len as usize;
         if len < n {
             // Non-ASCII characters, up to the next ASCII byte.
-            let end = b[i..].iter().position(u8::is_ascii).map_or(b.len(), |p| i + p);
+            let end = lanes::next_ascii(b, i);
             if t[i..end].chars().any(|c| is_pua(c) || is_invisible(c) || c.is_whitespace()) {
                 return false;
             }

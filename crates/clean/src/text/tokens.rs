@@ -6,7 +6,7 @@
 //! the same masks. Non-ASCII characters are taken one by one. What is seen
 //! goes to a [`Sink`]: line counting and language detection are two.
 
-use super::lanes::{span, Classes, LANES};
+use super::lanes::{self, span, Classes, LANES};
 use crate::chars::alphabetic;
 
 /// One token: `text[start..end]`, no whitespace in it.
@@ -63,10 +63,7 @@ pub fn scan(text: &str, sink: &mut impl Sink) {
     while i < b.len() {
         let rest = &b[i..];
         let n = rest.len().min(LANES) as u32;
-        let m = match rest.first_chunk::<LANES>() {
-            Some(chunk) => Classes::of(chunk),
-            None => Classes::of_short(rest),
-        };
+        let m = Classes::of(&lanes::chunk(rest));
         // The ASCII bytes up to the first non-ASCII one (or the end).
         let len = (m.high | 1 << n).trailing_zeros();
         if len > 0 {
@@ -76,7 +73,7 @@ pub fn scan(text: &str, sink: &mut impl Sink) {
         }
         if len < n {
             // Non-ASCII characters, up to the next ASCII byte.
-            let end = b[i..].iter().position(u8::is_ascii).map_or(b.len(), |p| i + p);
+            let end = lanes::next_ascii(b, i);
             for (at, ch) in text[i..end].char_indices() {
                 let at = i + at;
                 let letter = alphabetic(ch);
