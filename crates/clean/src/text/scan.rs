@@ -9,7 +9,7 @@
 
 use super::lanes::{ones, span, Classes, LANES};
 use super::normalize;
-use super::tokens::{self, Sink, Token};
+use super::tokens::{self, Char, Sink, Token};
 use crate::chars::uppercase;
 use crate::lang::Stopwords;
 
@@ -82,14 +82,16 @@ impl Sink for Counting<'_> {
     }
 
     #[inline]
-    fn other(&mut self, ch: char, _at: usize, letter: bool) {
+    fn other(&mut self, ch: char, _at: usize, class: Char) {
         let c = &mut self.c;
         c.chars += 1;
-        if letter {
-            c.letters += 1;
-            c.upper += usize::from(uppercase(ch));
-        } else if !ch.is_whitespace() {
-            c.other += 1;
+        match class {
+            Char::Letter => {
+                c.letters += 1;
+                c.upper += usize::from(uppercase(ch));
+            }
+            Char::Other => c.other += 1,
+            Char::Space => {}
         }
         normalize::fold(ch, |f| self.key.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes()));
     }

@@ -39,6 +39,30 @@ impl Token {
     }
 }
 
+/// What a non-ASCII character is to a scan (decided once, told to the sink).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Char {
+    /// Alphabetic.
+    Letter,
+    /// Whitespace: it ends a token.
+    Space,
+    /// Anything else.
+    Other,
+}
+
+impl Char {
+    #[inline]
+    fn of(ch: char) -> Char {
+        if alphabetic(ch) {
+            Char::Letter
+        } else if ch.is_whitespace() {
+            Char::Space
+        } else {
+            Char::Other
+        }
+    }
+}
+
 /// What [`scan`] reports, in text order.
 pub trait Sink {
     /// `len` ASCII bytes at `at`, classified in `m` (bits from `len` on are
@@ -46,9 +70,9 @@ pub trait Sink {
     #[inline]
     fn ascii(&mut self, _m: &Classes, _at: usize, _len: u32) {}
 
-    /// The non-ASCII character `ch` at `at`; `letter` says it is alphabetic.
+    /// The non-ASCII character `ch` at `at`, of class `class`.
     #[inline]
-    fn other(&mut self, _ch: char, _at: usize, _letter: bool) {}
+    fn other(&mut self, _ch: char, _at: usize, _class: Char) {}
 
     /// A token ended.
     fn token(&mut self, t: &Token);
@@ -76,14 +100,14 @@ pub fn scan(text: &str, sink: &mut impl Sink) {
             let end = lanes::next_ascii(b, i);
             for (at, ch) in text[i..end].char_indices() {
                 let at = i + at;
-                let letter = alphabetic(ch);
-                sink.other(ch, at, letter);
-                if ch.is_whitespace() {
+                let class = Char::of(ch);
+                sink.other(ch, at, class);
+                if class == Char::Space {
                     end_token(&mut w, at, sink);
                     w = Token::at(at + ch.len_utf8());
                 } else {
                     w.ascii = false;
-                    w.alpha |= letter;
+                    w.alpha |= class == Char::Letter;
                 }
             }
             i = end;
