@@ -16,6 +16,10 @@ use rayon::prelude::*;
 use thresh_clean::{CleanConfig, Cleaner};
 use thresh_doc::{Doc, MediaType, Source};
 
+/// The allocator the thresh binary uses.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn cpu_seconds() -> f64 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: clock_gettime writes into the timespec we own.
