@@ -46,6 +46,64 @@ impl Classes {
     }
 }
 
+/// Bytes in a block: four chunks.
+pub const BLOCK: usize = 64;
+
+/// The classes of a block's bytes, one bit each (bit `j` for byte `j`):
+/// [`Classes`] of its four chunks side by side. Prose words are a few bytes
+/// long, so most of them start and end inside one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block {
+    /// ASCII whitespace.
+    pub space: u64,
+    /// `A`–`Z`.
+    pub upper: u64,
+    /// `a`–`z`.
+    pub lower: u64,
+    /// Digits and the apostrophe.
+    pub kept: u64,
+    /// Bytes of non-ASCII characters.
+    pub high: u64,
+    /// The block with `A`–`Z` lower-cased.
+    pub lowered: [u8; BLOCK],
+}
+
+impl Block {
+    /// Classify the first [`BLOCK`] bytes of `bytes` (zero bytes past its end).
+    #[inline]
+    pub fn of(bytes: &[u8]) -> Block {
+        let padded;
+        let whole: &[u8; BLOCK] = match bytes.first_chunk::<BLOCK>() {
+            Some(whole) => whole,
+            None => {
+                let mut p = [0u8; BLOCK];
+                p[..bytes.len()].copy_from_slice(bytes);
+                padded = p;
+                &padded
+            }
+        };
+        let mut b = Block { space: 0, upper: 0, lower: 0, kept: 0, high: 0, lowered: [0; BLOCK] };
+        for (q, chunk) in whole.chunks_exact(LANES).enumerate() {
+            let c = Classes::of(chunk.try_into().expect("sixteen bytes"));
+            let shift = q * LANES;
+            b.space |= u64::from(c.space) << shift;
+            b.upper |= u64::from(c.upper) << shift;
+            b.lower |= u64::from(c.lower) << shift;
+            b.kept |= u64::from(c.kept) << shift;
+            b.high |= u64::from(c.high) << shift;
+            b.lowered[shift..shift + LANES].copy_from_slice(&c.lowered);
+        }
+        b
+    }
+}
+
+/// The bits `from..to` (`to` <= 64) of a block mask set.
+#[inline]
+pub fn span64(from: usize, to: usize) -> u64 {
+    let below_to = if to >= 64 { u64::MAX } else { (1 << to) - 1 };
+    below_to & !((1u64 << from) - 1)
+}
+
 /// The first [`LANES`] bytes of `bytes`, zero-padded when there are fewer.
 #[inline]
 pub fn chunk(bytes: &[u8]) -> [u8; LANES] {
@@ -133,6 +191,25 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_block_is_its_four_chunks(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..80)) {
+            let b = Block::of(&bytes);
+            let mut whole = [0u8; BLOCK];
+            let n = bytes.len().min(BLOCK);
+            whole[..n].copy_from_slice(&bytes[..n]);
+            for q in 0..BLOCK / LANES {
+                let c = Classes::of(whole[q * LANES..][..LANES].try_into().unwrap());
+                let part = |m: u64| (m >> (q * LANES)) as u32 & 0xFFFF;
+                proptest::prop_assert_eq!(
+                    (part(b.space), part(b.upper), part(b.lower), part(b.kept), part(b.high)),
+                    (c.space, c.upper, c.lower, c.kept, c.high)
+                );
+                proptest::prop_assert_eq!(&b.lowered[q * LANES..][..LANES], &c.lowered[..]);
+            }
+        }
+    }
+
     #[test]
     fn every_byte_value() {
         for b in 0..=255u8 {
@@ -148,6 +225,9 @@ mod tests {
         assert_eq!(span(2, 5), 0b11100);
         assert_eq!(span(0, 32), u32::MAX);
         assert_eq!(span(3, 3), 0);
+        assert_eq!(span64(2, 5), 0b11100);
+        assert_eq!(span64(0, 64), u64::MAX);
+        assert_eq!(span64(63, 64), 1 << 63);
         for m in 0..=0xFFFF {
             assert_eq!(ones(m), m.count_ones() as usize);
         }

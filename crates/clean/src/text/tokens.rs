@@ -51,8 +51,9 @@ pub enum Char {
 }
 
 impl Char {
+    /// The class of `ch`.
     #[inline]
-    fn of(ch: char) -> Char {
+    pub fn of(ch: char) -> Char {
         if alphabetic(ch) {
             Char::Letter
         } else if ch.is_whitespace() {
