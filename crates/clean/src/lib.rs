@@ -144,9 +144,12 @@ impl Cleaner {
     }
 
     /// Clean one document, also removing what was learned as boilerplate for
-    /// its site. The document's `site_keys` are filled in either way (the
-    /// keys of every line it had before learned lines were taken out).
+    /// its site. When the document has a URL (only such documents are
+    /// learned from: the host is the site), its `site_keys` are filled in,
+    /// learned or not: the keys of every line it had before learned lines
+    /// were taken out.
     pub fn apply_with(&self, mut doc: Doc, learned: &Learned) -> Verdict {
+        let with_keys = doc.url.is_some();
         match doc.media_type {
             MediaType::Html => match html::extract(&doc.raw, doc.url.as_deref(), &self.html, &self.phrases) {
                 Err(reason) => return Verdict::Drop(doc, reason),
@@ -162,7 +165,9 @@ impl Cleaner {
                     doc.comments = out.comments;
                     doc.removed = out.removed;
                     doc.method = Some(out.method.to_string());
-                    doc.site_keys = site::keys(doc.paragraphs.iter().map(String::as_str));
+                    if with_keys {
+                        doc.site_keys = site::keys(doc.paragraphs.iter().map(String::as_str));
+                    }
                     if !learned.is_empty() {
                         let (keep, cut): (Vec<String>, Vec<String>) =
                             std::mem::take(&mut doc.paragraphs).into_iter().partition(|p| !learned.contains(p));
@@ -172,7 +177,7 @@ impl Cleaner {
                 }
             },
             MediaType::Text => {
-                let out = text::clean(&doc.raw, &self.phrases, &self.context, learned);
+                let out = text::clean(&doc.raw, &self.phrases, &self.context, learned, with_keys);
                 doc.title = out.title;
                 doc.published = out.published;
                 doc.lang = out.lang;
@@ -208,11 +213,20 @@ mod tests {
             "<html><body><article><h1>Bridge reopens</h1>{}</article></body></html>",
             body.iter().map(|p| format!("<p>{p}</p>")).collect::<String>()
         );
-        let doc = || Doc::new(Source::file("a.html"), MediaType::Html, html.clone());
+        let doc = || {
+            let mut d = Doc::new(Source::file("a.html"), MediaType::Html, html.clone());
+            d.url = Some("https://gazette.example/bridge".into());
+            d
+        };
         let cleaner = Cleaner::new(&CleanConfig::default()).unwrap();
         let Verdict::Keep(plain) = cleaner.apply(doc()) else { panic!("dropped") };
         assert_eq!(plain.paragraphs, body);
         assert_eq!(plain.site_keys, site::keys(body));
+        // Without a URL there is no site to learn for: no keys.
+        let mut no_url = doc();
+        no_url.url = None;
+        let Verdict::Keep(anon) = cleaner.apply(no_url) else { panic!("dropped") };
+        assert!(anon.site_keys.is_empty());
         let learned = Learned::new(site::line_key(body[2]));
         let Verdict::Keep(d) = cleaner.apply_with(doc(), &learned) else { panic!("dropped") };
         assert_eq!(d.paragraphs, &body[..2]);

@@ -200,7 +200,7 @@ mod no_panic {
         #[test]
         fn text_cleaning_never_panics(lines in proptest::collection::vec(fragment(), 0..40)) {
             let text = lines.join("\n");
-            let _ = crate::text::clean(&text, &Phrases::builtin(), &crate::text::context::Params::for_dumps(), &crate::Learned::default());
+            let _ = crate::text::clean(&text, &Phrases::builtin(), &crate::text::context::Params::for_dumps(), &crate::Learned::default(), true);
         }
     }
 }

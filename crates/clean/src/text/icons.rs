@@ -13,14 +13,14 @@ const CANDIDATES: usize = 24;
 
 /// Whether the line is an icon-sprite string.
 pub fn is_icon_string(line: &str, stop: Stopwords) -> bool {
-    is_icon_string_counted(&normalize::key(line), stop.count(line))
+    is_icon_string_counted(&normalize::key(line), normalize::words(line), stop.count(line))
 }
 
 /// [`is_icon_string`] of a line already folded ([`normalize::key`]), with
-/// its (words, stopwords) already counted.
-pub fn is_icon_string_counted(key: &str, (words, stops): (usize, usize)) -> bool {
+/// its whitespace-separated tokens and its (words, stopwords) already counted.
+pub fn is_icon_string_counted(key: &str, tokens: usize, (words, stops): (usize, usize)) -> bool {
     // Cheap rejections first: most lines are short, or prose.
-    if words == 0 || stops * 10 >= words || key.split_whitespace().nth(5).is_none() {
+    if words == 0 || stops * 10 >= words || tokens < 6 {
         return false;
     }
     let tokens: Vec<&str> = key.split_whitespace().collect();

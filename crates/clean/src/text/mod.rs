@@ -46,7 +46,7 @@ pub struct TextOutput {
     pub paragraphs: Vec<String>,
     /// Removed segments, in order.
     pub removed: Vec<Removed>,
-    /// Keys of every line and glued sentence, for per-site learning.
+    /// Keys of every line and glued sentence, for per-site learning (when asked for).
     pub keys: Vec<crate::site::LineKey>,
 }
 
@@ -127,15 +127,16 @@ fn terminal(s: &str) -> bool {
 }
 
 /// Clean a text dump; `learned` holds the lines learned as boilerplate for
-/// its site (empty when none).
-pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -> TextOutput {
+/// its site (empty when none); `with_keys`: fill in the keys of its lines
+/// for learning.
+pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, with_keys: bool) -> TextOutput {
     let lang = lang::detect(raw);
     let has_stoplist = matches!(lang, Some("en" | "de" | "fr" | "es" | "it" | "pt" | "nl" | "ru"));
     let stop = Stopwords::for_lang(lang);
     let mut out = TextOutput { lang: lang.map(str::to_string), ..Default::default() };
     let mut removed_glued: Vec<(usize, Removed)> = Vec::new();
     let most_lines = memchr::memchr_iter(b'\n', raw.as_bytes()).count() + 1;
-    let mut keys = Vec::with_capacity(most_lines);
+    let mut keys = Vec::with_capacity(if with_keys { most_lines } else { 0 });
 
     let mut lines: Vec<Line> = Vec::with_capacity(most_lines);
     for orig in split_lines(raw) {
@@ -144,13 +145,17 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned) -
             continue;
         }
         let mut line = Line::new(orig, text, stop);
-        keys.extend(site::folded_key(&line.key));
+        if with_keys {
+            keys.extend(site::folded_key(&line.key));
+        }
         // Glued residue: cut rule-matched (or learned) sentences out of a line
         // that also holds other text ("…makes all the difference.David Cameron is…").
         let cuts = glue::boundaries(&line.text);
         if !cuts.is_empty() {
             let pieces = glue::split_at(&line.text, &cuts);
-            keys.extend(pieces.iter().filter_map(|p| site::folded_key(&normalize::key(p.trim()))));
+            if with_keys {
+                keys.extend(pieces.iter().filter_map(|p| site::folded_key(&normalize::key(p.trim()))));
+            }
             let hits: Vec<Option<Why>> = pieces
                 .iter()
                 .map(|p| match phrases.matches(p) {
@@ -349,7 +354,7 @@ fn classify_free<'a>(
         line.kind = Some(why);
     };
     let counted = (line.counts.density_words, line.counts.stops);
-    if icons::is_icon_string_counted(&line.key, counted) {
+    if icons::is_icon_string_counted(&line.key, line.counts.words, counted) {
         return bad(line, Why::Fixed("icon-string", "icon-affix"));
     }
     if let Some(h) = phrase {
@@ -480,7 +485,7 @@ mod tests {
     }
 
     fn run(s: &str) -> TextOutput {
-        clean(s, &Phrases::builtin(), &Params::for_dumps(), &Learned::default())
+        clean(s, &Phrases::builtin(), &Params::for_dumps(), &Learned::default(), true)
     }
 
     const P1: &str = "Senior British and Russian officials are to resume efforts to find a solution to the crisis in Syria, David Cameron and Vladimir Putin have agreed on Monday.";
