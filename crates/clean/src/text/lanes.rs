@@ -22,6 +22,8 @@ pub struct Classes {
     pub kept: u32,
     /// Bytes of non-ASCII characters.
     pub high: u32,
+    /// Control bytes: below 0x20 (tab and line breaks too), and 0x7F.
+    pub control: u32,
     /// The chunk with `A`–`Z` lower-cased.
     pub lowered: [u8; LANES],
 }
@@ -34,13 +36,16 @@ impl Classes {
         let upper = within(v, b'A', 26);
         let lowered = v + (upper & i8x16::splat(0x20));
         let mask = |m: i8x16| m.move_mask() as u32;
+        let high = mask(v);
         Classes {
             space: mask(v.cmp_eq(i8x16::splat(b' ' as i8)) | within(v, b'\t', 5)),
             upper: mask(upper),
             lower: mask(within(v, b'a', 26)),
             kept: mask(within(v, b'0', 10) | v.cmp_eq(i8x16::splat(b'\'' as i8))),
             // The sign bit: 0x80 and above.
-            high: mask(v),
+            high,
+            // Signed, the bytes from 0x80 on are below 0x20 too.
+            control: (mask(v.cmp_lt(i8x16::splat(0x20))) & !high) | mask(v.cmp_eq(i8x16::splat(0x7F))),
             lowered: bytemuck::cast(lowered),
         }
     }
@@ -64,6 +69,8 @@ pub struct Block {
     pub kept: u64,
     /// Bytes of non-ASCII characters.
     pub high: u64,
+    /// Control bytes.
+    pub control: u64,
     /// The block with `A`–`Z` lower-cased.
     pub lowered: [u8; BLOCK],
 }
@@ -82,7 +89,7 @@ impl Block {
                 &padded
             }
         };
-        let mut b = Block { space: 0, upper: 0, lower: 0, kept: 0, high: 0, lowered: [0; BLOCK] };
+        let mut b = Block { space: 0, upper: 0, lower: 0, kept: 0, high: 0, control: 0, lowered: [0; BLOCK] };
         for (q, chunk) in whole.chunks_exact(LANES).enumerate() {
             let c = Classes::of(chunk.try_into().expect("sixteen bytes"));
             let shift = q * LANES;
@@ -91,6 +98,7 @@ impl Block {
             b.lower |= u64::from(c.lower) << shift;
             b.kept |= u64::from(c.kept) << shift;
             b.high |= u64::from(c.high) << shift;
+            b.control |= u64::from(c.control) << shift;
             b.lowered[shift..shift + LANES].copy_from_slice(&c.lowered);
         }
         b
@@ -183,6 +191,7 @@ mod tests {
             proptest::prop_assert_eq!(c.lower, bits(&chunk, |b| b.is_ascii_lowercase()));
             proptest::prop_assert_eq!(c.kept, bits(&chunk, |b| b.is_ascii_digit() || b == b'\''));
             proptest::prop_assert_eq!(c.high, bits(&chunk, |b| !b.is_ascii()));
+            proptest::prop_assert_eq!(c.control, bits(&chunk, |b| b < 0x20 || b == 0x7F));
             proptest::prop_assert_eq!(c.lowered, chunk.map(|b| b.to_ascii_lowercase()));
             let (blank, control, high) = spacing(&chunk);
             proptest::prop_assert_eq!(blank, bits(&chunk, |b| b == b' '));
@@ -202,8 +211,8 @@ mod tests {
                 let c = Classes::of(whole[q * LANES..][..LANES].try_into().unwrap());
                 let part = |m: u64| (m >> (q * LANES)) as u32 & 0xFFFF;
                 proptest::prop_assert_eq!(
-                    (part(b.space), part(b.upper), part(b.lower), part(b.kept), part(b.high)),
-                    (c.space, c.upper, c.lower, c.kept, c.high)
+                    (part(b.space), part(b.upper), part(b.lower), part(b.kept), part(b.high), part(b.control)),
+                    (c.space, c.upper, c.lower, c.kept, c.high, c.control)
                 );
                 proptest::prop_assert_eq!(&b.lowered[q * LANES..][..LANES], &c.lowered[..]);
             }
@@ -220,6 +229,7 @@ mod tests {
             assert_eq!(c.lower, all(b.is_ascii_lowercase()), "{b}");
             assert_eq!(c.kept, all(b.is_ascii_digit() || b == b'\''), "{b}");
             assert_eq!(c.high, all(b >= 0x80), "{b}");
+            assert_eq!(c.control, all(b < 0x20 || b == 0x7F), "{b}");
             assert_eq!(c.lowered, [b.to_ascii_lowercase(); LANES], "{b}");
         }
         assert_eq!(span(2, 5), 0b11100);

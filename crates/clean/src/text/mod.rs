@@ -91,8 +91,25 @@ impl<'a> Why<'a> {
 
 impl<'a> Line<'a> {
     fn new(orig: &'a str, text: Cow<'a, str>, stop: Stopwords) -> Line<'a> {
-        let (counts, key) = Counts::with_key(&text, stop);
-        Line { orig: orig.trim(), text, key, counts, class: Class::Short, kind: None, heading: false }
+        let s = scan::line(&text, stop);
+        Line::scanned(orig, text, s)
+    }
+
+    fn scanned(orig: &'a str, text: Cow<'a, str>, s: scan::Scan) -> Line<'a> {
+        Line { orig: orig.trim(), text, key: s.key, counts: s.counts, class: Class::Short, kind: None, heading: false }
+    }
+
+    /// A line of the dump, normalised ([`normalize::line`]), unless it is empty then.
+    fn of_dump(orig: &'a str, stop: Stopwords) -> Option<Line<'a>> {
+        // Most lines are normal once trimmed: the pass that counts them says so.
+        let t = orig.trim_ascii();
+        let s = scan::line(t, stop);
+        let line = if s.normal {
+            Line::scanned(orig, t.into(), s)
+        } else {
+            Line::new(orig, normalize::line(orig).into(), stop)
+        };
+        (!line.text.is_empty()).then_some(line)
     }
 
     /// Sentence-like and not noise: prose.
@@ -140,11 +157,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
 
     let mut lines: Vec<Line> = Vec::with_capacity(most_lines);
     for orig in split_lines(raw) {
-        let text = normalize::line_cow(orig);
-        if text.is_empty() {
-            continue;
-        }
-        let mut line = Line::new(orig, text, stop);
+        let Some(mut line) = Line::of_dump(orig, stop) else { continue };
         if with_keys {
             keys.extend(site::folded_key(&line.key));
         }

@@ -15,6 +15,12 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}') || (c.is_control() && c != '\t')
 }
 
+/// Whether normalising drops `c` (an invisible or icon-font character).
+#[inline]
+pub fn drops(c: char) -> bool {
+    is_pua(c) || is_invisible(c)
+}
+
 /// Normalise one line.
 pub fn line(s: &str) -> String {
     line_cow(s).into_owned()

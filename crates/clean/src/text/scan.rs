@@ -40,70 +40,9 @@ impl Counts {
     }
 
     /// Count `text` and fold it into its key ([`normalize::key`]) in the same pass.
-    ///
-    /// A block of pure ASCII (most of them) is counted from its masks alone
-    /// and joins the key lower-cased as it is. In a block with other
-    /// characters, each of them is decoded once: its class (letter, space,
-    /// other) goes into the masks, its fold into the key; the block is cut
-    /// before a character it would split.
     pub fn with_key(text: &str, stop: Stopwords) -> (Counts, String) {
-        let b = text.as_bytes();
-        let mut line = Line { c: Counts::default(), text, stop, open: None };
-        let mut key: Vec<u8> = Vec::with_capacity(b.len() + BLOCK);
-        let mut at = 0;
-        while at < b.len() {
-            let rest = &b[at..];
-            let m = Block::of(rest);
-            let mut n = rest.len().min(BLOCK);
-            let (mut space, mut letters, mut upper) = (m.space, m.upper | m.lower, m.upper);
-            // Continuation bytes of the block's other characters.
-            let mut cont = 0;
-            let high = m.high & span64(0, n);
-            if high == 0 {
-                key.extend_from_slice(&m.lowered[..n]);
-            } else {
-                while !text.is_char_boundary(at + n) {
-                    n -= 1;
-                }
-                let mut todo = high & span64(0, n);
-                let mut copied = 0;
-                while todo != 0 {
-                    let p = todo.trailing_zeros() as usize;
-                    let ch = text[at + p..].chars().next().expect("a character starts here");
-                    let bytes = span64(p, p + ch.len_utf8());
-                    todo &= !bytes;
-                    cont |= bytes & !(1 << p);
-                    match Char::of(ch) {
-                        Char::Letter => {
-                            letters |= 1 << p;
-                            upper |= u64::from(uppercase(ch)) << p;
-                        }
-                        Char::Space => space |= bytes,
-                        Char::Other => {}
-                    }
-                    key.extend_from_slice(&m.lowered[copied..p]);
-                    normalize::fold(ch, |f| key.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes()));
-                    copied = p + ch.len_utf8();
-                }
-                key.extend_from_slice(&m.lowered[copied..n]);
-            }
-            let valid = span64(0, n);
-            let chars = n - cont.count_ones() as usize;
-            let (letters, upper) = (letters & valid, upper & valid);
-            let c = &mut line.c;
-            c.chars += chars;
-            c.letters += letters.count_ones() as usize;
-            c.upper += upper.count_ones() as usize;
-            c.other += chars - (letters | (space & valid & !cont)).count_ones() as usize;
-            // ASCII letters, digits and apostrophes: what a trimmed ASCII token keeps.
-            let kept = (m.upper | m.lower | m.kept) & valid;
-            line.tokens(at, n, valid & !space, kept, letters, m.high & valid);
-            at += n;
-        }
-        if let Some(open) = line.open.take() {
-            line.end(open, b.len());
-        }
-        (line.c, String::from_utf8(key).expect("ASCII bytes and whole characters"))
+        let s = line(text, stop);
+        (s.counts, s.key)
     }
 
     /// Tickers, tables of numbers, shouting: mostly digits and symbols, or
@@ -111,6 +50,97 @@ impl Counts {
     pub fn noise(&self) -> bool {
         self.other > self.letters || (self.letters >= 8 && self.upper * 2 > self.letters && self.words >= 2)
     }
+}
+
+/// What one pass over a line finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scan {
+    /// Its counts.
+    pub counts: Counts,
+    /// Its key ([`normalize::key`]).
+    pub key: String,
+    /// Whether normalising would leave it unchanged ([`normalize::line`]):
+    /// no control, invisible or icon-font character, no whitespace but
+    /// single plain spaces, none at either end.
+    pub normal: bool,
+}
+
+/// Count `text`, fold it into its key and check that it is normal, in one pass.
+///
+/// A block of pure ASCII (most of them) is counted from its masks alone
+/// and joins the key lower-cased as it is. In a block with other
+/// characters, each of them is decoded once: its class (letter, space,
+/// other) goes into the masks, its fold into the key; the block is cut
+/// before a character it would split.
+pub fn line(text: &str, stop: Stopwords) -> Scan {
+    let b = text.as_bytes();
+    let mut line = Line { c: Counts::default(), text, stop, open: None };
+    let mut key: Vec<u8> = Vec::with_capacity(b.len() + BLOCK);
+    // Normal so far, and whether the last byte was a plain space (a space
+    // at the start is not normal).
+    let (mut normal, mut blank_before) = (true, true);
+    let mut at = 0;
+    while at < b.len() {
+        let rest = &b[at..];
+        let m = Block::of(rest);
+        let mut n = rest.len().min(BLOCK);
+        let (mut space, mut letters, mut upper) = (m.space, m.upper | m.lower, m.upper);
+        // Continuation bytes of the block's other characters.
+        let mut cont = 0;
+        let high = m.high & span64(0, n);
+        if high == 0 {
+            key.extend_from_slice(&m.lowered[..n]);
+        } else {
+            while !text.is_char_boundary(at + n) {
+                n -= 1;
+            }
+            let mut todo = high & span64(0, n);
+            let mut copied = 0;
+            while todo != 0 {
+                let p = todo.trailing_zeros() as usize;
+                let ch = text[at + p..].chars().next().expect("a character starts here");
+                let bytes = span64(p, p + ch.len_utf8());
+                todo &= !bytes;
+                cont |= bytes & !(1 << p);
+                match Char::of(ch) {
+                    Char::Letter => {
+                        letters |= 1 << p;
+                        upper |= u64::from(uppercase(ch)) << p;
+                    }
+                    Char::Space => {
+                        space |= bytes;
+                        normal = false;
+                    }
+                    Char::Other => normal &= !normalize::drops(ch),
+                }
+                key.extend_from_slice(&m.lowered[copied..p]);
+                normalize::fold(ch, |f| key.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes()));
+                copied = p + ch.len_utf8();
+            }
+            key.extend_from_slice(&m.lowered[copied..n]);
+        }
+        let valid = span64(0, n);
+        // Plain spaces: ASCII whitespace but the control bytes.
+        let blank = m.space & !m.control & valid;
+        normal &= m.control & valid == 0 && blank & (blank << 1 | u64::from(blank_before)) == 0;
+        blank_before = blank >> (n - 1) & 1 == 1;
+        let chars = n - cont.count_ones() as usize;
+        let (letters, upper) = (letters & valid, upper & valid);
+        let c = &mut line.c;
+        c.chars += chars;
+        c.letters += letters.count_ones() as usize;
+        c.upper += upper.count_ones() as usize;
+        c.other += chars - (letters | (space & valid & !cont)).count_ones() as usize;
+        // ASCII letters, digits and apostrophes: what a trimmed ASCII token keeps.
+        let kept = (m.upper | m.lower | m.kept) & valid;
+        line.tokens(at, n, valid & !space, kept, letters, m.high & valid);
+        at += n;
+    }
+    if let Some(open) = line.open.take() {
+        line.end(open, b.len());
+    }
+    let key = String::from_utf8(key).expect("ASCII bytes and whole characters");
+    Scan { counts: line.c, key, normal: normal && (!blank_before || b.is_empty()) }
 }
 
 /// A line being counted.
@@ -255,6 +285,15 @@ mod tests {
         ) {
             let stop = Stopwords::for_lang(lang);
             proptest::prop_assert_eq!(Counts::with_key(&s, stop), (reference(&s, stop), normalize::key(&s)));
+        }
+
+        /// The pass's "normal" is the normal-line check's.
+        #[test]
+        fn normal_is_what_normalising_leaves_unchanged(
+            s in "([ a-z\t\u{0}\u{7f}\u{a0}\u{ad}\u{200b}\u{e001}’é中]{0,12}|([a-z]{0,70} {1,2}[é’\t\u{85}]?){0,5})",
+        ) {
+            let t = s.trim_ascii();
+            proptest::prop_assert_eq!(line(t, Stopwords::for_lang(Some("en"))).normal, normalize::line(t) == t);
         }
 
         /// Long runs of ASCII words (whole chunks) with a few other characters among them.
