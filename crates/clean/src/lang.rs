@@ -200,18 +200,86 @@ impl Stopwords {
     /// sixteen bytes at once.
     #[inline(always)]
     pub fn is_stop_ascii(&self, text: &[u8], kept: std::ops::Range<usize>) -> bool {
+        self.packed_at(text, kept).is_some_and(|p| self.0.packed.contains(lower_packed_ascii(p)))
+    }
+
+    /// [`Stopwords::is_stop_ascii`] of text already lower-cased.
+    #[inline(always)]
+    pub fn is_stop_lowered(&self, lowered: &[u8], kept: std::ops::Range<usize>) -> bool {
+        self.packed_at(lowered, kept).is_some_and(|p| self.0.packed.contains(p))
+    }
+
+    /// `bytes[kept]` packed, unless it is longer than any stopword.
+    #[inline(always)]
+    fn packed_at(&self, bytes: &[u8], kept: std::ops::Range<usize>) -> Option<u128> {
         let n = kept.len();
         if n > self.0.longest {
-            return false;
+            return None;
         }
-        let packed = match text.get(kept.start..kept.start + PACKED_BYTES) {
+        Some(match bytes.get(kept.start..kept.start + PACKED_BYTES) {
             // Bytes past the token masked off (1 <= n <= 16).
             Some(sixteen) => {
                 u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & (u128::MAX >> (128 - 8 * n))
             }
-            None => pack_near_end(&text[kept]),
-        };
-        self.0.packed.contains(lower_packed_ascii(packed))
+            None => pack_near_end(&bytes[kept]),
+        })
+    }
+
+    /// Whether `w`, a whitespace-free token that is not all ASCII and has a
+    /// letter, is a stopword: [`Stopwords::judge`] in one forward pass (no
+    /// trimming from both ends first), characters lower-cased into the
+    /// packed key as they come.
+    #[inline(never)]
+    pub fn is_stop_other(&self, w: &str) -> bool {
+        let kept = |c: char| alphanumeric(c) || c == '\'' || c == '’';
+        let mut k = [0u8; PACKED_BYTES];
+        // Bytes packed, and how many of them end with a kept character:
+        // what follows the last kept character is trimmed.
+        let (mut n, mut n_kept) = (0, 0);
+        let mut started = false;
+        let mut full = false;
+        for c in w.chars() {
+            let keep = kept(c);
+            if !started {
+                if !keep {
+                    continue;
+                }
+                started = true;
+            }
+            if full {
+                // Too long to pack unless nothing kept follows.
+                if keep {
+                    return false;
+                }
+                continue;
+            }
+            let c = if c == '’' { '\'' } else { c };
+            let mut push = |c: char| {
+                let len = c.len_utf8();
+                if n + len > PACKED_BYTES {
+                    return false;
+                }
+                c.encode_utf8(&mut k[n..]);
+                n += len;
+                true
+            };
+            let fits = match lower(c) {
+                Some(l) => push(l),
+                None => c.to_lowercase().all(&mut push),
+            };
+            if !fits {
+                if keep {
+                    return false;
+                }
+                full = true;
+                continue;
+            }
+            if keep {
+                n_kept = n;
+            }
+        }
+        k[n_kept..].fill(0);
+        self.0.packed.contains(u128::from_le_bytes(k))
     }
 
     /// One whitespace-free token, as [`Stopwords::count`] sees it: None
@@ -441,6 +509,19 @@ mod tests {
         ) {
             let stop = Stopwords::for_lang(lang);
             proptest::prop_assert_eq!(stop.count(&s), count_by_strings(stop, &s));
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-pass judge of a token that is not all ASCII is the judge.
+        #[test]
+        fn other_tokens_judged_in_one_pass(
+            w in "[.,'’«»()\u{2014}]{0,2}(что|Это|également|perché|über|ещё|l’été|c’est|[a-zé’'\u{212A}\u{130}\u{1E9E}жЖ.]{1,20})[.,'’»\u{2014}\u{130}]{0,3}",
+            lang in proptest::sample::select(vec![Some("en"), Some("fr"), Some("ru"), None]),
+        ) {
+            proptest::prop_assume!(!w.is_ascii() && w.chars().any(alphabetic));
+            let stop = Stopwords::for_lang(lang);
+            proptest::prop_assert_eq!(stop.is_stop_other(&w), stop.judge(&w, false) == Some(true));
         }
     }
 

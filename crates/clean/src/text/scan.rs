@@ -133,7 +133,7 @@ pub fn line(text: &str, stop: Stopwords) -> Scan {
         c.other += chars - (letters | (space & valid & !cont)).count_ones() as usize;
         // ASCII letters, digits and apostrophes: what a trimmed ASCII token keeps.
         let kept = (m.upper | m.lower | m.kept) & valid;
-        line.tokens(at, n, valid & !space, kept, letters, m.high & valid);
+        line.tokens(at, n, valid & !space, kept, letters, m.high & valid, &m.lowered);
         at += n;
     }
     if let Some(open) = line.open.take() {
@@ -168,20 +168,46 @@ impl Line<'_> {
     /// bytes; a run from bit 0 goes on with the token under way, a run that
     /// reaches `n` is left under way.
     #[inline]
-    fn tokens(&mut self, at: usize, n: usize, mut runs: u64, kept: u64, letters: u64, high: u64) {
+    #[allow(clippy::too_many_arguments)]
+    fn tokens(
+        &mut self,
+        at: usize,
+        n: usize,
+        mut runs: u64,
+        kept: u64,
+        letters: u64,
+        high: u64,
+        lowered: &[u8; BLOCK],
+    ) {
         if runs & 1 == 0 {
             if let Some(open) = self.open.take() {
                 self.end(open, at);
             }
         }
         while runs != 0 {
-            let from = runs.trailing_zeros() as usize;
-            let to = from + (!(runs >> from)).trailing_zeros() as usize;
-            let run = span64(from, to);
-            runs &= !run;
+            // The lowest run of set bits: adding its lowest bit carries through it.
+            let run = runs & !runs.wrapping_add(runs & runs.wrapping_neg());
+            runs ^= run;
+            let (from, to) = (run.trailing_zeros() as usize, 64 - run.leading_zeros() as usize);
             let k = kept & run;
             let (alpha, ascii) = (letters & run != 0, high & run == 0);
-            let (kf, kt) = (at + k.trailing_zeros() as usize, at + 64 - k.leading_zeros() as usize);
+            let (kf, kt) = (k.trailing_zeros() as usize, 64 - k.leading_zeros() as usize);
+            if to < n && (from > 0 || self.open.is_none()) {
+                // The common case: a token inside the block.
+                self.c.words += 1;
+                if alpha {
+                    self.c.density_words += 1;
+                    let is_stop = if ascii {
+                        // Trimmed (an ASCII token with a letter has kept bytes), and lower-cased already.
+                        self.stop.is_stop_lowered(lowered, kf..kt)
+                    } else {
+                        self.judge_other(at + from, at + to)
+                    };
+                    self.c.stops += usize::from(is_stop);
+                }
+                continue;
+            }
+            let (kf, kt) = (at + kf, at + kt);
             let open = match self.open.take() {
                 // Going on with the token under way (runs & 1 != 0 here).
                 Some(o) if from == 0 => Open {
@@ -191,11 +217,6 @@ impl Line<'_> {
                     ascii: o.ascii && ascii,
                     alpha: o.alpha || alpha,
                 },
-                _ if to < n => {
-                    // The common case: a token inside the block.
-                    self.word(at + from, at + to, (kf, kt), ascii, alpha);
-                    continue;
-                }
                 _ => Open { start: at + from, kept_from: kf, kept_to: if k != 0 { kt } else { 0 }, ascii, alpha },
             };
             if to < n {
@@ -232,7 +253,7 @@ impl Line<'_> {
     /// Whether `text[start..end]`, which is not all ASCII, is a stopword.
     #[inline(never)]
     fn judge_other(&self, start: usize, end: usize) -> bool {
-        self.stop.judge(&self.text[start..end], false) == Some(true)
+        self.stop.is_stop_other(&self.text[start..end])
     }
 }
 
