@@ -28,26 +28,34 @@ impl Stoplist {
     }
 }
 
-/// A set of packed words (never 0): open addressing with linear probing in
-/// a table at most half full — one multiply and, for most words, one
-/// compare per lookup.
+/// A set of packed words (never 0), each with a byte of data: open
+/// addressing with linear probing in a table at most half full — one
+/// multiply and, for most words, one compare per lookup.
 struct PackedSet {
     slots: Vec<u128>,
+    /// The data of each slot's word.
+    data: Vec<u8>,
     /// log2 of the table size.
     bits: u32,
 }
 
 impl PackedSet {
     fn new(keys: impl Iterator<Item = u128>) -> PackedSet {
-        let keys: Vec<u128> = keys.collect();
-        let bits = (keys.len() * 2).next_power_of_two().max(16).trailing_zeros();
-        let mut set = PackedSet { slots: vec![0; 1 << bits], bits };
-        for k in keys {
+        PackedSet::with_data(keys.map(|k| (k, 0)))
+    }
+
+    /// A set whose words carry data (the data of a word given twice: the last).
+    fn with_data(entries: impl Iterator<Item = (u128, u8)>) -> PackedSet {
+        let entries: Vec<(u128, u8)> = entries.collect();
+        let bits = (entries.len() * 2).next_power_of_two().max(16).trailing_zeros();
+        let mut set = PackedSet { slots: vec![0; 1 << bits], data: vec![0; 1 << bits], bits };
+        for (k, d) in entries {
             let mut i = set.slot(k);
             while set.slots[i] != 0 && set.slots[i] != k {
                 i = (i + 1) & (set.slots.len() - 1);
             }
             set.slots[i] = k;
+            set.data[i] = d;
         }
         set
     }
@@ -60,11 +68,22 @@ impl PackedSet {
 
     #[inline]
     fn contains(&self, k: u128) -> bool {
+        self.find(k).is_some()
+    }
+
+    /// The data of `k`, when the set holds it.
+    #[inline]
+    fn get(&self, k: u128) -> Option<u8> {
+        self.find(k).map(|i| self.data[i])
+    }
+
+    #[inline]
+    fn find(&self, k: u128) -> Option<usize> {
         let mut i = self.slot(k);
         loop {
             match self.slots[i] {
-                s if s == k => return true,
-                0 => return false,
+                s if s == k => return Some(i),
+                0 => return None,
                 _ => i = (i + 1) & (self.slots.len() - 1),
             }
         }
@@ -103,6 +122,20 @@ fn pack(w: &[u8]) -> Option<u128> {
     Some(u128::from_le_bytes(k))
 }
 
+/// `bytes[range]` packed, when it fits: sixteen bytes loaded at once and
+/// those past the range masked off, unless the text ends too soon.
+#[inline(always)]
+fn load_packed(bytes: &[u8], range: std::ops::Range<usize>) -> Option<u128> {
+    let n = range.len();
+    if n > PACKED_BYTES || n == 0 {
+        return pack(&bytes[range]);
+    }
+    Some(match bytes.get(range.start..range.start + PACKED_BYTES) {
+        Some(sixteen) => u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & (u128::MAX >> (128 - 8 * n)),
+        None => pack_near_end(&bytes[range]),
+    })
+}
+
 /// A token of at most [`PACKED_BYTES`] bytes near the end of its text, packed.
 #[cold]
 #[inline(never)]
@@ -110,8 +143,8 @@ fn pack_near_end(w: &[u8]) -> u128 {
     pack(w).expect("short")
 }
 
-/// ASCII `w` lower-cased and packed, when it fits.
-#[inline]
+/// ASCII `w` lower-cased and packed, when it fits (what the lookups do in steps).
+#[cfg(test)]
 fn pack_lower_ascii(w: &[u8]) -> Option<u128> {
     pack(w).map(lower_packed_ascii)
 }
@@ -134,7 +167,7 @@ struct Stoplists {
     /// Latin-script languages with a list, in file order (bit i of a mask).
     latin: Vec<&'static str>,
     /// Packed word → bitmask of the Latin-script lists holding it.
-    latin_mask: rustc_hash::FxHashMap<u128, u8>,
+    latin_mask: PackedSet,
 }
 
 static STOPLISTS: LazyLock<Stoplists> = LazyLock::new(|| {
@@ -160,6 +193,7 @@ static STOPLISTS: LazyLock<Stoplists> = LazyLock::new(|| {
             by_lang.insert(code.trim(), Stoplist::new(set));
         }
     }
+    let latin_mask = PackedSet::with_data(latin_mask.into_iter());
     Stoplists { by_lang, union: Stoplist::new(union), latin, latin_mask }
 });
 
@@ -212,17 +246,10 @@ impl Stopwords {
     /// `bytes[kept]` packed, unless it is longer than any stopword.
     #[inline(always)]
     fn packed_at(&self, bytes: &[u8], kept: std::ops::Range<usize>) -> Option<u128> {
-        let n = kept.len();
-        if n > self.0.longest {
+        if kept.len() > self.0.longest {
             return None;
         }
-        Some(match bytes.get(kept.start..kept.start + PACKED_BYTES) {
-            // Bytes past the token masked off (1 <= n <= 16).
-            Some(sixteen) => {
-                u128::from_le_bytes(sixteen.try_into().expect("sixteen bytes")) & (u128::MAX >> (128 - 8 * n))
-            }
-            None => pack_near_end(&bytes[kept]),
-        })
+        load_packed(bytes, kept)
     }
 
     /// Whether `w`, a whitespace-free token that is not all ASCII and has a
@@ -347,9 +374,10 @@ pub fn detect(text: &str) -> Option<&'static str> {
 /// scripts, close calls such as Spanish and Portuguese) whatlang decides.
 fn by_stopwords(sample: &str) -> Option<&'static str> {
     let s = &*STOPLISTS;
-    let mut hits = Hits { lists: s, sample, hits: [0; 8], words: 0 };
+    let mut hits = Hits { lists: s, sample, lanes: 0, words: 0 };
     tokens::scan(sample, &mut hits);
-    let Hits { hits, words, .. } = hits;
+    let Hits { lanes, words, .. } = hits;
+    let hits: [usize; 8] = std::array::from_fn(|i| (lanes >> (16 * i) & 0xFFFF) as usize);
     let mut order: Vec<usize> = (0..s.latin.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
     let (top, second) = (hits[order[0]], order.get(1).map_or(0, |&i| hits[i]));
@@ -360,29 +388,46 @@ fn by_stopwords(sample: &str) -> Option<&'static str> {
 struct Hits<'a> {
     lists: &'a Stoplists,
     sample: &'a str,
-    hits: [usize; 8],
+    /// The hits of list `i` in bits `16 i..16 i + 16` (a sample has far
+    /// fewer words than 65,536): one addition counts a word for every list
+    /// holding it.
+    lanes: u128,
     words: usize,
 }
+
+/// A bitmask of lists spread into the hit lanes: bit `i` to bit `16 i`.
+static SPREAD: [u128; 256] = {
+    let mut t = [0u128; 256];
+    let mut m = 0;
+    while m < 256 {
+        let mut i = 0;
+        while i < 8 {
+            t[m] |= ((m as u128 >> i) & 1) << (16 * i);
+            i += 1;
+        }
+        m += 1;
+    }
+    t
+};
 
 impl tokens::Sink for Hits<'_> {
     fn token(&mut self, t: &tokens::Token) {
         // Trimmed of what is neither alphanumeric nor an apostrophe; the
-        // scan has trimmed ASCII tokens already.
-        let w = match t.kept() {
-            Some(kept) if t.ascii => &self.sample[kept],
-            _ if t.ascii => return,
-            _ => self.sample[t.start..t.end].trim_matches(|c: char| !alphanumeric(c) && c != '\''),
-        };
-        if w.is_empty() {
-            return;
-        }
-        self.words += 1;
-        // The Latin lists are looked up with ASCII words only.
-        let Some(k) = pack_lower_ascii(w.as_bytes()).filter(|_| w.is_ascii()) else { return };
-        if let Some(&mask) = self.lists.latin_mask.get(&k) {
-            for (i, h) in self.hits.iter_mut().enumerate() {
-                *h += usize::from(mask >> i & 1);
+        // scan has trimmed ASCII tokens already. The Latin lists are
+        // looked up with ASCII words only.
+        let packed = if t.ascii {
+            let Some(kept) = t.kept() else { return };
+            load_packed(self.sample.as_bytes(), kept)
+        } else {
+            let w = self.sample[t.start..t.end].trim_matches(|c: char| !alphanumeric(c) && c != '\'');
+            if w.is_empty() {
+                return;
             }
+            pack(w.as_bytes()).filter(|_| w.is_ascii())
+        };
+        self.words += 1;
+        if let Some(mask) = packed.and_then(|k| self.lists.latin_mask.get(lower_packed_ascii(k))) {
+            self.lanes += SPREAD[usize::from(mask)];
         }
     }
 }

@@ -524,6 +524,12 @@ impl Phrases {
 /// What rules see of a folded line: trailing separators (`Related:`,
 /// `Next »`) and spaces trimmed.
 fn match_form(key: &str) -> &str {
+    let b = key.as_bytes();
+    // Most keys end in a letter or a full stop and start without a space: as they are.
+    let plain = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace() && !matches!(c, b':' | b'|' | b'>');
+    if b.first().is_some_and(plain) && b.last().is_some_and(plain) {
+        return key;
+    }
     key.trim_end_matches([':', '|', '»', '›', '>', '→']).trim()
 }
 
