@@ -107,24 +107,26 @@ const MONTH_RE: &str = r"(?i:jan(?:uary|uar|vier|eiro|uari)?|j[äa]nner|enero|ge
 
 // ASCII word boundaries and digits: a Unicode `\b` keeps the regex engine off
 // its DFAs (dates run on every short line of a text dump).
-static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)((?:19|20)[0-9][0-9])[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9][0-9])(?::([0-9][0-9]))?(?:\.[0-9]+)?\s*(Z|[+-][0-9][0-9]:?[0-9][0-9])?)?")
-        .expect("static regex")
-});
-static DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+const ISO_RE: &str = r"(?-u:\b)((?:19|20)[0-9][0-9])[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9][0-9])(?::([0-9][0-9]))?(?:\.[0-9]+)?\s*(Z|[+-][0-9][0-9]:?[0-9][0-9])?)?";
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(ISO_RE).expect("static regex"));
+fn dmy_re() -> String {
+    format!(
         r"(?-u:\b)([0-9]{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({MONTH_RE})(?:\s+de)?,?\s+((?:19|20)[0-9][0-9])(?-u:\b)(?:,?\s*(?:at|um|à|a las|alle|às)?\s*([0-9]{{1,2}})[:.h]([0-9][0-9])\s*((?i:[ap]\.?m\.?))?)?"
-    ))
-    .expect("static regex")
-});
-static MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    )
+}
+static DMY: LazyLock<Regex> = LazyLock::new(|| Regex::new(&dmy_re()).expect("static regex"));
+fn mdy_re() -> String {
+    format!(
         r"(?-u:\b)({MONTH_RE})\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)[0-9][0-9])(?-u:\b)(?:,?\s*(?:at\s*)?([0-9]{{1,2}}):([0-9][0-9])\s*((?i:[ap]\.?m\.?))?)?"
-    ))
-    .expect("static regex")
-});
-static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)([0-9]{1,2})\.([0-9]{1,2})\.((?:19|20)[0-9][0-9])(?-u:\b)").expect("static regex")
+    )
+}
+static MDY: LazyLock<Regex> = LazyLock::new(|| Regex::new(&mdy_re()).expect("static regex"));
+const NUMERIC_DMY_RE: &str = r"(?-u:\b)([0-9]{1,2})\.([0-9]{1,2})\.((?:19|20)[0-9][0-9])(?-u:\b)";
+static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| Regex::new(NUMERIC_DMY_RE).expect("static regex"));
+/// The four formats at once: which of them occur at all, in one scan of the
+/// text (most lines with a year hold no date), before any is captured.
+static ANY: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new([ISO_RE.to_string(), dmy_re(), mdy_re(), NUMERIC_DMY_RE.to_string()]).expect("static regex")
 });
 
 /// Whether `s` holds 19xx or 20xx, which every format here needs: most
@@ -181,28 +183,34 @@ pub fn find_date(s: &str) -> Option<(String, std::ops::Range<usize>)> {
         return None;
     }
     let num = |c: &regex::Captures, i| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-    if let Some(c) = ISO.captures(s) {
+    let found = ANY.matches(s);
+    if !found.matched_any() {
+        return None;
+    }
+    // Only the formats that occur are captured (in the same order as ever).
+    let captures = |i: usize, re: &'static Regex| if found.matched(i) { re.captures(s) } else { None };
+    if let Some(c) = captures(0, &ISO) {
         let y = num(&c, 1)? as i32;
         let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (h, m, num(&c, 6)));
         if let Some(out) = fmt(y, num(&c, 2)?, num(&c, 3)?, time, c.get(7).map(|m| m.as_str())) {
             return Some((out, c.get(0)?.range()));
         }
     }
-    if let Some(c) = DMY.captures(s) {
+    if let Some(c) = captures(1, &DMY) {
         let ampm = c.get(6).map(|m| m.as_str());
         let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (hour12(h, ampm), m, None));
         if let Some(out) = fmt(num(&c, 3)? as i32, month(c.get(2)?.as_str())?, num(&c, 1)?, time, None) {
             return Some((out, c.get(0)?.range()));
         }
     }
-    if let Some(c) = MDY.captures(s) {
+    if let Some(c) = captures(2, &MDY) {
         let ampm = c.get(6).map(|m| m.as_str());
         let time = num(&c, 4).zip(num(&c, 5)).map(|(h, m)| (hour12(h, ampm), m, None));
         if let Some(out) = fmt(num(&c, 3)? as i32, month(c.get(1)?.as_str())?, num(&c, 2)?, time, None) {
             return Some((out, c.get(0)?.range()));
         }
     }
-    if let Some(c) = NUMERIC_DMY.captures(s) {
+    if let Some(c) = captures(3, &NUMERIC_DMY) {
         if let Some(out) = fmt(num(&c, 3)? as i32, num(&c, 2)?, num(&c, 1)?, None, None) {
             return Some((out, c.get(0)?.range()));
         }
