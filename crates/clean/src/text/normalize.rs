@@ -4,8 +4,6 @@
 //! control characters and soft hyphens; turns no-break and other odd spaces
 //! into plain spaces; collapses runs of spaces; trims.
 
-use super::lanes::{self, LANES};
-
 /// Icon fonts (Font Awesome and friends) live in the Private Use Areas.
 pub fn is_pua(c: char) -> bool {
     matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
@@ -21,56 +19,12 @@ pub fn drops(c: char) -> bool {
     is_pua(c) || is_invisible(c)
 }
 
-/// Normalise one line.
+/// Normalise one line. (Whether a dump line is already normal comes from
+/// the pass that counts it: [`super::scan::line`].)
 pub fn line(s: &str) -> String {
-    line_cow(s).into_owned()
-}
-
-/// Normalise one line, borrowing it when it is already normal, as most
-/// lines are.
-pub fn line_cow(s: &str) -> std::borrow::Cow<'_, str> {
-    let t = s.trim_ascii();
-    if is_normal(t) {
-        return t.into();
-    }
     let mut out = String::with_capacity(s.len());
     each_normal_char(s, |c| out.push(c));
-    out.into()
-}
-
-/// Already what [`line`] makes of it: no character it drops, no whitespace
-/// but single spaces, none at the ends. ASCII is checked sixteen bytes at a
-/// time ([`lanes::spacing`]).
-fn is_normal(t: &str) -> bool {
-    let b = t.as_bytes();
-    // Whether the byte before is a space (a space at the start is not normal).
-    let mut space = true;
-    let mut i = 0;
-    while i < b.len() {
-        let rest = &b[i..];
-        let n = rest.len().min(LANES) as u32;
-        let (blank, control, high) = lanes::spacing(&lanes::chunk(rest));
-        let len = (high | 1 << n).trailing_zeros();
-        let ascii = lanes::span(0, len);
-        let blank = blank & ascii;
-        if control & ascii != 0 || blank & (blank << 1 | u32::from(space)) != 0 {
-            return false;
-        }
-        if len > 0 {
-            space = blank >> (len - 1) & 1 == 1;
-        }
-        i += len as usize;
-        if len < n {
-            // Non-ASCII characters, up to the next ASCII byte.
-            let end = lanes::next_ascii(b, i);
-            if t[i..end].chars().any(|c| is_pua(c) || is_invisible(c) || c.is_whitespace()) {
-                return false;
-            }
-            space = false;
-            i = end;
-        }
-    }
-    !space || b.is_empty()
+    out
 }
 
 /// The characters of `line(s)`, one by one: invisible and icon-font
@@ -185,19 +139,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #[test]
-        fn borrowed_lines_are_normal(s in "[ a-z\t\u{0}\u{7f}\u{a0}\u{ad}\u{200b}\u{e001}’é中]{0,12}|([a-z]{0,17} {1,2}[é’\t]?){0,5}") {
-            // Normal is exactly what normalising leaves unchanged.
-            let t = s.trim_ascii();
-            proptest::prop_assert_eq!(is_normal(t), line(t) == t);
-            let n = line_cow(&s);
-            if let std::borrow::Cow::Borrowed(b) = n {
-                let mut slow = String::new();
-                each_normal_char(&s, |c| slow.push(c));
-                proptest::prop_assert_eq!(b, slow);
-            }
-        }
-
         #[test]
         fn key_folds_each_character(s in "[ a-zA-Z’“–ÉİẞΣЖ中]{0,16}") {
             let mut slow = String::new();

@@ -34,15 +34,9 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Count `text`, judging words against `stop`.
+    /// Count `text`, judging words against `stop` ([`line`] without the key).
     pub fn of(text: &str, stop: Stopwords) -> Counts {
-        Counts::with_key(text, stop).0
-    }
-
-    /// Count `text` and fold it into its key ([`normalize::key`]) in the same pass.
-    pub fn with_key(text: &str, stop: Stopwords) -> (Counts, String) {
-        let s = line(text, stop);
-        (s.counts, s.key)
+        line(text, stop).counts
     }
 
     /// Tickers, tables of numbers, shouting: mostly digits and symbols, or
@@ -261,6 +255,14 @@ impl Line<'_> {
 mod tests {
     use super::*;
 
+    /// What one pass counts and folds is what the separate definitions count and fold.
+    fn agrees(s: &str, lang: Option<&str>) -> Result<(), proptest::test_runner::TestCaseError> {
+        let stop = Stopwords::for_lang(lang);
+        let one = line(s, stop);
+        proptest::prop_assert_eq!((one.counts, one.key), (reference(s, stop), normalize::key(s)));
+        Ok(())
+    }
+
     /// What one pass counts is what the separate definitions count.
     fn reference(s: &str, stop: Stopwords) -> Counts {
         let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
@@ -293,8 +295,7 @@ mod tests {
             s in "[ a-zA-Z0-9'’.,%\t\u{a0}\u{2003}éÉßжЖҊ中かカ한ʼǅⅫ«»–-]{0,40}",
             lang in proptest::sample::select(vec![Some("en"), Some("de"), Some("fr"), Some("ru"), None]),
         ) {
-            let stop = Stopwords::for_lang(lang);
-            proptest::prop_assert_eq!(Counts::with_key(&s, stop), (reference(&s, stop), normalize::key(&s)));
+            agrees(&s, lang)?;
         }
 
         /// Long lines (many blocks) with other characters anywhere, some
@@ -304,8 +305,7 @@ mod tests {
             s in "(([a-zA-Z']{1,12}|x{60,70}|[éЖ中’ʼ«]{1,3}|[a-z]{0,5}[éЖ中][a-z]{0,5}|3\\.5%)[ \t\u{a0}\u{2003}]{1,2}){0,40}",
             lang in proptest::sample::select(vec![Some("en"), Some("fr"), Some("ru"), None]),
         ) {
-            let stop = Stopwords::for_lang(lang);
-            proptest::prop_assert_eq!(Counts::with_key(&s, stop), (reference(&s, stop), normalize::key(&s)));
+            agrees(&s, lang)?;
         }
 
         /// The pass's "normal" is the normal-line check's.
@@ -323,8 +323,7 @@ mod tests {
             s in "((the|The|OF|und|it's|a|x{15,17}|3\\.5%|[a-z]{1,9}|\\.\\.\\.)[ \t]{1,2}){0,30}[ ’é中]{0,2}([a-z ]{0,20}|ещё и Это)",
             lang in proptest::sample::select(vec![Some("en"), Some("de"), Some("ru"), None]),
         ) {
-            let stop = Stopwords::for_lang(lang);
-            proptest::prop_assert_eq!(Counts::with_key(&s, stop), (reference(&s, stop), normalize::key(&s)));
+            agrees(&s, lang)?;
         }
     }
 }
