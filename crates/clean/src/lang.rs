@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashSet as HashSet;
 
-use crate::chars::{alphabetic, alphanumeric, lower};
-use crate::text::{split_lines, tokens};
+use crate::chars::{alphabetic, alphanumeric};
+use crate::text::{scan, split_lines, tokens};
 use std::sync::LazyLock;
 
 static STOPWORD_FILE: &str = include_str!("../rules/stopwords.txt");
@@ -260,15 +260,28 @@ impl Stopwords {
     /// stopword.
     #[inline(never)]
     pub fn is_stop_other(&self, w: &str) -> bool {
-        let kept = |c: char| alphanumeric(c) || c == '\'' || c == '’';
+        let two = scan::two_byte();
+        let b = w.as_bytes();
         let mut k = [0u8; PACKED_BYTES];
         // Bytes packed, and how many of them end with a kept character:
         // what follows the last kept character is trimmed.
         let (mut n, mut n_kept) = (0, 0);
         let mut started = false;
         let mut full = false;
-        for c in w.chars() {
-            let keep = kept(c);
+        let mut i = 0;
+        while i < b.len() {
+            let (info, len) = if b[i].is_ascii() {
+                (None, 1)
+            } else {
+                let (info, len) = scan::decode(two, b, i);
+                (Some(info), len)
+            };
+            let ch = &b[i..i + len];
+            i += len;
+            let keep = match info {
+                None => ch[0].is_ascii_alphanumeric() || ch[0] == b'\'',
+                Some(info) => info.has(scan::ALNUM) || ch == "’".as_bytes(),
+            };
             if !started {
                 if !keep {
                     continue;
@@ -282,19 +295,19 @@ impl Stopwords {
                 }
                 continue;
             }
-            let c = if c == '’' { '\'' } else { c };
-            let mut push = |c: char| {
-                let len = c.len_utf8();
-                if n + len > PACKED_BYTES {
+            let mut push = |l: &[u8]| {
+                if n + l.len() > PACKED_BYTES {
                     return false;
                 }
-                c.encode_utf8(&mut k[n..]);
-                n += len;
+                k[n..n + l.len()].copy_from_slice(l);
+                n += l.len();
                 true
             };
-            let fits = match lower(c) {
-                Some(l) => push(l),
-                None => c.to_lowercase().all(&mut push),
+            let fits = match info {
+                None => push(&[ch[0].to_ascii_lowercase()]),
+                // The typographic apostrophe as a straight one.
+                Some(_) if ch == "’".as_bytes() => push(b"'"),
+                Some(info) => info.lower(ch, push),
             };
             if !fits {
                 if keep {

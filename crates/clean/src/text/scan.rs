@@ -8,10 +8,12 @@
 //! non-space bits, and stopwords are looked up as packed integers
 //! ([`Stopwords::is_stop_ascii`]).
 
+use std::sync::LazyLock;
+
 use super::lanes::{span64, Block, BLOCK};
 use super::normalize;
 use super::tokens::Char;
-use crate::chars::uppercase;
+use crate::chars::{alphanumeric, uppercase};
 use crate::lang::Stopwords;
 
 /// What the line rules need to know of a line.
@@ -68,6 +70,7 @@ pub struct Scan {
 /// before a character it would split.
 pub fn line(text: &str, stop: Stopwords) -> Scan {
     let b = text.as_bytes();
+    let two = &*TWO_BYTE;
     let mut line = Line { c: Counts::default(), text, stop, open: None };
     let mut key: Vec<u8> = Vec::with_capacity(b.len() + BLOCK);
     // Normal so far, and whether the last byte was a plain space (a space
@@ -92,24 +95,22 @@ pub fn line(text: &str, stop: Stopwords) -> Scan {
             let mut copied = 0;
             while todo != 0 {
                 let p = todo.trailing_zeros() as usize;
-                let ch = text[at + p..].chars().next().expect("a character starts here");
-                let bytes = span64(p, p + ch.len_utf8());
+                let (info, len) = decode(two, b, at + p);
+                let bytes = span64(p, p + len);
                 todo &= !bytes;
                 cont |= bytes & !(1 << p);
-                match Char::of(ch) {
-                    Char::Letter => {
-                        letters |= 1 << p;
-                        upper |= u64::from(uppercase(ch)) << p;
-                    }
-                    Char::Space => {
-                        space |= bytes;
-                        normal = false;
-                    }
-                    Char::Other => normal &= !normalize::drops(ch),
+                if info.has(LETTER) {
+                    letters |= 1 << p;
+                    upper |= u64::from(info.has(UPPER)) << p;
+                } else if info.has(SPACE) {
+                    space |= bytes;
+                    normal = false;
+                } else {
+                    normal &= !info.has(DROPS);
                 }
                 key.extend_from_slice(&m.lowered[copied..p]);
-                normalize::fold(ch, |f| key.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes()));
-                copied = p + ch.len_utf8();
+                info.fold_into(&b[at + p..at + p + len], &mut key);
+                copied = p + len;
             }
             key.extend_from_slice(&m.lowered[copied..n]);
         }
@@ -133,8 +134,145 @@ pub fn line(text: &str, stop: Stopwords) -> Scan {
     if let Some(open) = line.open.take() {
         line.end(open, b.len());
     }
-    let key = String::from_utf8(key).expect("ASCII bytes and whole characters");
+    debug_assert!(std::str::from_utf8(&key).is_ok());
+    // SAFETY: `key` holds lower-cased ASCII bytes (lower-casing ASCII keeps
+    // it ASCII), the bytes of whole characters of `text` and the UTF-8
+    // encodings of characters: it is UTF-8.
+    let key = unsafe { String::from_utf8_unchecked(key) };
     Scan { counts: line.c, key, normal: normal && (!blank_before || b.is_empty()) }
+}
+
+/// What the line pass needs of a non-ASCII character, packed in a `u32`:
+/// its class bits, and the character its key folds it to (when that is
+/// one character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Info(u32);
+
+/// Alphabetic ([`Char::Letter`]).
+pub(crate) const LETTER: u32 = 1 << 24;
+/// An upper-case letter.
+pub(crate) const UPPER: u32 = 1 << 25;
+/// Whitespace ([`Char::Space`]).
+pub(crate) const SPACE: u32 = 1 << 26;
+/// Neither: a character that normalising drops ([`normalize::drops`]).
+pub(crate) const DROPS: u32 = 1 << 27;
+/// Alphanumeric.
+pub(crate) const ALNUM: u32 = 1 << 28;
+/// Its fold is not one character: fold it the long way.
+const WIDE: u32 = 1 << 29;
+/// It folds to itself.
+const SAME: u32 = 1 << 30;
+/// Its lower case is itself.
+const LOWER_SAME: u32 = 1 << 21;
+
+impl Info {
+    /// The definition: what the class, case and fold functions say of `ch`.
+    fn of(ch: char) -> Info {
+        let mut bits = match Char::of(ch) {
+            Char::Letter => LETTER | if uppercase(ch) { UPPER } else { 0 },
+            Char::Space => SPACE,
+            Char::Other => {
+                if normalize::drops(ch) {
+                    DROPS
+                } else {
+                    0
+                }
+            }
+        };
+        if alphanumeric(ch) {
+            bits |= ALNUM;
+        }
+        if ch.to_lowercase().eq([ch]) {
+            bits |= LOWER_SAME;
+        }
+        let (mut n, mut folded) = (0, ch);
+        normalize::fold(ch, |f| {
+            n += 1;
+            folded = f;
+        });
+        bits |= match n {
+            1 if folded == ch => SAME | ch as u32,
+            1 => folded as u32,
+            _ => WIDE,
+        };
+        Info(bits)
+    }
+
+    #[inline]
+    pub(crate) fn has(self, bit: u32) -> bool {
+        self.0 & bit != 0
+    }
+
+    /// Append the key's fold of the character whose UTF-8 bytes are `bytes`.
+    #[inline]
+    fn fold_into(self, bytes: &[u8], key: &mut Vec<u8>) {
+        if self.has(SAME) {
+            key.extend_from_slice(bytes);
+        } else if self.has(WIDE) {
+            let ch = std::str::from_utf8(bytes).ok().and_then(|s| s.chars().next()).expect("one character");
+            normalize::fold(ch, |f| key.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes()));
+        } else {
+            let f = char::from_u32(self.0 & 0x1F_FFFF).expect("a character's fold");
+            key.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+}
+
+impl Info {
+    /// Emit the lower case of the character whose UTF-8 bytes are `bytes`,
+    /// character by character, while `emit` returns true; whether it always did.
+    #[inline]
+    pub(crate) fn lower(self, bytes: &[u8], mut emit: impl FnMut(&[u8]) -> bool) -> bool {
+        if self.has(LOWER_SAME) {
+            return emit(bytes);
+        }
+        if self.has(WIDE) {
+            let ch = std::str::from_utf8(bytes).ok().and_then(|s| s.chars().next()).expect("one character");
+            return ch.to_lowercase().all(|l| emit(l.encode_utf8(&mut [0; 4]).as_bytes()));
+        }
+        // Not a quote or dash (those are their own lower case): the fold is the lower case.
+        let f = char::from_u32(self.0 & 0x1F_FFFF).expect("a character's fold");
+        emit(f.encode_utf8(&mut [0; 4]).as_bytes())
+    }
+}
+
+/// [`Info`] of the two-byte characters (U+0080 to U+07FF: Latin, Greek,
+/// Cyrillic, Hebrew, Arabic…), by code point.
+static TWO_BYTE: LazyLock<Box<[Info; 0x800]>> =
+    LazyLock::new(|| Box::new(std::array::from_fn(|cp| char::from_u32(cp as u32).map_or(Info(0), Info::of))));
+
+/// [`Info`] of General Punctuation (U+2000 to U+206F: dashes, quotes, odd spaces).
+static PUNCTUATION: LazyLock<[Info; 0x70]> =
+    LazyLock::new(|| std::array::from_fn(|i| Info::of(char::from_u32(0x2000 + i as u32).expect("a character"))));
+
+/// The two-byte table, for [`decode`].
+pub(crate) fn two_byte() -> &'static [Info; 0x800] {
+    &TWO_BYTE
+}
+
+/// [`Info`] and length of the non-ASCII character starting at `b[i]` (`b`
+/// UTF-8): the common scripts from tables or ranges, the rest the long way.
+#[inline]
+pub(crate) fn decode(two: &[Info; 0x800], b: &[u8], i: usize) -> (Info, usize) {
+    let b0 = b[i];
+    if b0 < 0xE0 {
+        let cp = usize::from(b0 & 0x1F) << 6 | usize::from(b[i + 1] & 0x3F);
+        return (two[cp], 2);
+    }
+    if b0 < 0xF0 {
+        let cp = u32::from(b0 & 0x0F) << 12 | u32::from(b[i + 1] & 0x3F) << 6 | u32::from(b[i + 2] & 0x3F);
+        let info = match cp {
+            0x2000..=0x206F => PUNCTUATION[(cp - 0x2000) as usize],
+            // Kana, CJK ideographs, Hangul syllables: uncased letters.
+            0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => {
+                Info(LETTER | ALNUM | SAME | LOWER_SAME | cp)
+            }
+            _ => Info::of(char::from_u32(cp).expect("UTF-8")),
+        };
+        return (info, 3);
+    }
+    let ch = std::str::from_utf8(&b[i..i + 4]).ok().and_then(|s| s.chars().next()).expect("UTF-8");
+    (Info::of(ch), 4)
 }
 
 /// A line being counted.
@@ -275,6 +413,27 @@ mod tests {
             other: s.chars().filter(|c| !c.is_whitespace() && !c.is_alphabetic()).count(),
             density_words,
             stops,
+        }
+    }
+
+    /// The tables and ranges say of every character what the definitions say.
+    #[test]
+    fn decoding_agrees_with_the_definitions() {
+        let two = two_byte();
+        for ch in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let bytes = ch.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(decode(two, bytes, 0), (Info::of(ch), ch.len_utf8()), "{ch:?}");
+            let (mut folded, mut expected) = (Vec::new(), String::new());
+            Info::of(ch).fold_into(bytes, &mut folded);
+            normalize::fold(ch, |f| expected.push(f));
+            assert_eq!(folded, expected.as_bytes(), "{ch:?}");
+            let mut lowered = Vec::new();
+            assert!(Info::of(ch).lower(bytes, |l| {
+                lowered.extend_from_slice(l);
+                true
+            }));
+            assert_eq!(lowered, ch.to_lowercase().collect::<String>().as_bytes(), "{ch:?}");
         }
     }
 
