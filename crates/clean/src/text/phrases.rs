@@ -108,7 +108,28 @@ struct Scanner {
     rules: Vec<usize>,
     /// A search for the literals every match starts with: lines without
     /// one are skipped, the others searched one by one.
-    pre: Option<regex_automata::util::prefilter::Prefilter>,
+    pre: Option<aho_corasick::AhoCorasick>,
+}
+
+/// A search for the literals every match of `hirs` starts with, if they
+/// have a finite set: an Aho-Corasick DFA without a prefilter of its own
+/// (in prose, any rare-byte skip stops at nearly every word), one table
+/// lookup per byte.
+fn starting_literals(hirs: &[regex_syntax::hir::Hir]) -> Option<aho_corasick::AhoCorasick> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+    let mut seq = Seq::empty();
+    for h in hirs {
+        seq.union(&mut Extractor::new().kind(ExtractKind::Prefix).extract(h));
+    }
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(lits.iter().map(|l| l.as_bytes()))
+        .ok()
 }
 
 type CacheFn = Box<
@@ -133,11 +154,11 @@ impl Scanner {
     /// A scanner for `patterns` (rule index, pattern); with a prefilter of
     /// the literals every match starts with, when asked and they have one.
     fn build(patterns: &[(usize, String)], prefilter: bool) -> Option<Scanner> {
-        use regex_automata::{hybrid::dfa::DFA, nfa::thompson, util::prefilter::Prefilter, util::syntax, MatchKind};
+        use regex_automata::{hybrid::dfa::DFA, nfa::thompson, util::syntax, MatchKind};
         let syntax = syntax::Config::new().multi_line(true);
         let pre = if prefilter {
             let hirs: Option<Vec<_>> = patterns.iter().map(|p| syntax::parse_with(&p.1, &syntax).ok()).collect();
-            hirs.and_then(|h| Prefilter::from_hirs_prefix(MatchKind::All, &h))
+            hirs.and_then(|h| starting_literals(&h))
         } else {
             None
         };
@@ -154,7 +175,7 @@ impl Scanner {
     fn with_dfa(
         dfa: regex_automata::hybrid::dfa::DFA,
         rules: Vec<usize>,
-        pre: Option<regex_automata::util::prefilter::Prefilter>,
+        pre: Option<aho_corasick::AhoCorasick>,
     ) -> Scanner {
         let for_caches = dfa.clone();
         let caches = regex_automata::util::pool::Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
@@ -174,7 +195,7 @@ impl Scanner {
             let mut cache = self.caches.get();
             for (i, &(key, words)) in lines.iter().enumerate() {
                 let key = match_form(key).as_bytes();
-                if !admit(words) || pre.find(key, regex_automata::Span::from(0..key.len())).is_none() {
+                if !admit(words) || !pre.is_match(key) {
                     continue;
                 }
                 out[i] = self.first_rule(&mut cache, phrases, key, 0..key.len(), words)?;
