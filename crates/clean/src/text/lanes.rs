@@ -76,23 +76,18 @@ pub struct Block {
 }
 
 impl Block {
-    /// Classify the first [`BLOCK`] bytes of `bytes` (zero bytes past its end).
+    /// Classify the first [`BLOCK`] bytes of `bytes`. Past its end, the
+    /// masks are those of zero bytes in the chunk holding its last byte,
+    /// and all clear in the chunks after it: callers look at the first
+    /// `bytes.len()` bits only.
     #[inline]
     pub fn of(bytes: &[u8]) -> Block {
-        let padded;
-        let whole: &[u8; BLOCK] = match bytes.first_chunk::<BLOCK>() {
-            Some(whole) => whole,
-            None => {
-                let mut p = [0u8; BLOCK];
-                p[..bytes.len()].copy_from_slice(bytes);
-                padded = p;
-                &padded
-            }
-        };
         let mut b = Block { space: 0, upper: 0, lower: 0, kept: 0, high: 0, control: 0, lowered: [0; BLOCK] };
-        for (q, chunk) in whole.chunks_exact(LANES).enumerate() {
-            let c = Classes::of(chunk.try_into().expect("sixteen bytes"));
+        // Only the chunks holding bytes: a short line is one chunk, not four.
+        let chunks = bytes.len().min(BLOCK).div_ceil(LANES);
+        for q in 0..chunks {
             let shift = q * LANES;
+            let c = Classes::of(&chunk(&bytes[shift..]));
             b.space |= u64::from(c.space) << shift;
             b.upper |= u64::from(c.upper) << shift;
             b.lower |= u64::from(c.lower) << shift;
@@ -112,17 +107,27 @@ pub fn span64(from: usize, to: usize) -> u64 {
     below_to & !((1u64 << from) - 1)
 }
 
-/// The first [`LANES`] bytes of `bytes`, zero-padded when there are fewer.
+/// The first [`LANES`] bytes of `bytes`, zero-padded when there are fewer
+/// (two overlapping fixed-size copies, no call to `memcpy`).
 #[inline]
 pub fn chunk(bytes: &[u8]) -> [u8; LANES] {
-    match bytes.first_chunk::<LANES>() {
-        Some(whole) => *whole,
-        None => {
-            let mut padded = [0u8; LANES];
-            padded[..bytes.len()].copy_from_slice(bytes);
-            padded
-        }
+    if let Some(whole) = bytes.first_chunk::<LANES>() {
+        return *whole;
     }
+    let mut padded = [0u8; LANES];
+    fn two<const N: usize>(padded: &mut [u8; LANES], w: &[u8]) {
+        let n = w.len();
+        padded[..N].copy_from_slice(&w[..N]);
+        padded[n - N..n].copy_from_slice(&w[n - N..]);
+    }
+    match bytes.len() {
+        8.. => two::<8>(&mut padded, bytes),
+        4..=7 => two::<4>(&mut padded, bytes),
+        2..=3 => two::<2>(&mut padded, bytes),
+        1 => padded[0] = bytes[0],
+        _ => {}
+    }
+    padded
 }
 
 /// Where the run of non-ASCII bytes at `from` ends: the next ASCII byte, or the end.
@@ -185,6 +190,16 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_chunk_is_zero_padded() {
+        let bytes: Vec<u8> = (1..=20).collect();
+        for n in 0..=20 {
+            let mut expected = [0u8; LANES];
+            expected[..n.min(LANES)].copy_from_slice(&bytes[..n.min(LANES)]);
+            assert_eq!(chunk(&bytes[..n]), expected, "{n}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn a_block_is_its_four_chunks(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..80)) {
@@ -192,7 +207,8 @@ mod tests {
             let mut whole = [0u8; BLOCK];
             let n = bytes.len().min(BLOCK);
             whole[..n].copy_from_slice(&bytes[..n]);
-            for q in 0..BLOCK / LANES {
+            // The chunks holding bytes (the bits past the end are not looked at).
+            for q in 0..n.div_ceil(LANES) {
                 let c = Classes::of(whole[q * LANES..][..LANES].try_into().unwrap());
                 let part = |m: u64| (m >> (q * LANES)) as u32 & 0xFFFF;
                 proptest::prop_assert_eq!(
