@@ -31,7 +31,7 @@ pub fn is_icon_string_counted(key: &str, tokens: usize, (words, stops): (usize, 
     // shows up among the first tokens of a sprite run; a bounded number of
     // candidates keeps a long line linear.
     for &t in tokens.iter().take(CANDIDATES) {
-        if t.len() < 3 || !t.chars().all(char::is_alphabetic) || seen.contains(&t) {
+        if t.len() < 3 || !t.chars().all(crate::chars::alphabetic) || seen.contains(&t) {
             continue;
         }
         seen.push(t);

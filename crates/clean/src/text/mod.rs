@@ -90,13 +90,14 @@ impl<'a> Why<'a> {
 }
 
 impl<'a> Line<'a> {
+    /// A line of `text`, from `orig` (the original line, trimmed).
     fn new(orig: &'a str, text: Cow<'a, str>, stop: Stopwords) -> Line<'a> {
         let s = scan::line(&text, stop);
         Line::scanned(orig, text, s)
     }
 
     fn scanned(orig: &'a str, text: Cow<'a, str>, s: scan::Scan) -> Line<'a> {
-        Line { orig: orig.trim(), text, key: s.key, counts: s.counts, class: Class::Short, kind: None, heading: false }
+        Line { orig, text, key: s.key, counts: s.counts, class: Class::Short, kind: None, heading: false }
     }
 
     /// A line of the dump, normalised ([`normalize::line`]), unless it is empty then.
@@ -104,10 +105,11 @@ impl<'a> Line<'a> {
         // Most lines are normal once trimmed: the pass that counts them says so.
         let t = orig.trim_ascii();
         let s = scan::line(t, stop);
+        // A normal line has no other whitespace at its ends: `t` is `orig.trim()`.
         let line = if s.normal {
-            Line::scanned(orig, t.into(), s)
+            Line::scanned(t, t.into(), s)
         } else {
-            Line::new(orig, normalize::line(orig).into(), stop)
+            Line::new(orig.trim(), normalize::line(orig).into(), stop)
         };
         (!line.text.is_empty()).then_some(line)
     }
@@ -184,7 +186,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
                         None => kept.push(p.trim()),
                     }
                 }
-                line = Line::new(orig, kept.join(" ").into(), stop);
+                line = Line::new(line.orig, kept.join(" ").into(), stop);
             }
         }
         lines.push(line);

@@ -221,7 +221,7 @@ impl Info {
 impl Info {
     /// Emit the lower case of the character whose UTF-8 bytes are `bytes`,
     /// character by character, while `emit` returns true; whether it always did.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lower(self, bytes: &[u8], mut emit: impl FnMut(&[u8]) -> bool) -> bool {
         if self.has(LOWER_SAME) {
             return emit(bytes);
