@@ -108,28 +108,74 @@ struct Scanner {
     rules: Vec<usize>,
     /// A search for the literals every match starts with: lines without
     /// one are skipped, the others searched one by one.
-    pre: Option<aho_corasick::AhoCorasick>,
+    pre: Option<Starts>,
 }
 
-/// A search for the literals every match of `hirs` starts with, if they
-/// have a finite set: an Aho-Corasick DFA without a prefilter of its own
-/// (in prose, any rare-byte skip stops at nearly every word), one table
-/// lookup per byte.
-fn starting_literals(hirs: &[regex_syntax::hir::Hir]) -> Option<aho_corasick::AhoCorasick> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
-    let mut seq = Seq::empty();
-    for h in hirs {
-        seq.union(&mut Extractor::new().kind(ExtractKind::Prefix).extract(h));
+/// A search for the literals every match of a scanner's rules starts with:
+/// a line without one matches none of them.
+///
+/// The literals are cut to their first [`STARTS_BYTES`] bytes (a line
+/// holding a literal holds its start), which leaves few enough for a SIMD
+/// multi-literal search (Teddy) that skips most of a line sixteen or
+/// thirty-two bytes at a time; literals of one or two bytes (`[` of a
+/// shortcode rule), too short for its fingerprints, are searched for on
+/// their own. When that cannot be built, an Aho-Corasick DFA without a
+/// prefilter of its own: one table lookup per byte.
+#[derive(Debug, Clone)]
+enum Starts {
+    Packed { teddy: Option<aho_corasick::packed::Searcher>, short: Vec<memchr::memmem::Finder<'static>> },
+    Dfa(aho_corasick::AhoCorasick),
+}
+
+/// Bytes of each starting literal the SIMD search looks for.
+const STARTS_BYTES: usize = 8;
+
+/// At most this many literals shorter than Teddy's fingerprints are
+/// searched for one by one.
+const SHORT_STARTS: usize = 2;
+
+impl Starts {
+    /// The search for the literals every match of `hirs` starts with, if
+    /// they have a finite set.
+    fn build(hirs: &[regex_syntax::hir::Hir]) -> Option<Starts> {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+        let mut seq = Seq::empty();
+        for h in hirs {
+            seq.union(&mut Extractor::new().kind(ExtractKind::Prefix).extract(h));
+        }
+        let lits = seq.literals()?;
+        if lits.is_empty() || lits.iter().any(|l| l.is_empty()) {
+            return None;
+        }
+        let mut cut: Vec<&[u8]> = lits.iter().map(|l| &l.as_bytes()[..l.len().min(STARTS_BYTES)]).collect();
+        cut.sort_unstable();
+        cut.dedup();
+        let (short, long): (Vec<&[u8]>, Vec<&[u8]>) = cut.into_iter().partition(|l| l.len() < 3);
+        // (No SIMD search on this CPU, or too many literals: None.)
+        let teddy = (!long.is_empty()).then(|| aho_corasick::packed::Config::new().builder().extend(&long).build());
+        if short.len() <= SHORT_STARTS && teddy.as_ref().is_none_or(Option::is_some) {
+            let teddy = teddy.flatten();
+            let short = short.iter().map(|l| memchr::memmem::Finder::new(l).into_owned()).collect();
+            return Some(Starts::Packed { teddy, short });
+        }
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(lits.iter().map(|l| l.as_bytes()))
+            .ok()
+            .map(Starts::Dfa)
     }
-    let lits = seq.literals()?;
-    if lits.is_empty() || lits.iter().any(|l| l.is_empty()) {
-        return None;
+
+    /// Whether `hay` holds one of the literals (or, for the SIMD search, the
+    /// start of one).
+    fn is_match(&self, hay: &[u8]) -> bool {
+        match self {
+            Starts::Packed { teddy, short } => {
+                short.iter().any(|f| f.find(hay).is_some()) || teddy.as_ref().is_some_and(|t| t.find(hay).is_some())
+            }
+            Starts::Dfa(ac) => ac.is_match(hay),
+        }
     }
-    aho_corasick::AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .prefilter(false)
-        .build(lits.iter().map(|l| l.as_bytes()))
-        .ok()
 }
 
 type CacheFn = Box<
@@ -158,7 +204,7 @@ impl Scanner {
         let syntax = syntax::Config::new().multi_line(true);
         let pre = if prefilter {
             let hirs: Option<Vec<_>> = patterns.iter().map(|p| syntax::parse_with(&p.1, &syntax).ok()).collect();
-            hirs.and_then(|h| starting_literals(&h))
+            hirs.and_then(|h| Starts::build(&h))
         } else {
             None
         };
@@ -172,11 +218,7 @@ impl Scanner {
         Some(Scanner::with_dfa(dfa, patterns.iter().map(|p| p.0).collect(), pre))
     }
 
-    fn with_dfa(
-        dfa: regex_automata::hybrid::dfa::DFA,
-        rules: Vec<usize>,
-        pre: Option<aho_corasick::AhoCorasick>,
-    ) -> Scanner {
+    fn with_dfa(dfa: regex_automata::hybrid::dfa::DFA, rules: Vec<usize>, pre: Option<Starts>) -> Scanner {
         let for_caches = dfa.clone();
         let caches = regex_automata::util::pool::Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
         Scanner { dfa, caches, rules, pre }
@@ -673,6 +715,36 @@ mod tests {
         for w in lines.windows(3) {
             assert_eq!(p.matches_lines(w), w.iter().map(|&(k, n)| p.matches_key(k, n)).collect::<Vec<_>>());
         }
+    }
+
+    /// Long lines meet only the long-limit rules, behind the search for
+    /// their starting literals (cut short): the same answers as matching
+    /// each line alone, hits and misses, with literals in and out of place.
+    #[test]
+    fn long_lines_behind_the_literal_search_match_line_by_line() {
+        let p = Phrases::builtin();
+        let long = p.batch.as_ref().and_then(|b| b.long.as_ref()).expect("long-line rules");
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            assert!(matches!(&long.pre, Some(Starts::Packed { teddy: Some(_), .. })), "{:?}", long.pre);
+        }
+        let texts = [
+            "If you value what we do, please support our journalism with a gift of any size today, because every contribution, however big or small, helps us keep reporting on the stories that matter to you and your community.",
+            "We use cookies to give you the best experience on our website and to show you relevant adverts; by continuing to use this site you agree to our use of cookies as described in the policy, which you can read at any time.",
+            "Image caption: the minister arrives at the summit in Brussels on Monday morning, where leaders from all twenty-seven member states gathered to discuss the budget and the response to the crisis in the east.",
+            "[caption id=\"attachment_1\" width=\"300\"] The river at dawn, seen from the old bridge in the centre of the town where the festival takes place every summer and draws visitors from all over the country [/caption]",
+            "We need to get the numbers right before the vote, the minister said, adding that this site of the old factory would be cleared by the spring and that the council had already set aside the money for it.",
+            "The report [pdf] runs to three hundred pages and was published on Monday, a week after the deadline, with a summary that the committee says anyone can read in ten minutes and a set of tables at the end.",
+            "Subscribers can read the full interview in the weekend edition, in which the novelist talks about her childhood in the north, the years she spent abroad and the book that took her more than a decade to finish.",
+        ];
+        let keys: Vec<String> = texts.iter().map(|t| normalize::key(t)).collect();
+        let lines: Vec<(&str, usize)> =
+            keys.iter().zip(&texts).map(|(k, t)| (k.as_str(), normalize::words(t))).collect();
+        assert!(lines.iter().all(|l| l.1 > LONG_LINE_WORDS), "{lines:?}");
+        let each: Vec<_> = lines.iter().map(|&(k, w)| p.matches_key(k, w)).collect();
+        assert_eq!(p.matches_lines(&lines), each);
+        let hits = each.iter().filter(|h| h.is_some()).count();
+        assert!((4..texts.len()).contains(&hits), "{each:?}");
     }
 
     #[test]
