@@ -26,6 +26,9 @@ pub fn is_icon_string_counted(key: &str, tokens: usize, (words, stops): (usize, 
     let tokens: Vec<&str> = key.split_whitespace().collect();
     // The affix must recur in more than 30% of the tokens, and at least 5.
     let needed = (tokens.len() * 3 / 10 + 1).max(5);
+    // The bytes of each token, as a set (see `byte_set`): a token holding
+    // the affix holds all of its bytes.
+    let sets: Vec<u64> = tokens.iter().map(|t| byte_set(t)).collect();
     let mut seen: Vec<&str> = Vec::new();
     // Candidate affixes: alphabetic whole tokens of 3+ characters. The affix
     // shows up among the first tokens of a sprite run; a bounded number of
@@ -35,6 +38,10 @@ pub fn is_icon_string_counted(key: &str, tokens: usize, (words, stops): (usize, 
             continue;
         }
         seen.push(t);
+        let need = byte_set(t);
+        if sets.iter().filter(|&&m| m & need == need).count() < needed {
+            continue;
+        }
         // Each token holding the affix holds an occurrence of it: too few in
         // the whole line settle it without looking at the tokens.
         let affix = memchr::memmem::Finder::new(t);
@@ -58,12 +65,29 @@ pub fn is_icon_string_counted(key: &str, tokens: usize, (words, stops): (usize, 
     false
 }
 
+/// The bytes of `t` as a set of 64 classes (a byte's low six bits): if
+/// one string holds another, its set holds the other's. A cheap test that
+/// rules out most candidate affixes without searching for them.
+fn byte_set(t: &str) -> u64 {
+    t.bytes().fold(0, |m, b| m | 1 << (b & 63))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn en() -> Stopwords {
         Stopwords::for_lang(Some("en"))
+    }
+
+    proptest::proptest! {
+        /// A string holding another holds its byte set: the set test rules
+        /// out no affix the search would find.
+        #[test]
+        fn a_holder_holds_the_byte_set(a in "\\PC{0,12}", b in "\\PC{0,6}", c in "\\PC{0,12}") {
+            let whole = format!("{a}{b}{c}");
+            proptest::prop_assert_eq!(byte_set(&whole) & byte_set(&b), byte_set(&b));
+        }
     }
 
     #[test]
