@@ -107,8 +107,10 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
     let text_above =
         |cls: &[Class], i: usize| !p.heading_needs_text_above || neighbour(cls, i, false, false) != Class::Bad;
     // Short headings followed closely by good text become near-good.
+    // (Setting a block's class changes no answer for a block after it.)
+    let below = good_below(p, blocks, &cls);
     for i in 0..n {
-        if blocks[i].heading && cls[i] == Class::Short && good_below(p, blocks, &cls, i) && text_above(&cls, i) {
+        if blocks[i].heading && cls[i] == Class::Short && below[i] && text_above(&cls, i) {
             cls[i] = Class::NearGood;
         }
     }
@@ -151,12 +153,9 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
     cls = new;
 
     // Headings that were not bad context-free, with good text close below.
+    let below = good_below(p, blocks, &cls);
     for i in 0..n {
-        if blocks[i].heading
-            && cls[i] == Class::Bad
-            && blocks[i].class != Class::Bad
-            && good_below(p, blocks, &cls, i)
-            && text_above(&cls, i)
+        if blocks[i].heading && cls[i] == Class::Bad && blocks[i].class != Class::Bad && below[i] && text_above(&cls, i)
         {
             cls[i] = Class::Good;
         }
@@ -164,18 +163,18 @@ pub fn revise(p: &Params, blocks: &[Block]) -> Vec<Class> {
     cls
 }
 
-fn good_below(p: &Params, blocks: &[Block], cls: &[Class], i: usize) -> bool {
-    let mut dist = 0;
-    for j in i + 1..blocks.len() {
-        if cls[j] == Class::Good {
-            return true;
-        }
-        dist += blocks[j].chars;
-        if dist > p.max_heading_distance {
-            return false;
-        }
+/// For every block, whether a good block follows it with at most
+/// `max_heading_distance` characters between them: one pass from the end
+/// (a scan below each block would be quadratic in a run of short lines).
+fn good_below(p: &Params, blocks: &[Block], cls: &[Class]) -> Vec<bool> {
+    let mut out = vec![false; cls.len()];
+    // Characters between the block and the next good block below it.
+    let mut gap: Option<usize> = None;
+    for i in (0..cls.len()).rev() {
+        out[i] = gap.is_some_and(|g| g <= p.max_heading_distance);
+        gap = if cls[i] == Class::Good { Some(0) } else { gap.map(|g| g.saturating_add(blocks[i].chars)) };
     }
-    false
+    out
 }
 
 /// For every block, the class of the nearest block before it and after it
@@ -294,6 +293,34 @@ mod nearest_tests {
                 prop_assert_eq!(after[i], neighbour(&cls, i, true, true));
                 prop_assert_eq!(before_any[i], neighbour(&cls, i, false, false));
                 prop_assert_eq!(after_any[i], neighbour(&cls, i, false, true));
+            }
+        }
+
+        /// The one pass from the end answers what a scan below each block does.
+        #[test]
+        fn good_below_matches_the_scan(
+            blocks in proptest::collection::vec((class(), 0usize..120), 0..40),
+            max in 0usize..300,
+        ) {
+            let p = Params { max_heading_distance: max, ..Params::default() };
+            let cls: Vec<Class> = blocks.iter().map(|b| b.0).collect();
+            let blocks: Vec<Block> = blocks.iter().map(|&(class, chars)| Block { class, chars, heading: true }).collect();
+            let below = good_below(&p, &blocks, &cls);
+            for (i, &got) in below.iter().enumerate() {
+                // Down from the block: good text before `max` characters are passed.
+                let mut dist = 0;
+                let mut found = false;
+                for j in i + 1..cls.len() {
+                    if cls[j] == Class::Good {
+                        found = true;
+                        break;
+                    }
+                    dist += blocks[j].chars;
+                    if dist > max {
+                        break;
+                    }
+                }
+                prop_assert_eq!(got, found, "block {}", i);
             }
         }
     }
