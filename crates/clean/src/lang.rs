@@ -378,28 +378,55 @@ pub fn detect(text: &str) -> Option<&'static str> {
 /// the same languages.
 fn by_stopwords(sample: &str) -> Option<&'static str> {
     let s = &*STOPLISTS;
-    let mut hits = Hits { lists: s, sample, lanes: 0, words: 0, ascii_words: 0, only: 0 };
-    tokens::scan(sample, &mut hits);
-    let Hits { lanes, words, ascii_words, only, .. } = hits;
-    // Mostly words of ASCII letters: a Japanese or Russian page quoting
-    // English is not English.
-    if words < 40 || ascii_words * 3 < words * 2 {
-        return None;
+    // Most samples are settled beyond doubt by their first thousand bytes
+    // (cut at a space, so no word is split): the rest is counted only for
+    // the others, whose verdict is then that of the whole sample.
+    let early = memchr::memchr2(b' ', b'\n', sample.as_bytes().get(EARLY_BYTES..).unwrap_or_default())
+        .map_or(sample.len(), |i| EARLY_BYTES + i);
+    let mut hits = Hits { lists: s, sample: &sample[..early], lanes: 0, words: 0, ascii_words: 0, only: 0 };
+    tokens::scan(hits.sample, &mut hits);
+    if early < sample.len() {
+        if let Some(l) = hits.verdict(true) {
+            return Some(l);
+        }
+        hits.sample = &sample[early..];
+        tokens::scan(hits.sample, &mut hits);
     }
-    let hits: [usize; 8] = std::array::from_fn(|i| (lanes >> (16 * i) & 0xFFFF) as usize);
-    let mut order: Vec<usize> = (0..s.latin.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
-    let (top, second) = (hits[order[0]], order.get(1).map_or(0, |&i| hits[i]));
-    // A fifth of the words and twice any other list, or a tenth and three
-    // times any other (headline-heavy pages).
-    let clear = top * 5 >= words && top >= second * 2 || top * 10 >= words && top >= second * 3;
-    // Close languages share many stopwords (Portuguese and Spanish: de, que,
-    // a, se): a fifth of the words, and at least three times as many of the
-    // words no other list holds as any other list has of its own.
-    let own: [usize; 8] = std::array::from_fn(|i| (only >> (16 * i) & 0xFFFF) as usize);
-    let rival = order[1..].iter().map(|&i| own[i]).max().unwrap_or(0);
-    let close = top * 5 >= words && own[order[0]] >= 5 && own[order[0]] >= rival * 3;
-    (clear || close).then(|| s.latin[order[0]])
+    hits.verdict(false)
+}
+
+/// Bytes of a sample that can settle its language early.
+const EARLY_BYTES: usize = 1_000;
+
+impl Hits<'_> {
+    /// The language the counts so far show: beyond doubt (`sure`: 30 % of
+    /// the words, three times any other list), or clearly enough (see
+    /// [`by_stopwords`]).
+    fn verdict(&self, sure: bool) -> Option<&'static str> {
+        let (s, words) = (self.lists, self.words);
+        // Mostly words of ASCII letters: a Japanese or Russian page quoting
+        // English is not English.
+        if words < 40 || self.ascii_words * 3 < words * 2 {
+            return None;
+        }
+        let hits: [usize; 8] = std::array::from_fn(|i| (self.lanes >> (16 * i) & 0xFFFF) as usize);
+        let mut order: Vec<usize> = (0..s.latin.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
+        let (top, second) = (hits[order[0]], order.get(1).map_or(0, |&i| hits[i]));
+        if sure {
+            return (top * 10 >= words * 3 && top >= second * 3).then(|| s.latin[order[0]]);
+        }
+        // A fifth of the words and twice any other list, or a tenth and three
+        // times any other (headline-heavy pages).
+        let clear = top * 5 >= words && top >= second * 2 || top * 10 >= words && top >= second * 3;
+        // Close languages share many stopwords (Portuguese and Spanish: de, que,
+        // a, se): a fifth of the words, and at least three times as many of the
+        // words no other list holds as any other list has of its own.
+        let own: [usize; 8] = std::array::from_fn(|i| (self.only >> (16 * i) & 0xFFFF) as usize);
+        let rival = order[1..].iter().map(|&i| own[i]).max().unwrap_or(0);
+        let close = top * 5 >= words && own[order[0]] >= 5 && own[order[0]] >= rival * 3;
+        (clear || close).then(|| s.latin[order[0]])
+    }
 }
 
 /// Words of a sample and how many of them each Latin-script list holds.
@@ -682,6 +709,20 @@ mod tests {
             uno o dos años. El ministro prometió volver al tema el mes que viene, con un paquete de medidas de vivienda.";
         assert_eq!(by_stopwords(pt), Some("pt"));
         assert_eq!(by_stopwords(es), Some("es"));
+    }
+
+    /// A sample whose first thousand bytes are beyond doubt is settled by
+    /// them; the rest of it is not looked at.
+    #[test]
+    fn a_clear_start_settles_the_sample() {
+        let en = "The prime minister said on Monday that the talks would go on for as long as they were needed. ";
+        let de = "Der Bundeskanzler sagte am Montag, dass die Gespräche so lange wie nötig fortgesetzt werden. ";
+        let sample = format!("{}{}", en.repeat(11), de.repeat(30));
+        assert!(en.len() * 11 > EARLY_BYTES);
+        assert_eq!(by_stopwords(&sample), Some("en"));
+        // Counted whole, the German would settle it.
+        let whole = format!("{}{}", en.repeat(2), de.repeat(30));
+        assert_eq!(by_stopwords(&whole), Some("de"));
     }
 
     /// Headline-heavy English: few stopwords, but no other list comes near.
