@@ -409,7 +409,7 @@ impl Hits<'_> {
         if words < 40 || self.ascii_words * 3 < words * 2 {
             return None;
         }
-        let hits: [usize; 8] = std::array::from_fn(|i| (self.lanes >> (16 * i) & 0xFFFF) as usize);
+        let hits = per_list(self.lanes);
         let mut order: Vec<usize> = (0..s.latin.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
         let (top, second) = (hits[order[0]], order.get(1).map_or(0, |&i| hits[i]));
@@ -422,7 +422,7 @@ impl Hits<'_> {
         // Close languages share many stopwords (Portuguese and Spanish: de, que,
         // a, se): a fifth of the words, and at least three times as many of the
         // words no other list holds as any other list has of its own.
-        let own: [usize; 8] = std::array::from_fn(|i| (self.only >> (16 * i) & 0xFFFF) as usize);
+        let own = per_list(self.only);
         let rival = order[1..].iter().map(|&i| own[i]).max().unwrap_or(0);
         let close = top * 5 >= words && own[order[0]] >= 5 && own[order[0]] >= rival * 3;
         (clear || close).then(|| s.latin[order[0]])
@@ -442,6 +442,11 @@ struct Hits<'a> {
     ascii_words: usize,
     /// Like `lanes`, for the words only one list holds.
     only: u128,
+}
+
+/// The count of each list from hit lanes (see [`Hits::lanes`]).
+fn per_list(lanes: u128) -> [usize; 8] {
+    std::array::from_fn(|i| (lanes >> (16 * i) & 0xFFFF) as usize)
 }
 
 /// A bitmask of lists spread into the hit lanes: bit `i` to bit `16 i`.

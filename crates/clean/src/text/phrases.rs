@@ -151,12 +151,13 @@ impl Starts {
         cut.sort_unstable();
         cut.dedup();
         let (short, long): (Vec<&[u8]>, Vec<&[u8]>) = cut.into_iter().partition(|l| l.len() < 3);
-        // (No SIMD search on this CPU, or too many literals: None.)
-        let teddy = (!long.is_empty()).then(|| aho_corasick::packed::Config::new().builder().extend(&long).build());
-        if short.len() <= SHORT_STARTS && teddy.as_ref().is_none_or(Option::is_some) {
-            let teddy = teddy.flatten();
-            let short = short.iter().map(|l| memchr::memmem::Finder::new(l).into_owned()).collect();
-            return Some(Starts::Packed { teddy, short });
+        if short.len() <= SHORT_STARTS {
+            // None when there is no SIMD search on this CPU, or too many literals.
+            let teddy = aho_corasick::packed::Config::new().builder().extend(&long).build();
+            if teddy.is_some() || long.is_empty() {
+                let short = short.iter().map(|l| memchr::memmem::Finder::new(l).into_owned()).collect();
+                return Some(Starts::Packed { teddy, short });
+            }
         }
         aho_corasick::AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
