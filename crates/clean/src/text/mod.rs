@@ -15,6 +15,7 @@ pub mod context;
 pub mod glue;
 pub mod icons;
 pub mod lanes;
+pub mod layout;
 pub mod lists;
 pub mod normalize;
 pub mod phrases;
@@ -149,17 +150,27 @@ fn terminal(s: &str) -> bool {
 /// its site (empty when none); `with_keys`: fill in the keys of its lines
 /// for learning.
 pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, with_keys: bool) -> TextOutput {
-    let lang = lang::detect(raw);
+    let (units, shape) = layout::units(raw);
+    // Language detection samples long lines: those of a wrapped dump are its blocks.
+    let lang = if shape.joined {
+        lang::detect(&units.iter().map(|u| u.text()).collect::<Vec<_>>().join("\n"))
+    } else {
+        lang::detect(raw)
+    };
     let has_stoplist = matches!(lang, Some("en" | "de" | "fr" | "es" | "it" | "pt" | "nl" | "ru"));
     let stop = Stopwords::for_lang(lang);
     let mut out = TextOutput { lang: lang.map(str::to_string), ..Default::default() };
     let mut removed_glued: Vec<(usize, Removed)> = Vec::new();
-    let most_lines = memchr::memchr_iter(b'\n', raw.as_bytes()).count() + 1;
+    let most_lines = units.len();
     let mut keys = Vec::with_capacity(if with_keys { most_lines } else { 0 });
 
     let mut lines: Vec<Line> = Vec::with_capacity(most_lines);
-    for orig in split_lines(raw) {
-        let Some(mut line) = Line::of_dump(orig, stop) else { continue };
+    for unit in &units {
+        let line = match &unit.joined {
+            None => Line::of_dump(unit.orig, stop),
+            Some(j) => Some(Line::new(unit.orig, normalize::line(j).into(), stop)).filter(|l| !l.text.is_empty()),
+        };
+        let Some(mut line) = line else { continue };
         if with_keys {
             keys.extend(site::folded_key(&line.key));
         }
