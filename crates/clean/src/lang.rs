@@ -499,8 +499,12 @@ const SAMPLE_BYTES: usize = 2_000;
 /// the start of the text when it has too few of them.
 fn sample(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
+    // Prose first: long lines that end like a sentence (navigation runs
+    // joined on one line are long too, and have few stopwords).
+    let prose = |l: &&str| l.ends_with(['.', '!', '?', '。', '!', '?', '"', '”', ')']);
     // (A line shorter than that untrimmed is not looked at twice.)
-    for line in split_lines(text).filter(|l| l.len() >= 80).map(str::trim).filter(|l| l.len() >= 80) {
+    let long = || split_lines(text).filter(|l| l.len() >= 80).map(str::trim).filter(|l| l.len() >= 80);
+    for line in long().filter(prose).chain(long().filter(|l| !prose(l))) {
         out.push_str(&line[..floor_boundary(line, SAMPLE_BYTES - out.len().min(SAMPLE_BYTES))]);
         out.push('\n');
         if out.len() >= SAMPLE_BYTES {

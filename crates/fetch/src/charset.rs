@@ -75,47 +75,67 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
     None
 }
 
-/// Decide whether a decoded body is HTML or a plain-text dump, from its content
-/// first and its file name (`hint`) only when the content is ambiguous.
+/// HTML or plain text, from the content (and, in a close call, the name).
+///
+/// A document is HTML when it is a page: it opens with a doctype, `<html>`
+/// or an XML declaration, it has the `html` / `head` / `body` structure, or
+/// markup is a fifth of its visible bytes (an HTML fragment). A line holding
+/// a tag does not make a text dump HTML: a dump that opens with an ad's
+/// `<a href=…><img …></a>` is text, and the text cleaner strips the tags.
 pub fn sniff_media_type(text: &str, hint: Option<&str>) -> MediaType {
-    let head: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(1024).collect();
-    let lower = head.to_ascii_lowercase();
-    // A document that opens with markup is markup.
-    const OPENERS: [&str; 14] = [
-        "<!doctype html",
-        "<html",
-        "<head",
-        "<body",
-        "<?xml",
-        "<!--",
-        "<meta",
-        "<title",
-        "<link",
-        "<script",
-        "<style",
-        "<div",
-        "<p>",
-        "<p ",
-    ];
-    if OPENERS.iter().any(|o| lower.starts_with(o)) {
+    let sample = &text[..floor_char_boundary(text, 65536)];
+    let start = sample.trim_start_matches('\u{feff}').trim_start();
+    let opening = start.as_bytes()[..start.len().min(16)].to_ascii_lowercase();
+    if [&b"<!doctype html"[..], b"<html", b"<?xml"].iter().any(|o| opening.starts_with(o)) {
         return MediaType::Html;
     }
-    // Count structural tags in the first 64 KiB: dumps rarely contain any.
-    let sample = &text[..floor_char_boundary(text, 65536)];
     let lower = sample.to_ascii_lowercase();
-    let tags = ["<p>", "<p ", "<div", "<br", "<a href", "<span", "<meta", "<title", "<table", "<li"]
-        .iter()
-        .map(|t| lower.matches(t).count())
-        .sum::<usize>();
-    if tags >= 3 {
+    let structure = ["<html", "<head", "<body", "</body>", "</html>"].iter().filter(|t| lower.contains(*t)).count();
+    if structure >= 2 {
+        return MediaType::Html;
+    }
+    let (tags, share) = markup(sample);
+    if tags >= 3 && share >= 0.2 {
         return MediaType::Html;
     }
     match hint.map(|h| h.to_ascii_lowercase()) {
-        Some(h) if tags >= 1 && (h.ends_with(".html") || h.ends_with(".htm") || h.ends_with(".html.gz")) => {
+        Some(h) if tags >= 1 && share >= 0.05 && (h.ends_with(".html") || h.ends_with(".htm") || h.ends_with(".html.gz")) => {
             MediaType::Html
         }
         _ => MediaType::Text,
     }
+}
+
+/// Tags in `s` (`<`, `</` or `<!` and a name in one case, up to the next
+/// `>` with no `<` on the way, at most 2,000 bytes: `<The Palace>` is a
+/// title in angle quotes), and the share of its non-space bytes they take.
+fn markup(s: &str) -> (usize, f64) {
+    let b = s.as_bytes();
+    let (mut tags, mut tag_bytes) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + p;
+        i = at + 1;
+        let name_at = at + 1 + usize::from(matches!(b.get(at + 1), Some(b'/' | b'!')));
+        let name = &b[name_at..b.len().min(name_at + 16)];
+        let len = name.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+        let one_case = name[..len].iter().all(|c| !c.is_ascii_uppercase()) || name[..len].iter().all(|c| !c.is_ascii_lowercase());
+        let ends = name.get(len).is_none_or(|c| c.is_ascii_whitespace() || *c == b'/' || *c == b'>');
+        if len == 0 || !name[0].is_ascii_alphabetic() || !one_case || !ends {
+            continue;
+        }
+        let window = &b[at + 1..b.len().min(at + 2_000)];
+        match memchr::memchr2(b'>', b'<', window) {
+            Some(q) if window[q] == b'>' => {
+                tags += 1;
+                tag_bytes += q + 2;
+                i = at + q + 2;
+            }
+            _ => {}
+        }
+    }
+    let visible = b.iter().filter(|c| !c.is_ascii_whitespace()).count().max(1);
+    (tags, tag_bytes as f64 / visible as f64)
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -181,5 +201,13 @@ mod tests {
         assert_eq!(sniff_media_type("Title\n\nA paragraph.", Some("a.html")), MediaType::Text);
         assert_eq!(sniff_media_type("junk <div>a</div><p>b</p><br>", Some("a.txt")), MediaType::Html);
         assert_eq!(sniff_media_type("a < b and c > d", None), MediaType::Text);
+        // A stray tag does not make a dump HTML (an ad pasted into the text).
+        let dump = format!(
+            "<a href=\"https://ads.example/x\"><img src=\"/b.png\" alt=\"\"></a>\nHeadline\n{}",
+            "A long paragraph of the article that goes on and on. ".repeat(40)
+        );
+        assert_eq!(sniff_media_type(&dump, Some("a.txt")), MediaType::Text);
+        assert_eq!(sniff_media_type("<div class=x><p>One</p><p>Two</p></div>", None), MediaType::Html);
+        assert_eq!(sniff_media_type("<head><title>t</title></head><body>x", None), MediaType::Html);
     }
 }

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod lists;
 pub mod normalize;
 pub mod phrases;
+pub mod render;
 pub mod scan;
 pub mod tokens;
 
@@ -165,12 +166,22 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     let mut keys = Vec::with_capacity(if with_keys { most_lines } else { 0 });
 
     let mut lines: Vec<Line> = Vec::with_capacity(most_lines);
+    let rendering = render::Rendering::detect(units.iter().map(|u| u.joined.as_deref().unwrap_or(u.orig)));
     for unit in &units {
-        let line = match &unit.joined {
-            None => Line::of_dump(unit.orig, stop),
-            Some(j) => Some(Line::new(unit.orig, normalize::line(j).into(), stop)).filter(|l| !l.text.is_empty()),
+        let text = unit.text();
+        let rewritten = if rendering.plain() { None } else { Some(rendering.rewrite(&text)).filter(|r| *r != text) };
+        let line = match (&unit.joined, rewritten) {
+            (None, None) => Line::of_dump(unit.orig, stop),
+            (_, Some(r)) => Some(Line::new(unit.orig, normalize::line(&r).into(), stop)).filter(|l| !l.text.is_empty()),
+            (Some(j), None) => Some(Line::new(unit.orig, normalize::line(j).into(), stop)).filter(|l| !l.text.is_empty()),
         };
-        let Some(mut line) = line else { continue };
+        let Some(mut line) = line else {
+            // Nothing but markup (a tag, an image): gone, and said so.
+            if !unit.orig.trim().is_empty() && !rendering.plain() {
+                removed_glued.push((lines.len(), Removed::new("markup", "render", unit.orig.trim())));
+            }
+            continue;
+        };
         if with_keys {
             keys.extend(site::folded_key(&line.key));
         }
@@ -205,6 +216,11 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     let hits = phrases.matches_lines(&lines.iter().map(|l| (l.key.as_str(), l.counts.words)).collect::<Vec<_>>());
     for (i, (line, hit)) in lines.iter_mut().zip(hits).enumerate() {
         classify_free(line, hit, has_stoplist, params, &mut out.published, i);
+    }
+    let urls = render::url_lists(&lines.iter().map(|l| &*l.text).collect::<Vec<_>>());
+    for (line, _) in lines.iter_mut().zip(urls).filter(|(_, u)| *u) {
+        line.class = Class::Bad;
+        line.kind = Some(Why::Fixed(render::REFERENCES, "url-list"));
     }
 
     pick_title(&mut lines, &mut out);
@@ -273,6 +289,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
         });
         out.removed.push(why.removal(line.orig));
     }
+    out.removed.extend(glued.map(|(_, r)| r));
     out
 }
 
