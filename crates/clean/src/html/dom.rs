@@ -310,6 +310,30 @@ impl<'a> Dom<'a> {
         s
     }
 
+    /// The text of node `i` as it reads: a space at `<br>` and at the edges
+    /// of block elements ("Data Analytics<br>Agency" is two words), runs of
+    /// whitespace as one space, none at the ends.
+    pub fn spaced_text(&self, i: usize) -> String {
+        let mut s = String::new();
+        let mut open: Vec<usize> = Vec::new();
+        for j in i..self.nodes[i].end {
+            while open.last().is_some_and(|&e| j >= e) {
+                open.pop();
+                s.push(' ');
+            }
+            match self.nodes[j].kind {
+                Kind::Text(t) => s.push_str(t),
+                Kind::Elem { tag: Tag::Br, .. } => s.push(' '),
+                Kind::Elem { tag, .. } if j != i && (tag.is_block() || matches!(tag, Tag::Td | Tag::Th)) => {
+                    s.push(' ');
+                    open.push(self.nodes[j].end);
+                }
+                _ => {}
+            }
+        }
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// Number of nodes.
     pub fn len(&self) -> usize {
         self.nodes.len()
