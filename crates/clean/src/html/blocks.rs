@@ -1,14 +1,33 @@
-//! Turn chosen subtrees into text blocks, one per block-level element, with
-//! whitespace collapsed as a browser would and link text counted.
+//! Turn the page into text blocks, one per block-level element, in document
+//! order, each with its place: inside the chosen content, outside it, or
+//! under a junk subtree (with the reason), so that every removed block can
+//! be recorded.
+//!
+//! Whitespace is collapsed as a browser would, except in `<pre>` (code keeps
+//! its lines and indentation); a table row is one block with its cells
+//! separated by tabs; `<br>` breaks a line; two inline elements written
+//! side by side without a space ("<a>Earth Ball</a><em>Outside</em>") get
+//! one when the letters at the seam say two words meet (not both lower case:
+//! "Co<span>rnell</span>" stays one word).
 
 use super::dom::{Dom, Kind, Tag};
 use super::junk::Junk;
-use super::score::Picked;
+
+/// Where a block stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Inside the chosen content.
+    Content,
+    /// Outside it.
+    Outside,
+    /// Under a junk subtree.
+    Junk(Junk),
+}
 
 /// One block of text.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
-    /// The text; `<br>` becomes `\n`.
+    /// The text; `<br>` becomes `\n` (and a `<pre>` keeps its lines).
     pub text: String,
     /// Characters inside links.
     pub link_chars: usize,
@@ -16,6 +35,10 @@ pub struct Block {
     pub heading: bool,
     /// The block is a list item.
     pub list_item: bool,
+    /// The block is preformatted (code): kept as it is.
+    pub pre: bool,
+    /// Where it stands.
+    pub place: Place,
 }
 
 #[derive(Default)]
@@ -23,27 +46,48 @@ struct Buf {
     text: String,
     link_chars: usize,
     tag: Option<Tag>,
+    pre: bool,
     space: bool,
+    /// An inline element just started right after another one.
+    seam: bool,
+    /// A new table cell started: a tab before its text.
+    cell: bool,
 }
 
 impl Buf {
-    fn push_text(&mut self, t: &str, in_link: bool, tag: Option<Tag>) {
+    fn push_text(&mut self, t: &str, in_link: bool, tag: Option<Tag>, pre: bool) {
         if t.is_empty() {
             return;
         }
         if self.text.is_empty() {
             self.tag = tag;
         }
+        if pre {
+            self.pre = true;
+            self.text.push_str(t);
+            if in_link {
+                self.link_chars += t.chars().count();
+            }
+            self.seam = false;
+            return;
+        }
         if t.starts_with(char::is_whitespace) && !self.text.is_empty() {
             self.space = true;
         }
         for w in t.split_whitespace() {
-            if self.space && !self.text.is_empty() && !self.text.ends_with('\n') {
-                self.text.push(' ');
-                if in_link {
-                    self.link_chars += 1;
+            if !self.text.is_empty() && !self.text.ends_with('\n') {
+                if self.cell && !self.text.ends_with('\t') {
+                    self.text.push('\t');
+                    self.space = false;
+                } else if self.space || (self.seam && seam_needs_space(&self.text, w)) {
+                    self.text.push(' ');
+                    if in_link {
+                        self.link_chars += 1;
+                    }
                 }
             }
+            self.cell = false;
+            self.seam = false;
             self.text.push_str(w);
             if in_link {
                 self.link_chars += w.chars().count();
@@ -60,100 +104,134 @@ impl Buf {
         self.space = false;
     }
 
-    fn flush(&mut self, out: &mut Vec<Block>) {
-        let text = self.text.trim();
+    fn flush(&mut self, place: Place, out: &mut Vec<Block>) {
+        let text = if self.pre { self.text.trim_matches('\n').trim_end() } else { self.text.trim() };
         if !text.is_empty() {
             out.push(Block {
                 text: text.to_string(),
                 link_chars: self.link_chars,
                 heading: self.tag.is_some_and(Tag::is_heading),
                 list_item: self.tag == Some(Tag::Li),
+                pre: self.pre,
+                place,
             });
         }
         *self = Buf::default();
     }
 }
 
-/// Emit the blocks under `root`, skipping subtrees for which `skip` holds.
-fn walk(dom: &Dom<'_>, junk: &[Junk], root: usize, skip: impl Fn(Junk) -> bool, out: &mut Vec<Block>) {
-    let mut buf = Buf::default();
+/// Two words meet at an inline seam when the characters on both sides are
+/// letters or digits and not both lower case.
+fn seam_needs_space(before: &str, next: &str) -> bool {
+    let (Some(a), Some(b)) = (before.chars().next_back(), next.chars().next()) else { return false };
+    a.is_alphanumeric() && b.is_alphanumeric() && !(a.is_lowercase() && b.is_lowercase())
+}
+
+/// Nodes that start right after an inline element sibling (no text between).
+fn after_inline(dom: &Dom<'_>) -> Vec<bool> {
+    let n = dom.len();
+    let mut after = vec![false; n];
+    for j in 0..n {
+        let Kind::Elem { tag, .. } = dom.nodes[j].kind else { continue };
+        if tag.is_block() || tag == Tag::Br {
+            continue;
+        }
+        let e = dom.nodes[j].end;
+        if e < n && dom.nodes[e].parent == dom.nodes[j].parent && matches!(dom.nodes[e].kind, Kind::Elem { .. }) {
+            after[e] = true;
+        }
+    }
+    after
+}
+
+/// The place of every node, given the chosen content's roots.
+pub fn places(dom: &Dom<'_>, junk: &[Junk], roots: &[usize]) -> Vec<Place> {
+    let mut p = vec![Place::Outside; dom.len()];
+    for &r in roots {
+        for x in &mut p[r..dom.nodes[r].end] {
+            *x = Place::Content;
+        }
+    }
+    for (x, j) in p.iter_mut().zip(junk) {
+        if *j != Junk::No {
+            *x = Place::Junk(*j);
+        }
+    }
+    p
+}
+
+/// The blocks of the subtree under `root`, each with its place.
+pub fn emit(dom: &Dom<'_>, place: &[Place], root: usize) -> Vec<Block> {
+    let mut out = Vec::new();
+    let after = after_inline(dom);
+    // Open places (subtrees whose place differs from their parent's), each
+    // with the block being built there: an inline junk span inside a
+    // paragraph does not cut the paragraph.
+    let mut frames: Vec<(usize, Place, Buf)> = vec![(dom.nodes[root].end, place[root], Buf::default())];
+    // Open block elements, and open <pre>s.
     let mut open: Vec<(usize, Tag)> = Vec::new();
+    let mut pre_until = 0usize;
     let mut link_until = 0usize;
     let end = dom.nodes[root].end;
     let mut i = root;
     while i < end {
+        // Subtrees of another place end before the blocks around them.
+        while frames.len() > 1 && frames.last().is_some_and(|f| i >= f.0) {
+            let (_, pl, mut buf) = frames.pop().expect("a frame");
+            buf.flush(pl, &mut out);
+        }
         while let Some(&(e, _)) = open.last() {
-            if i >= e {
-                open.pop();
-                buf.flush(out);
-            } else {
+            if i < e {
                 break;
             }
+            open.pop();
+            let f = frames.last_mut().expect("the root frame");
+            f.2.flush(f.1, &mut out);
         }
-        if skip(junk[i]) {
-            i = dom.nodes[i].end;
-            continue;
+        if place[i] != frames.last().expect("the root frame").1 {
+            // A block of another place ends the line before it.
+            if dom.tag(i).is_some_and(|t| t.is_block()) {
+                let f = frames.last_mut().expect("the root frame");
+                f.2.flush(f.1, &mut out);
+            }
+            frames.push((dom.nodes[i].end, place[i], Buf::default()));
         }
+        let current = open.last().map(|&(_, t)| t);
+        let f = frames.last_mut().expect("the root frame");
+        let (pl, buf) = (f.1, &mut f.2);
         match dom.nodes[i].kind {
-            Kind::Text(t) => buf.push_text(t, i < link_until, open.last().map(|&(_, t)| t)),
+            Kind::Text(t) => buf.push_text(t, i < link_until, current, i < pre_until),
             Kind::Elem { tag, .. } => {
                 if tag == Tag::Br {
-                    buf.newline();
-                } else if tag.is_block() {
-                    buf.flush(out);
-                    open.push((dom.nodes[i].end, tag));
-                } else if tag == Tag::A {
-                    link_until = link_until.max(dom.nodes[i].end);
+                    if i < pre_until {
+                        buf.text.push('\n');
+                    } else {
+                        buf.newline();
+                    }
                 } else if matches!(tag, Tag::Td | Tag::Th) {
-                    buf.push_text(" ", false, None);
+                    // A cell: the row is the block.
+                    buf.cell = !buf.text.is_empty();
+                } else if tag.is_block() {
+                    buf.flush(pl, &mut out);
+                    open.push((dom.nodes[i].end, tag));
+                    if tag == Tag::Pre {
+                        pre_until = pre_until.max(dom.nodes[i].end);
+                    }
+                } else {
+                    if tag == Tag::A {
+                        link_until = link_until.max(dom.nodes[i].end);
+                    }
+                    if after[i] && i >= pre_until {
+                        buf.seam = true;
+                    }
                 }
             }
             Kind::Other => {}
         }
         i += 1;
     }
-    buf.flush(out);
-}
-
-/// Blocks of the picked containers, in document order.
-pub fn emit(dom: &Dom<'_>, junk: &[Junk], picked: &Picked) -> Vec<Block> {
-    let mut out = Vec::new();
-    for &r in &picked.roots {
-        walk(dom, junk, r, |j| j != Junk::No, &mut out);
+    while let Some((_, pl, mut buf)) = frames.pop() {
+        buf.flush(pl, &mut out);
     }
     out
-}
-
-/// Every paragraph of the page outside junk (a fallback).
-pub fn emit_paragraphs(dom: &Dom<'_>, junk: &[Junk]) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < dom.len() {
-        if junk[i] != Junk::No {
-            i = dom.nodes[i].end;
-            continue;
-        }
-        if matches!(dom.tag(i), Some(Tag::P | Tag::Pre | Tag::Blockquote)) {
-            walk(dom, junk, i, |j| j != Junk::No, &mut out);
-            i = dom.nodes[i].end;
-            continue;
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The text of user-comment containers, one entry per block.
-pub fn emit_comments(dom: &Dom<'_>, junk: &[Junk]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < dom.len() {
-        if junk[i] == Junk::Comments {
-            walk(dom, junk, i, |j| j == Junk::Yes, &mut out);
-            i = dom.nodes[i].end;
-            continue;
-        }
-        i += 1;
-    }
-    out.into_iter().map(|b| b.text).collect()
 }

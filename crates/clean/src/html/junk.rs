@@ -1,12 +1,21 @@
-//! Which subtrees are never article text.
+//! Which subtrees are never main content, and why.
 //!
-//! Hard junk (always pruned): form controls, embedded media, dialogs.
-//! Soft junk (pruned unless the subtree holds most of the page's paragraph
-//! text — trafilatura's over-pruning guard): `nav`, `header`, `footer`,
-//! `aside`, `form`, hidden nodes, unlikely ARIA roles, and elements whose
-//! class or id names share, social, related, newsletter, cookie, ad, byline,
-//! … containers. Comment containers are always pruned (and collected
-//! separately when comments are requested).
+//! Hard junk (always pruned): form controls, embedded media, dialogs, the
+//! document head. Soft junk (pruned unless the subtree holds most of the
+//! page's paragraph text — trafilatura's over-pruning guard): `nav`,
+//! `header`, `footer`, `aside`, `form`, hidden nodes, unlikely ARIA roles, and
+//! elements whose class or id names page chrome (share, related, newsletter,
+//! cookie, ad, byline …). Comment containers are pruned too, and collected
+//! separately when comments are requested.
+//!
+//! Names mislead in two known ways, both handled by structure rather than by
+//! more names: a layout word on every block of a page builder
+//! (`elementor-widget`, `card`) prunes the article one block at a time, so
+//! blocks pruned under one name that together hold most of the page's text
+//! and few links are kept (a group guard); and an id made from a heading's
+//! words (`sign-up-for-the-api`) is a slug, not a name.
+//! What is hidden but meant to be read stays: tab panels, `<figure>`s that
+//! hold a table, code or a quote, and React's streamed `<div hidden id="S:…">`.
 
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
@@ -17,15 +26,70 @@ use super::arena::Element;
 use super::dom::{Dom, Kind, Tag};
 use crate::Favor;
 
-/// Why a node is junk.
+/// Why a subtree is not content: the kind its removal is recorded under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chrome {
+    /// The document head, templates, embedded frames and media.
+    Head,
+    /// Buttons, inputs, selects, labels.
+    Control,
+    /// Video, audio, pictures, maps, canvases, image captions.
+    Media,
+    /// Dialogs and modals.
+    Dialog,
+    /// `hidden`, `aria-hidden`, `display:none`, screen-reader text, tooltips.
+    Hidden,
+    /// `<nav>`, menus, navigation and tool bars (by ARIA role too).
+    Navigation,
+    /// `<header>`, `role=banner`.
+    Header,
+    /// `<footer>`, `role=contentinfo`.
+    Footer,
+    /// `<aside>`, `role=complementary`.
+    Sidebar,
+    /// `<form>`, search.
+    Form,
+    /// A class or id naming page chrome (share, related, newsletter, ads …).
+    Named,
+}
+
+impl Chrome {
+    /// The removal kind recorded for text under it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Chrome::Head => "head",
+            Chrome::Control => "control",
+            Chrome::Media => "media",
+            Chrome::Dialog => "dialog",
+            Chrome::Hidden => "hidden",
+            Chrome::Navigation => "navigation",
+            Chrome::Header => "header",
+            Chrome::Footer => "footer",
+            Chrome::Sidebar => "sidebar",
+            Chrome::Form => "form",
+            Chrome::Named => "chrome",
+        }
+    }
+}
+
+/// A node's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Junk {
     /// Not junk.
     No,
-    /// Pruned.
-    Yes,
+    /// Pruned, for this reason.
+    Yes(Chrome),
     /// A user-comment container: pruned, but collected when comments are wanted.
     Comments,
+}
+
+/// How names are read when marking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Marking {
+    /// Ignore class and id names (the over-pruning backstop): structure only.
+    pub lenient: bool,
+    /// Comment containers are content (a page whose discussion is the page).
+    pub keep_comments: bool,
 }
 
 /// Words naming page chrome. A word counts at the start of a class token
@@ -40,7 +104,7 @@ const CHROME_WORDS: &str = concat!(
     "newsletter|subscribe|subscription|signup|sign-up|piano|",
     "promo|promotions?|sponsor(ed)?|advert(isement)?s?|ads?|adslot|ad-?unit|ad-?container|dfp|gpt|banner|",
     "outbrain|taboola|zergnet|revcontent|",
-    "cookies?|consent|gdpr|cmp|",
+    "cookies?|gdpr|cmp|",
     "breadcrumbs?|sidebar|side-?bar|rail|widget|widgets|toolbar|tools|",
     "nav|navbar|navigation|menu|masthead|site-?header|site-?footer|footer|rodape|rodap\u{e9}|pie-?de-?pagina|pied-?de-?page|fusszeile|",
     "modal|popup|overlay|lightbox|dialog|",
@@ -59,7 +123,7 @@ const CHROME_WORDS: &str = concat!(
 
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i-u)(^|\s)({CHROME_WORDS})($|\s|[_-])|[_-]({CHROME_WORDS})($|\s)|(^|\s)(hidden|hide|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen|d-none|card|cards)($|\s)"
+        r"(?i-u)(^|\s)({CHROME_WORDS})($|\s|[_-])|[_-]({CHROME_WORDS})($|\s)|consent|(^|\s)(hidden|hide|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen|d-none|card|cards|tooltip|popover|hover-?card)($|\s)"
     ))
     .expect("static regex")
 });
@@ -75,35 +139,29 @@ static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-const BAD_ROLES: &[&str] = &[
-    "navigation",
-    "banner",
-    "complementary",
-    "contentinfo",
-    "menu",
-    "menubar",
-    "menuitem",
-    "dialog",
-    "alertdialog",
-    "alert",
-    "search",
-    "searchbox",
-    "tablist",
-    "toolbar",
-    "tooltip",
-    "button",
-    "checkbox",
-    "radio",
-];
+/// ARIA roles of chrome, and what they are.
+fn bad_role(role: &str) -> Option<Chrome> {
+    Some(match role {
+        "navigation" | "menu" | "menubar" | "menuitem" | "tablist" | "toolbar" => Chrome::Navigation,
+        "banner" => Chrome::Header,
+        "contentinfo" => Chrome::Footer,
+        "complementary" => Chrome::Sidebar,
+        "dialog" | "alertdialog" | "alert" => Chrome::Dialog,
+        "search" | "searchbox" => Chrome::Form,
+        "tooltip" => Chrome::Hidden,
+        "button" | "checkbox" | "radio" => Chrome::Control,
+        _ => return None,
+    })
+}
 
 /// Classes of the blockquotes that social platforms' embed codes produce.
 const EMBED_CLASSES: &[&str] = &["twitter-tweet", "instagram-media", "tiktok-embed", "reddit-embed-bq"];
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Verdict {
     Keep,
-    Hard,
-    Soft,
+    Hard(Chrome),
+    Soft(Chrome),
     Comments,
 }
 
@@ -149,18 +207,23 @@ impl<'a> Attrs<'a> {
 /// names chrome), each unless it also names the article.
 type NameCache<'a> = FxHashMap<&'a str, (bool, bool)>;
 
-fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, lenient: bool, seen: &mut NameCache<'a>) -> Verdict {
+fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, m: Marking, seen: &mut NameCache<'a>) -> Verdict {
     let Kind::Elem { tag, el } = dom.nodes[i].kind else {
         return Verdict::Keep;
     };
     use Tag::*;
     match tag {
-        Head | Title | Button | Select | Option | Input | Textarea | Label | Iframe | Object | Embed | Video
-        | Audio | Canvas | Map | Picture | Dialog | Menu | Template | Figcaption => return Verdict::Hard,
-        Figure => return Verdict::Soft,
-        Nav | Footer | Aside => return Verdict::Soft,
-        Header if favor != Favor::Recall => return Verdict::Soft,
-        Form => return Verdict::Soft,
+        Head | Title | Template | Iframe | Object | Embed => return Verdict::Hard(Chrome::Head),
+        Button | Select | Option | Input | Textarea | Label => return Verdict::Hard(Chrome::Control),
+        Video | Audio | Canvas | Map | Picture | Figcaption => return Verdict::Hard(Chrome::Media),
+        Dialog => return Verdict::Hard(Chrome::Dialog),
+        Menu => return Verdict::Hard(Chrome::Navigation),
+        Figure => return Verdict::Soft(Chrome::Media),
+        Nav => return Verdict::Soft(Chrome::Navigation),
+        Footer => return Verdict::Soft(Chrome::Footer),
+        Aside => return Verdict::Soft(Chrome::Sidebar),
+        Header if favor != Favor::Recall => return Verdict::Soft(Chrome::Header),
+        Form => return Verdict::Soft(Chrome::Form),
         Body | Html => return Verdict::Keep,
         _ => {}
     }
@@ -168,19 +231,23 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, lenient: bool, seen: &mut
         return Verdict::Keep;
     }
     let a = Attrs::of(el);
-    if a.hidden || a.aria_hidden == Some("true") {
-        return Verdict::Soft;
-    }
-    if let Some(style) = a.style {
-        let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
-            return Verdict::Soft;
+    let role = a.role.map(|r| r.trim().to_ascii_lowercase());
+    // Meant to be read though hidden: a tab panel (the other languages of a
+    // code sample), React's streamed content waiting to be swapped in.
+    let hidden_but_read = role.as_deref() == Some("tabpanel") || (a.hidden && a.id.starts_with("S:"));
+    if !hidden_but_read {
+        if a.hidden || a.aria_hidden == Some("true") {
+            return Verdict::Soft(Chrome::Hidden);
+        }
+        if let Some(style) = a.style {
+            let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            if s.contains("display:none") || s.contains("visibility:hidden") {
+                return Verdict::Soft(Chrome::Hidden);
+            }
         }
     }
-    if let Some(role) = a.role {
-        if BAD_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()) {
-            return Verdict::Soft;
-        }
+    if let Some(why) = role.as_deref().and_then(bad_role) {
+        return Verdict::Soft(why);
     }
     if a.itemprop.is_some_and(|p| p == "articleBody" || p == "text") {
         return Verdict::Keep;
@@ -194,11 +261,19 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, lenient: bool, seen: &mut
         return Verdict::Keep;
     }
     let mut judge = |name: &'a str| *seen.entry(name).or_insert_with(|| by_name(name));
-    let (class, id) = (judge(a.class), judge(a.id));
+    let class = judge(a.class);
+    // An id made of a heading's words ("sign-up-for-the-api") is a slug,
+    // and `__next` a framework's root: neither names chrome.
+    let slug = a.id.split(['-', '_']).filter(|p| !p.is_empty()).count() >= 4 || a.id.starts_with("__");
+    let id = if slug { (false, false) } else { judge(a.id) };
     if class.0 || id.0 {
-        Verdict::Comments
-    } else if !lenient && (class.1 || id.1) {
-        Verdict::Soft
+        if m.keep_comments {
+            Verdict::Keep
+        } else {
+            Verdict::Comments
+        }
+    } else if !m.lenient && (class.1 || id.1) {
+        Verdict::Soft(Chrome::Named)
     } else {
         Verdict::Keep
     }
@@ -215,35 +290,54 @@ fn by_name(name: &str) -> (bool, bool) {
     (comments && !article, chrome && !article)
 }
 
+/// The first class token that names chrome on its own: what a group of
+/// blocks pruned by name shares (`elementor-widget`).
+fn chrome_token(dom: &Dom<'_>, i: usize) -> Option<String> {
+    let class = dom.attr(i, "class")?;
+    class.split_ascii_whitespace().find(|t| by_name(t).1).map(str::to_ascii_lowercase)
+}
+
 /// Mark every node: junk or not, with the reason inherited by descendants.
-/// `lenient` ignores the class / id rules (the over-pruning backstop).
-pub fn mark<'a>(dom: &Dom<'a>, favor: Favor, lenient: bool) -> Vec<Junk> {
+pub fn mark(dom: &Dom<'_>, favor: Favor, m: Marking) -> Vec<Junk> {
     let n = dom.len();
     let mut seen = NameCache::default();
-    let mut verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, lenient, &mut seen)).collect();
+    let mut verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, m, &mut seen)).collect();
 
-    // An embedded post (a tweet, an Instagram post) quotes the story's
-    // source: its wrapper ("social-media-embed", "video-container") stays.
+    // Bottom-up facts: an embedded post (a tweet, an Instagram post) below,
+    // data (a table, code, a quote) below.
     let mut embeds = vec![false; n];
+    let mut data = vec![false; n];
     for i in (0..n).rev() {
-        if let Kind::Elem { tag: Tag::Blockquote, el } = dom.nodes[i].kind {
-            let class = el.attr("class").unwrap_or("");
-            embeds[i] |= class.split_ascii_whitespace().any(|c| EMBED_CLASSES.contains(&c));
+        if let Kind::Elem { tag, el } = dom.nodes[i].kind {
+            if tag == Tag::Blockquote {
+                let class = el.attr("class").unwrap_or("");
+                embeds[i] |= class.split_ascii_whitespace().any(|c| EMBED_CLASSES.contains(&c));
+            }
+            data[i] |= matches!(tag, Tag::Table | Tag::Pre | Tag::Blockquote);
         }
-        if embeds[i] && verdicts[i] == Verdict::Soft {
+        // An embedded post quotes the story's source: its wrapper
+        // ("social-media-embed", "video-container") stays.
+        if embeds[i] && matches!(verdicts[i], Verdict::Soft(_)) {
+            verdicts[i] = Verdict::Keep;
+        }
+        // A figure that holds a table, code or a quote is the article's.
+        if data[i] && dom.tag(i) == Some(Tag::Figure) && verdicts[i] == Verdict::Soft(Chrome::Media) {
             verdicts[i] = Verdict::Keep;
         }
         let p = dom.nodes[i].parent;
-        if p != usize::MAX && embeds[i] {
-            embeds[p] = true;
+        if p != usize::MAX {
+            embeds[p] |= embeds[i];
+            data[p] |= data[i];
         }
     }
 
-    // Paragraph-ish text per subtree, ignoring hard junk (bottom-up).
+    // Paragraph-ish text and link text per subtree, ignoring hard junk (bottom-up).
     let mut para = vec![0usize; n];
+    let mut links = vec![0usize; n];
     for i in (0..n).rev() {
-        if verdicts[i] == Verdict::Hard {
+        if matches!(verdicts[i], Verdict::Hard(_)) {
             para[i] = 0;
+            links[i] = 0;
         } else if let Kind::Text(t) = dom.nodes[i].kind {
             let parent = dom.nodes[i].parent;
             if parent != usize::MAX
@@ -268,10 +362,13 @@ pub fn mark<'a>(dom: &Dom<'a>, favor: Favor, lenient: bool) -> Vec<Junk> {
             {
                 para[i] = t.trim().len();
             }
+        } else if dom.tag(i) == Some(Tag::A) {
+            links[i] = para[i];
         }
         let p = dom.nodes[i].parent;
         if p != usize::MAX {
             para[p] += para[i];
+            links[p] += links[i];
         }
     }
     let total = para.first().copied().unwrap_or(0).max(1);
@@ -281,15 +378,43 @@ pub fn mark<'a>(dom: &Dom<'a>, favor: Favor, lenient: bool) -> Vec<Junk> {
         Favor::Recall => 0.3,
     };
 
+    // The group guard: the outermost blocks pruned by one chrome word, when
+    // those with few links together hold most of the page's text, are the
+    // page's layout, not its chrome (a page builder naming every block a
+    // "widget").
+    if !m.lenient {
+        let mut groups: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut i = 0;
+        while i < n {
+            if verdicts[i] == Verdict::Soft(Chrome::Named) {
+                if let Some(t) = chrome_token(dom, i) {
+                    groups.entry(t).or_default().push(i);
+                }
+                i = dom.nodes[i].end;
+            } else {
+                i += 1;
+            }
+        }
+        for members in groups.values() {
+            let good: Vec<usize> =
+                members.iter().copied().filter(|&g| para[g] > 0 && (links[g] as f64) < 0.3 * para[g] as f64).collect();
+            let text: usize = good.iter().map(|&g| para[g]).sum();
+            if good.len() >= 2 && text as f64 > 0.5 * total as f64 {
+                for g in good {
+                    verdicts[g] = Verdict::Keep;
+                }
+            }
+        }
+    }
+
     let mut out = vec![Junk::No; n];
     let mut i = 0;
     while i < n {
-        let v = verdicts[i];
-        let j = match v {
+        let j = match verdicts[i] {
             Verdict::Keep => None,
-            Verdict::Hard => Some(Junk::Yes),
+            Verdict::Hard(why) => Some(Junk::Yes(why)),
             Verdict::Comments => (para[i] as f64 / total as f64 <= 0.7).then_some(Junk::Comments),
-            Verdict::Soft => (para[i] as f64 / total as f64 <= guard).then_some(Junk::Yes),
+            Verdict::Soft(why) => (para[i] as f64 / total as f64 <= guard).then_some(Junk::Yes(why)),
         };
         if let Some(j) = j {
             let end = dom.nodes[i].end;

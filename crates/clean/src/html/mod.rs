@@ -29,7 +29,8 @@ use thresh_doc::{DropReason, Removed};
 use crate::text::normalize;
 use crate::text::phrases::Phrases;
 use crate::{dates, lang, Favor};
-use blocks::Block;
+use blocks::{Block, Place};
+use dom::Tag;
 
 /// Limits and switches for HTML extraction.
 #[derive(Debug, Clone)]
@@ -59,7 +60,7 @@ pub struct HtmlOutput {
     pub paragraphs: Vec<String>,
     /// Comments (when asked for).
     pub comments: Vec<String>,
-    /// Removed segments inside the chosen content.
+    /// Removed segments: every block of the page that is not content, with its kind.
     pub removed: Vec<Removed>,
     /// How the body was found.
     pub method: &'static str,
@@ -70,9 +71,87 @@ pub struct HtmlOutput {
 /// Below this many characters an extraction is suspect and fallbacks are tried.
 const MIN_EXTRACTED: usize = 250;
 
+/// Bytes of text in cut `<noscript>`s that make a page worth reading again
+/// with them (a forum's crawler view).
+const NOSCRIPT_MIN: usize = 1_000;
+
+/// One way of reading the page: junk marks and the content's roots.
+struct Reading {
+    junk: Vec<junk::Junk>,
+    roots: Vec<usize>,
+    method: &'static str,
+}
+
+/// What the extraction steps share.
+struct Ctx<'a, 'd> {
+    dom: &'a dom::Dom<'d>,
+    cfg: &'a HtmlConfig,
+    phrases: &'a Phrases,
+    title_key: Option<String>,
+}
+
+impl Ctx<'_, '_> {
+    /// The page's paragraphs and removals under `reading`.
+    fn render(&self, reading: &Reading) -> HtmlOutput {
+        let place = blocks::places(self.dom, &reading.junk, &reading.roots);
+        let mut out = HtmlOutput { method: reading.method, ..Default::default() };
+        let all = blocks::emit(self.dom, &place, 0);
+        filter_blocks(all, &mut out, self.phrases, self.title_key.as_deref(), self.cfg);
+        out
+    }
+
+    fn mark(&self, m: junk::Marking) -> Vec<junk::Junk> {
+        junk::mark(self.dom, self.cfg.favor, m)
+    }
+
+    /// The container reading under `junk`.
+    fn container(&self, junk: Vec<junk::Junk>, method: &'static str) -> Reading {
+        let stats = score::Stats::compute(self.dom, &junk);
+        let roots = score::pick(self.dom, &junk, &stats, self.cfg.favor).map(|p| p.roots).unwrap_or_default();
+        Reading { junk, roots, method }
+    }
+
+    /// Every paragraph, heading and preformatted block outside junk.
+    fn paragraphs(&self, junk: Vec<junk::Junk>) -> Reading {
+        let dom = self.dom;
+        let mut roots = Vec::new();
+        let mut i = 0;
+        while i < dom.len() {
+            if junk[i] != junk::Junk::No {
+                i = dom.nodes[i].end;
+                continue;
+            }
+            if matches!(dom.tag(i), Some(Tag::P | Tag::Pre | Tag::Blockquote)) || dom.tag(i).is_some_and(Tag::is_heading) {
+                roots.push(i);
+                i = dom.nodes[i].end;
+                continue;
+            }
+            i += 1;
+        }
+        Reading { junk, roots, method: "paragraphs" }
+    }
+}
+
 /// Extract the main content and metadata of an HTML page.
 pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases) -> Result<HtmlOutput, DropReason> {
     let pre = prescan::prescan(raw);
+    let mut out = extract_prescanned(&pre, url, cfg, phrases)?;
+    if chars(&out) < MIN_EXTRACTED && pre.noscript_bytes >= NOSCRIPT_MIN && cfg.favor != Favor::Precision {
+        // The page serves its text only to readers without scripts.
+        let again = prescan::prescan_with(raw, true);
+        if let Ok(mut alt) = extract_prescanned(&again, url, cfg, phrases) {
+            alt.method = "noscript";
+            if chars(&alt) > chars(&out) * 2 {
+                alt.meta = out.meta;
+                out = alt;
+            }
+        }
+    }
+    out.lang = lang::detect(&out.paragraphs.join("\n")).map(str::to_string).or_else(|| out.meta.lang.clone());
+    Ok(out)
+}
+
+fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases) -> Result<HtmlOutput, DropReason> {
     if pre.html.len() > cfg.max_bytes {
         return Err(DropReason::TooLarge);
     }
@@ -83,37 +162,42 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
     let tree = arena::parse(&pre.html);
     let dom = dom::Dom::build(&tree, cfg.max_elements).ok_or(DropReason::TooManyElements)?;
     let meta = meta::extract(&dom, &pre.json_ld, url);
-    let junk = junk::mark(&dom, cfg.favor, false);
-    let mut out = HtmlOutput { meta, method: "container", ..Default::default() };
-    let title_key = out.meta.title.as_deref().map(normalize::key);
-    select(&dom, &junk, cfg.favor, phrases, title_key.as_deref(), &mut out);
+    let ctx = Ctx { dom: &dom, cfg, phrases, title_key: meta.title.as_deref().map(normalize::key) };
 
-    if chars(&out) < MIN_EXTRACTED && cfg.favor != Favor::Precision {
+    let strict = ctx.container(ctx.mark(junk::Marking::default()), "container");
+    let mut out = ctx.render(&strict);
+    let recall = cfg.favor != Favor::Precision;
+    if chars(&out) < MIN_EXTRACTED && recall {
         // Over-pruning backstop: class and id names misled us (a state class
         // such as "modal-enabled", a layout "card", a blog "widget"). Select
         // again without them, and keep the result if it is much longer.
-        let lenient = junk::mark(&dom, cfg.favor, true);
-        let mut alt = HtmlOutput::default();
-        select(&dom, &lenient, cfg.favor, phrases, title_key.as_deref(), &mut alt);
-        adopt_if_longer(&mut out, alt, "container-lenient");
+        let lenient = ctx.container(ctx.mark(junk::Marking { lenient: true, ..Default::default() }), "container-lenient");
+        adopt_if_longer(&mut out, ctx.render(&lenient));
     }
-    if chars(&out) < MIN_EXTRACTED && cfg.favor != Favor::Precision {
+    if chars(&out) < MIN_EXTRACTED && recall {
         // Fallback: every paragraph on the page that is not junk.
-        let all = blocks::emit_paragraphs(&dom, &junk);
-        let mut alt = HtmlOutput::default();
-        filter_blocks(all, &mut alt, phrases, title_key.as_deref(), cfg.favor);
-        adopt_if_longer(&mut out, alt, "paragraphs");
+        adopt_if_longer(&mut out, ctx.render(&ctx.paragraphs(strict.junk.clone())));
         // Fallback: the article body the page declares in JSON-LD.
-        if let Some(body) = &out.meta.article_body {
+        if let Some(body) = &meta.article_body {
             let paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
-            adopt_if_longer(&mut out, HtmlOutput { paragraphs, ..Default::default() }, "json-ld");
+            adopt_if_longer(&mut out, HtmlOutput { paragraphs, method: "json-ld", ..Default::default() });
         }
     }
     if cfg.include_comments {
-        out.comments = blocks::emit_comments(&dom, &junk);
+        out.comments = comments(&dom, &strict.junk);
     }
-    out.lang = lang::detect(&out.paragraphs.join("\n")).map(str::to_string).or_else(|| out.meta.lang.clone());
+    out.meta = meta;
     Ok(out)
+}
+
+/// The text of user-comment containers, one entry per block.
+fn comments(dom: &dom::Dom<'_>, junk: &[junk::Junk]) -> Vec<String> {
+    let place = blocks::places(dom, junk, &[]);
+    blocks::emit(dom, &place, 0)
+        .into_iter()
+        .filter(|b| b.place == Place::Junk(junk::Junk::Comments))
+        .map(|b| b.text)
+        .collect()
 }
 
 /// Characters of body text.
@@ -122,32 +206,22 @@ fn chars(o: &HtmlOutput) -> usize {
 }
 
 /// Take a fallback's body (and its removals) when it is more than twice as long.
-fn adopt_if_longer(out: &mut HtmlOutput, alt: HtmlOutput, method: &'static str) {
+fn adopt_if_longer(out: &mut HtmlOutput, alt: HtmlOutput) {
     if chars(&alt) > chars(out) * 2 {
         out.paragraphs = alt.paragraphs;
         out.removed = alt.removed;
-        out.method = method;
+        out.method = alt.method;
     }
 }
 
-/// Score containers, pick the article and filter its blocks into `out`.
-fn select(
-    dom: &dom::Dom<'_>,
-    junk: &[junk::Junk],
-    favor: Favor,
-    phrases: &Phrases,
-    title_key: Option<&str>,
-    out: &mut HtmlOutput,
-) {
-    let stats = score::Stats::compute(dom, junk);
-    if let Some(picked) = score::pick(dom, junk, &stats, favor) {
-        filter_blocks(blocks::emit(dom, junk, &picked), out, phrases, title_key, favor);
-    }
-}
+/// The least text a block outside links must hold to be kept however many
+/// links it has: a list item, another block.
+const REAL_TEXT_ITEM: usize = 10;
+const REAL_TEXT_BLOCK: usize = 25;
 
-/// Keep or remove each emitted block; removals are recorded with a kind.
-fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, title_key: Option<&str>, favor: Favor) {
-    let max_ld = match favor {
+/// Keep or remove each block; removals are recorded with a kind.
+fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, title_key: Option<&str>, cfg: &HtmlConfig) {
+    let max_ld = match cfg.favor {
         Favor::Precision => 0.35,
         Favor::Balanced => 0.5,
         Favor::Recall => 0.8,
@@ -158,6 +232,28 @@ fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, ti
         if text.is_empty() {
             continue;
         }
+        match b.place {
+            Place::Content => {}
+            Place::Outside => {
+                out.removed.push(Removed::new("outside-main", "outside-main", text));
+                continue;
+            }
+            Place::Junk(junk::Junk::Comments) => {
+                out.removed.push(Removed::new("comments", "comments-container", text));
+                continue;
+            }
+            Place::Junk(junk::Junk::Yes(why)) => {
+                if why != junk::Chrome::Head {
+                    out.removed.push(Removed::new(why.kind(), "html-structure", text));
+                }
+                continue;
+            }
+            Place::Junk(junk::Junk::No) => unreachable!("a junk place is junk"),
+        }
+        if b.pre {
+            out.paragraphs.push(b.text);
+            continue;
+        }
         let chars = text.chars().count();
         let words = normalize::words(text);
         // A key folds case and quotes, never shortens: a block longer than the
@@ -165,8 +261,11 @@ fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, ti
         let maybe_title = title.filter(|t| chars <= t.1);
         let key = (words <= phrases.max_words() || maybe_title.is_some()).then(|| normalize::key(text));
         let ld = b.link_chars as f64 / chars.max(1) as f64;
+        // Links with real text around them (a list of resources, each with a
+        // line about it) are content.
+        let real = chars.saturating_sub(b.link_chars) >= if b.list_item { REAL_TEXT_ITEM } else { REAL_TEXT_BLOCK };
         type Name = std::borrow::Cow<'static, str>;
-        let reason: Option<(Name, Name)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading {
+        let reason: Option<(Name, Name)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading && !real {
             Some(("links".into(), format!("link-density:{ld:.2}").into()))
         } else if let Some(h) = key.as_deref().and_then(|k| phrases.matches_key(k, words)) {
             Some((h.kind.to_string().into(), h.rule.to_string().into()))

@@ -23,6 +23,8 @@ pub struct Prescan {
     pub cut_bytes: usize,
     /// Start tags left for the parser (each makes at most one element).
     pub start_tags: usize,
+    /// Bytes inside the `<noscript>` elements cut.
+    pub noscript_bytes: usize,
 }
 
 /// Deeper nesting than this is flattened: html5ever's tree builder does
@@ -36,6 +38,13 @@ pub const MAX_DEPTH: usize = 512;
 enum Name {
     /// An element whose whole content is cut (the name, lower case).
     Cut(&'static [u8]),
+    /// An element whose content the tokenizer reads as text (RCDATA, RAWTEXT:
+    /// `title`, `textarea`, `xmp`, `iframe`, `noembed`, `noframes`; the name,
+    /// lower case): copied as it is up to its end tag, a `<script>` or `<!--`
+    /// inside it included. `plaintext` never ends.
+    Verbatim(&'static [u8]),
+    /// `pre` and `listing`: whitespace inside is text (code keeps its indentation).
+    Pre,
     /// A void element: no end tag, no nesting (`true`: it ends a block, `<hr>`).
     Void(bool),
     /// An element whose tags end a block of text ([`Tag::is_block`], and `head`).
@@ -64,6 +73,14 @@ fn name_class(name: &[u8]) -> Name {
         b"noscript" => Name::Cut(b"noscript"),
         b"template" => Name::Cut(b"template"),
         b"math" => Name::Cut(b"math"),
+        b"title" => Name::Verbatim(b"title"),
+        b"textarea" => Name::Verbatim(b"textarea"),
+        b"xmp" => Name::Verbatim(b"xmp"),
+        b"iframe" => Name::Verbatim(b"iframe"),
+        b"noembed" => Name::Verbatim(b"noembed"),
+        b"noframes" => Name::Verbatim(b"noframes"),
+        b"plaintext" => Name::Verbatim(b"plaintext"),
+        b"pre" | b"listing" => Name::Pre,
         b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"param"
         | b"source" | b"track" | b"wbr" | b"!doctype" => Name::Void(Tag::of(l).is_block()),
         _ => match Tag::of(l) {
@@ -79,19 +96,28 @@ fn is_space(c: u8) -> bool {
 
 /// Cut raw-text elements and comments out of `html`.
 pub fn prescan(html: &str) -> Prescan {
+    prescan_with(html, false)
+}
+
+/// [`prescan`]; with `keep_noscript`, the `<noscript>` tags go but their
+/// content stays, as ordinary markup (pages that serve their text only to
+/// readers without scripts: forum crawler views).
+pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
     let bytes = html.as_bytes();
     let mut out = Prescan { html: String::with_capacity(html.len() / 2), ..Default::default() };
     let mut copied_to = 0; // bytes[..copied_to] are handled
     let mut pos = 0;
     let mut depth = 0usize;
     let mut flattened = 0usize; // start tags dropped and not yet closed
+    let mut pre = 0usize; // open <pre> elements: whitespace is kept as it is
+    let push = |out: &mut String, s: &str, pre: usize| if pre > 0 { out.push_str(s) } else { push_collapsed(out, s) };
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
         let lt = pos + off;
         let rest = &bytes[lt + 1..];
         // Comment: <!-- ... -->
         if rest.starts_with(b"!--") {
             let end = memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
-            push_collapsed(&mut out.html, &html[copied_to..lt]);
+            push(&mut out.html, &html[copied_to..lt], pre);
             copied_to = end;
             pos = end;
             continue;
@@ -108,6 +134,36 @@ pub fn prescan(html: &str) -> Prescan {
             continue;
         }
         let class = name_class(name);
+        if keep_noscript && name.eq_ignore_ascii_case(b"noscript") {
+            let gt = find_tag_end(bytes, lt + 1).map_or(bytes.len(), |g| g + 1);
+            push(&mut out.html, &html[copied_to..lt], pre);
+            copied_to = gt;
+            pos = gt;
+            continue;
+        }
+        if let Name::Verbatim(n) = class {
+            if !is_end && tag_is(rest, n) {
+                // Up to and including the end tag, as it is (the tokenizer
+                // reads no markup in between).
+                let end = match find_tag_end(bytes, lt + 1) {
+                    Some(gt) if n != b"plaintext" => find_close(bytes, gt + 1, n).map_or(bytes.len(), |(_, e)| e),
+                    _ => bytes.len(),
+                };
+                out.start_tags += 1;
+                push(&mut out.html, &html[copied_to..lt], pre);
+                out.html.push_str(&html[lt..end]);
+                copied_to = end;
+                pos = end;
+                continue;
+            }
+        }
+        if class == Name::Pre {
+            if is_end {
+                pre = pre.saturating_sub(1);
+            } else if tag_is(rest, name) {
+                pre += 1;
+            }
+        }
         let cut_name = match class {
             Name::Cut(n) if !is_end && tag_is(rest, n) => Some(n),
             _ => None,
@@ -134,17 +190,17 @@ pub fn prescan(html: &str) -> Prescan {
             };
             if cut {
                 let gt = find_tag_end(bytes, lt + 1).map_or(bytes.len(), |g| g + 1);
-                push_collapsed(&mut out.html, &html[copied_to..lt]);
+                push(&mut out.html, &html[copied_to..lt], pre);
                 copied_to = gt;
                 pos = gt;
                 continue;
             }
-            if matches!(class, Name::Block | Name::Void(true)) {
+            if matches!(class, Name::Block | Name::Void(true)) && pre == 0 {
                 // Whitespace before a block's tag makes no text (blocks are
                 // trimmed), but the tree builder would make a text node of it.
                 let ws = bytes[copied_to..lt].iter().rev().take_while(|&&c| is_space(c)).count();
                 if ws > 0 {
-                    push_collapsed(&mut out.html, &html[copied_to..lt - ws]);
+                    push(&mut out.html, &html[copied_to..lt - ws], pre);
                     copied_to = lt;
                 }
             }
@@ -156,7 +212,7 @@ pub fn prescan(html: &str) -> Prescan {
                 let keep_href = name.eq_ignore_ascii_case(b"link") || name.eq_ignore_ascii_case(b"base");
                 pos = match prune_attributes(html, name_end, keep_href) {
                     Some((end, kept)) => {
-                        push_collapsed(&mut out.html, &html[copied_to..name_end]);
+                        push(&mut out.html, &html[copied_to..name_end], pre);
                         out.html.push_str(&kept);
                         out.html.push('>');
                         copied_to = end;
@@ -172,7 +228,7 @@ pub fn prescan(html: &str) -> Prescan {
         // Find the end of the opening tag.
         let Some(gt) = find_tag_end(bytes, lt + 1 + name.len()) else {
             // An unterminated start tag: the tokenizer would eat the rest too.
-            push_collapsed(&mut out.html, &html[copied_to..lt]);
+            push(&mut out.html, &html[copied_to..lt], pre);
             copied_to = bytes.len();
             break;
         };
@@ -187,14 +243,17 @@ pub fn prescan(html: &str) -> Prescan {
                 None => (bytes.len(), bytes.len()),
             }
         };
+        if name == b"noscript" {
+            out.noscript_bytes += content_end - content_start;
+        }
         if name == b"script" && is_json_ld(open_tag) {
             out.json_ld.push(html[content_start..content_end].to_string());
         }
-        push_collapsed(&mut out.html, &html[copied_to..lt]);
+        push(&mut out.html, &html[copied_to..lt], pre);
         copied_to = end;
         pos = end;
     }
-    push_collapsed(&mut out.html, &html[copied_to..]);
+    push(&mut out.html, &html[copied_to..], pre);
     out.cut_bytes = html.len() - out.html.len();
     out
 }

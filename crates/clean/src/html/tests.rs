@@ -117,7 +117,7 @@ fn debug_page() {
     let pre = prescan::prescan(&raw);
     let tree = arena::parse(&pre.html);
     let dom = dom::Dom::build(&tree, 1_000_000).unwrap();
-    let junk = junk::mark(&dom, Favor::Balanced, false);
+    let junk = junk::mark(&dom, Favor::Balanced, junk::Marking::default());
     let stats = score::Stats::compute(&dom, &junk);
     let picked = score::pick(&dom, &junk, &stats, Favor::Balanced);
     println!(
