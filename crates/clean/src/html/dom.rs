@@ -7,7 +7,7 @@
 use super::arena::{Data, Element, Tree, NONE, ROOT};
 
 /// Tags the extractor distinguishes; everything else is `Other`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tag {
     A,
     P,

@@ -19,6 +19,7 @@
 mod arena;
 mod blocks;
 mod dom;
+mod groups;
 mod junk;
 pub mod meta;
 pub mod prescan;
@@ -107,7 +108,8 @@ impl Ctx<'_, '_> {
     /// The container reading under `junk`.
     fn container(&self, junk: Vec<junk::Junk>, method: &'static str) -> Reading {
         let stats = score::Stats::compute(self.dom, &junk);
-        let roots = score::pick(self.dom, &junk, &stats, self.cfg.favor).map(|p| p.roots).unwrap_or_default();
+        let teaser = groups::teaser_marks(self.dom, &groups::find(self.dom, &junk, &stats, 3));
+        let roots = score::pick(self.dom, &junk, &stats, self.cfg.favor, &teaser).map(|p| p.roots).unwrap_or_default();
         Reading { junk, roots, method }
     }
 

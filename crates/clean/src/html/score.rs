@@ -133,6 +133,21 @@ fn tag_prior(tag: Tag) -> f64 {
     }
 }
 
+/// Promotion looks at this many top candidates …
+const PROMOTE_AMONG: usize = 5;
+/// … and promotes when this many others score …
+const PROMOTE_RIVALS: usize = 3;
+/// … at least this share of the top's score.
+const PROMOTE_RATIO: f64 = 0.75;
+/// A pick with less than this share of the page's paragraph text …
+const MASS_LOW: f64 = 0.4;
+/// … widens to the first ancestor holding this share …
+const MASS_HIGH: f64 = 0.7;
+/// … unless an ancestor on the way has more links than this, or what it
+/// adds holds this share of teasers of other pages.
+const MASS_MAX_LINKS: f64 = 0.3;
+const MASS_MAX_TEASERS: f64 = 0.1;
+
 /// The chosen content: container roots in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picked {
@@ -146,10 +161,13 @@ fn is_paragraph_like(tag: Tag) -> bool {
 }
 
 /// Score containers and pick the article.
-pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Picked> {
+pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor, teaser: &[bool]) -> Option<Picked> {
     let n = dom.len();
     let mut acc = vec![0f64; n];
     let mut touched = vec![false; n];
+    // The scored paragraphs and their own text: the text mass of each
+    // container is the sum over those below it, without decay.
+    let mut paragraphs: Vec<(usize, f64)> = Vec::new();
     for (i, _) in junk.iter().enumerate().filter(|(_, j)| **j == Junk::No) {
         let Some(tag) = dom.tag(i) else { continue };
         if !is_paragraph_like(tag) {
@@ -165,6 +183,7 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
             continue;
         }
         let score = 1.0 + st.commas[i] as f64 + (own as f64 / 100.0).floor().min(3.0);
+        paragraphs.push((i, own as f64));
         let mut a = dom.nodes[i].parent;
         let mut level = 0;
         while a != usize::MAX && level < 5 {
@@ -190,13 +209,50 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
         (base + acc[i]) * (1.0 - st.link_density(i))
     };
     let scores: Vec<f64> = (0..n).map(fin).collect();
+    let mut mass = vec![0f64; n];
+    for &(i, own) in &paragraphs {
+        mass[i] += own;
+    }
+    for i in (1..n).rev() {
+        let p = dom.nodes[i].parent;
+        if p != usize::MAX {
+            mass[p] += mass[i];
+        }
+    }
+    let total_mass = mass[0];
     let mut top = (0..n).filter(|&i| touched[i]).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))?;
     if scores[top] <= 0.0 {
         return None;
     }
+    let is_top_level = |i: usize| matches!(dom.tag(i), Some(Tag::Body | Tag::Html) | None);
+
+    // Readability's promotion: when several other containers score nearly as
+    // well (an article cut into sections, a thread of posts), their common
+    // ancestor is the content.
+    let mut ranked: Vec<usize> = (0..n).filter(|&i| touched[i] && i != top).collect();
+    ranked.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    // Teasers of other pages (cards led by a headline link) are not the
+    // article, however well their excerpts score.
+    let rivals: Vec<usize> = ranked
+        .into_iter()
+        .take(PROMOTE_AMONG - 1)
+        .filter(|&c| scores[c] >= PROMOTE_RATIO * scores[top] && !teaser[c])
+        // Another container, not the top's own ancestor or descendant.
+        .filter(|&c| !(c < top && top < dom.nodes[c].end) && !(top < c && c < dom.nodes[top].end))
+        .collect();
+    if rivals.len() >= PROMOTE_RIVALS {
+        let mut p = dom.nodes[top].parent;
+        while p != usize::MAX && !is_top_level(p) {
+            let inside = rivals.iter().filter(|&&c| c >= p && c < dom.nodes[p].end).count();
+            if inside >= PROMOTE_RIVALS {
+                top = p;
+                break;
+            }
+            p = dom.nodes[p].parent;
+        }
+    }
 
     // Widen to a parent that scores comparably (the article split over siblings).
-    let is_top_level = |i: usize| matches!(dom.tag(i), Some(Tag::Body | Tag::Html) | None);
     let mut last = scores[top];
     let mut p = dom.nodes[top].parent;
     while p != usize::MAX && !is_top_level(p) {
@@ -237,6 +293,33 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor) -> Option<Pi
         let mut articles = dom.children(parent).filter(|&s| dom.tag(s) == Some(Tag::Article) && junk[s] == Junk::No);
         if let Some(story) = articles.find(|&s| has_h1(s)) {
             top = story;
+        }
+    }
+
+    // Text mass: when the pick holds little of the page's paragraph text and
+    // an ancestor with few links holds most of it, the ancestor is the
+    // content (a page builder wraps each section of an article six to ten
+    // levels deep, further than scores travel up).
+    if mass[top] < MASS_LOW * total_mass {
+        let mut p = dom.nodes[top].parent;
+        while p != usize::MAX && !is_top_level(p) {
+            if st.link_density(p) > MASS_MAX_LINKS {
+                break;
+            }
+            if mass[p] >= MASS_HIGH * total_mass {
+                // Not when what it adds holds teasers of other pages.
+                let (t0, t1) = (top, dom.nodes[top].end);
+                let teasers: f64 = paragraphs
+                    .iter()
+                    .filter(|&&(i, _)| i >= p && i < dom.nodes[p].end && !(t0..t1).contains(&i) && teaser[i])
+                    .map(|&(_, own)| own)
+                    .sum();
+                if teasers < MASS_MAX_TEASERS * (mass[p] - mass[top]) {
+                    top = p;
+                }
+                break;
+            }
+            p = dom.nodes[p].parent;
         }
     }
 

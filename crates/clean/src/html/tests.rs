@@ -119,7 +119,8 @@ fn debug_page() {
     let dom = dom::Dom::build(&tree, 1_000_000).unwrap();
     let junk = junk::mark(&dom, Favor::Balanced, junk::Marking::default());
     let stats = score::Stats::compute(&dom, &junk);
-    let picked = score::pick(&dom, &junk, &stats, Favor::Balanced);
+    let teaser = groups::teaser_marks(&dom, &groups::find(&dom, &junk, &stats, 3));
+    let picked = score::pick(&dom, &junk, &stats, Favor::Balanced, &teaser);
     println!(
         "picked: {:?}",
         picked.as_ref().map(|p| p
@@ -128,6 +129,21 @@ fn debug_page() {
             .map(|&r| (dom.tag(r), dom.attr(r, "class"), dom.attr(r, "id")))
             .collect::<Vec<_>>())
     );
+    for g in groups::find(&dom, &junk, &stats, 3) {
+        let m = g.members[0];
+        println!(
+            "group x{} under {:?} {:?}.{:?}: headlines {} timed {} linked {} teasers {} text {}",
+            g.members.len(),
+            dom.nodes[m].parent,
+            dom.tag(m),
+            dom.attr(m, "class"),
+            g.headlines,
+            g.timed,
+            g.linked,
+            g.is_teasers(),
+            g.members.iter().map(|&x| stats.text[x]).sum::<u32>()
+        );
+    }
     let needle = std::env::var("THRESH_DEBUG_TEXT").unwrap_or_default();
     let target = (0..dom.len()).find(|&i| match dom.nodes[i].kind {
         dom::Kind::Text(t) => {
