@@ -225,6 +225,38 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor, teaser: &[bo
         return None;
     }
     let is_top_level = |i: usize| matches!(dom.tag(i), Some(Tag::Body | Tag::Html) | None);
+    let has_h1 = |i: usize| (i..dom.nodes[i].end).any(|j| dom.tag(j) == Some(Tag::H1) && junk[j] == Junk::No);
+    // Among sibling <article>s (a story followed by teaser cards of others),
+    // the story is the one holding the page's <h1> (the top may be inside a
+    // teaser <article>).
+    let mut a = top;
+    while a != usize::MAX && dom.tag(a) != Some(Tag::Article) {
+        a = dom.nodes[a].parent;
+    }
+    if a != usize::MAX && dom.nodes[a].parent != usize::MAX && !has_h1(a) {
+        let parent = dom.nodes[a].parent;
+        let mut articles = dom.children(parent).filter(|&s| dom.tag(s) == Some(Tag::Article) && junk[s] == Junk::No);
+        if let Some(story) = articles.find(|&s| has_h1(s)) {
+            top = story;
+        }
+    }
+
+    // A story: the <article> around the top that holds the page's <h1>,
+    // beside other <article>s (teasers of other stories). Neither promotion
+    // nor widening takes the content past it.
+    let story = {
+        let mut a = top;
+        while a != usize::MAX && dom.tag(a) != Some(Tag::Article) {
+            a = dom.nodes[a].parent;
+        }
+        (a != usize::MAX && has_h1(a) && {
+            let parent = dom.nodes[a].parent;
+            parent != usize::MAX
+                && dom.children(parent).any(|s| s != a && dom.tag(s) == Some(Tag::Article) && junk[s] == Junk::No)
+        })
+        .then_some(a)
+    };
+    let past_story = |p: usize| story.is_some_and(|a| p < a);
 
     // Readability's promotion: when several other containers score nearly as
     // well (an article cut into sections, a thread of posts), their common
@@ -242,7 +274,7 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor, teaser: &[bo
         .collect();
     if rivals.len() >= PROMOTE_RIVALS {
         let mut p = dom.nodes[top].parent;
-        while p != usize::MAX && !is_top_level(p) {
+        while p != usize::MAX && !is_top_level(p) && !past_story(p) {
             let inside = rivals.iter().filter(|&&c| c >= p && c < dom.nodes[p].end).count();
             if inside >= PROMOTE_RIVALS {
                 top = p;
@@ -285,16 +317,6 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor, teaser: &[bo
         }
     }
 
-    // Among sibling <article>s (a story followed by teaser cards of others),
-    // the story is the one holding the page's <h1>.
-    let has_h1 = |i: usize| (i..dom.nodes[i].end).any(|j| dom.tag(j) == Some(Tag::H1) && junk[j] == Junk::No);
-    if dom.tag(top) == Some(Tag::Article) && dom.nodes[top].parent != usize::MAX && !has_h1(top) {
-        let parent = dom.nodes[top].parent;
-        let mut articles = dom.children(parent).filter(|&s| dom.tag(s) == Some(Tag::Article) && junk[s] == Junk::No);
-        if let Some(story) = articles.find(|&s| has_h1(s)) {
-            top = story;
-        }
-    }
 
     // Text mass: when the pick holds little of the page's paragraph text and
     // an ancestor with few links holds most of it, the ancestor is the
@@ -302,7 +324,7 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor, teaser: &[bo
     // levels deep, further than scores travel up).
     if mass[top] < MASS_LOW * total_mass {
         let mut p = dom.nodes[top].parent;
-        while p != usize::MAX && !is_top_level(p) {
+        while p != usize::MAX && !is_top_level(p) && !past_story(p) {
             if st.link_density(p) > MASS_MAX_LINKS {
                 break;
             }
