@@ -398,8 +398,36 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor, teaser: &[bo
         }
         roots.sort_unstable();
     }
+    // Coverage: a page of many sections (a service page, a product page)
+    // is not one block of prose. When the roots hold under half of the
+    // page's paragraph text, and are not an article (a few long paragraphs
+    // of prose), the content is the smallest element that holds most of it.
+    let long = paragraphs
+        .iter()
+        .filter(|&&(i, own)| own >= PROSE_PARAGRAPH && roots.iter().any(|&r| i >= r && i < dom.nodes[r].end))
+        .count();
+    let covered: f64 = roots.iter().map(|&r| mass[r]).sum();
+    if story.is_none() && long < ARTICLE_PARAGRAPHS && covered < COVER_LOW * total_mass {
+        // Elements holding more than half the mass form a chain of
+        // ancestors: the last one in document order is the deepest.
+        let deepest = (0..n).rev().find(|&i| {
+            junk[i] == Junk::No && !matches!(dom.tag(i), Some(Tag::Html) | None) && mass[i] >= COVER_HIGH * total_mass
+        });
+        if let Some(t) = deepest {
+            roots = vec![t];
+        }
+    }
     Some(Picked { roots })
 }
+
+/// A paragraph this long (characters of its own) is prose; an article
+/// has a few, and is read as one block.
+const PROSE_PARAGRAPH: f64 = 150.0;
+const ARTICLE_PARAGRAPHS: usize = 3;
+/// Roots holding less than this share of the page's text …
+const COVER_LOW: f64 = 0.5;
+/// … give way to the smallest element holding this share.
+const COVER_HIGH: f64 = 0.7;
 
 fn ends_like_sentence(dom: &Dom<'_>, i: usize) -> bool {
     let end = dom.nodes[i].end;
