@@ -24,6 +24,7 @@ mod chars;
 pub mod dates;
 pub mod html;
 pub mod lang;
+pub mod repeats;
 pub mod site;
 pub mod text;
 

@@ -154,6 +154,9 @@ fn bad_role(role: &str) -> Option<Chrome> {
     })
 }
 
+/// Bytes of paragraph text that make a hidden subtree with few links prose.
+const HIDDEN_PROSE: usize = 200;
+
 /// Classes of the blockquotes that social platforms' embed codes produce.
 const EMBED_CLASSES: &[&str] = &["twitter-tweet", "instagram-media", "tiktok-embed", "reddit-embed-bq"];
 
@@ -222,7 +225,10 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, m: Marking, seen: &mut Na
         Nav => return Verdict::Soft(Chrome::Navigation),
         Footer => return Verdict::Soft(Chrome::Footer),
         Aside => return Verdict::Soft(Chrome::Sidebar),
-        Header if favor != Favor::Recall => return Verdict::Soft(Chrome::Header),
+        // A <header> inside the main content or a section of it heads that
+        // part, it is not the site's banner (an article's header holds its
+        // headline, byline and dek, which are not body text).
+        Header if favor != Favor::Recall && !heads_a_part(dom, i) => return Verdict::Soft(Chrome::Header),
         Form => return Verdict::Soft(Chrome::Form),
         Body | Html => return Verdict::Keep,
         _ => {}
@@ -277,6 +283,25 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, m: Marking, seen: &mut Na
     } else {
         Verdict::Keep
     }
+}
+
+/// Whether the `<header>` `i` heads a part of the main content: its
+/// nearest sectioning ancestor is `<main>`, `role=main` or a `<section>`,
+/// not an `<article>` (whose header holds its headline, byline and dek).
+fn heads_a_part(dom: &Dom<'_>, i: usize) -> bool {
+    let mut a = dom.nodes[i].parent;
+    while a != usize::MAX {
+        if let Kind::Elem { tag, el } = dom.nodes[a].kind {
+            match tag {
+                Tag::Article => return false,
+                Tag::Main | Tag::Section => return true,
+                _ if el.attr("role") == Some("main") => return true,
+                _ => {}
+            }
+        }
+        a = dom.nodes[a].parent;
+    }
+    false
 }
 
 /// What the name rules say of one class or id value: (comment section, chrome).
@@ -369,6 +394,13 @@ pub fn mark(dom: &Dom<'_>, favor: Favor, m: Marking) -> Vec<Junk> {
         if p != usize::MAX {
             para[p] += para[i];
             links[p] += links[i];
+        }
+    }
+    // Hidden prose is meant to be read (an FAQ answer, a collapsed section,
+    // a deferred block); a hidden menu or modal is short or made of links.
+    for i in 0..n {
+        if verdicts[i] == Verdict::Soft(Chrome::Hidden) && para[i] >= HIDDEN_PROSE && (links[i] as f64) < 0.3 * para[i] as f64 {
+            verdicts[i] = Verdict::Keep;
         }
     }
     let total = para.first().copied().unwrap_or(0).max(1);

@@ -223,6 +223,23 @@ const REAL_TEXT_BLOCK: usize = 25;
 
 /// Keep or remove each block; removals are recorded with a kind.
 fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, title_key: Option<&str>, cfg: &HtmlConfig) {
+    filter_each(blocks, out, phrases, title_key, cfg);
+    // Text the page carries twice (responsive copies, a hidden copy of the article).
+    let drop = crate::repeats::repeats(&out.paragraphs);
+    if drop.iter().any(|d| *d) {
+        let mut keep = Vec::with_capacity(out.paragraphs.len());
+        for (p, d) in std::mem::take(&mut out.paragraphs).into_iter().zip(drop) {
+            if d {
+                out.removed.push(Removed::new(crate::repeats::KIND, "repeat", p));
+            } else {
+                keep.push(p);
+            }
+        }
+        out.paragraphs = keep;
+    }
+}
+
+fn filter_each(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, title_key: Option<&str>, cfg: &HtmlConfig) {
     let max_ld = match cfg.favor {
         Favor::Precision => 0.35,
         Favor::Balanced => 0.5,
@@ -265,7 +282,9 @@ fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, ti
         let ld = b.link_chars as f64 / chars.max(1) as f64;
         // Links with real text around them (a list of resources, each with a
         // line about it) are content.
-        let real = chars.saturating_sub(b.link_chars) >= if b.list_item { REAL_TEXT_ITEM } else { REAL_TEXT_BLOCK };
+        let real = chars.saturating_sub(b.link_chars) >= if b.list_item { REAL_TEXT_ITEM } else { REAL_TEXT_BLOCK }
+            // A whole sentence inside a link (a card wrapped in <a>) is text.
+            || (words >= 10 && text.trim_end_matches(['"', '”', ')']).ends_with(['.', '!', '?']));
         type Name = std::borrow::Cow<'static, str>;
         let reason: Option<(Name, Name)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading && !real {
             Some(("links".into(), format!("link-density:{ld:.2}").into()))
