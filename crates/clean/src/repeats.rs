@@ -81,8 +81,8 @@ pub fn repeats<S: AsRef<str>>(paragraphs: &[S]) -> Vec<bool> {
 mod tests {
     use super::*;
 
-    const A: &str = "The council said on Tuesday that the harbour bridge would reopen after months of repairs.";
-    const B: &str = "Engineers found the foundations in worse shape than expected when the piers were opened.";
+    const A: &str = "The council said on Tuesday that the harbour bridge would reopen after months of repairs, at a cost a third higher.";
+    const B: &str = "Engineers found the foundations in worse shape than expected when the first piers were opened up in the spring.";
 
     #[test]
     fn later_copies_and_blobs_of_others_go() {
