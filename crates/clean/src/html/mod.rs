@@ -23,6 +23,7 @@ mod groups;
 mod junk;
 pub mod meta;
 pub mod prescan;
+mod region;
 mod score;
 
 use thresh_doc::{DropReason, Removed};
@@ -81,6 +82,8 @@ struct Reading {
     junk: Vec<junk::Junk>,
     roots: Vec<usize>,
     method: &'static str,
+    /// Link-dense blocks are removed (not in a region of cards, whose titles are links).
+    link_filter: bool,
 }
 
 /// What the extraction steps share.
@@ -97,7 +100,7 @@ impl Ctx<'_, '_> {
         let place = blocks::places(self.dom, &reading.junk, &reading.roots);
         let mut out = HtmlOutput { method: reading.method, ..Default::default() };
         let all = blocks::emit(self.dom, &place, 0);
-        filter_blocks(all, &mut out, self.phrases, self.title_key.as_deref(), self.cfg);
+        filter_blocks(all, &mut out, self.phrases, self.title_key.as_deref(), self.cfg, reading.link_filter);
         out
     }
 
@@ -110,7 +113,7 @@ impl Ctx<'_, '_> {
         let stats = score::Stats::compute(self.dom, &junk);
         let teaser = groups::teaser_marks(self.dom, &groups::find(self.dom, &junk, &stats, 3));
         let roots = score::pick(self.dom, &junk, &stats, self.cfg.favor, &teaser).map(|p| p.roots).unwrap_or_default();
-        Reading { junk, roots, method }
+        Reading { junk, roots, method, link_filter: true }
     }
 
     /// Every paragraph, heading and preformatted block outside junk.
@@ -130,7 +133,7 @@ impl Ctx<'_, '_> {
             }
             i += 1;
         }
-        Reading { junk, roots, method: "paragraphs" }
+        Reading { junk, roots, method: "paragraphs", link_filter: true }
     }
 }
 
@@ -167,26 +170,41 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
     let ctx = Ctx { dom: &dom, cfg, phrases, title_key: meta.title.as_deref().map(normalize::key) };
 
     let strict = ctx.container(ctx.mark(junk::Marking::default()), "container");
-    let mut out = ctx.render(&strict);
+    let strict_junk = strict.junk.clone();
+    let mut best = Best::new(ctx.render(&strict), strict.roots);
     let recall = cfg.favor != Favor::Precision;
-    if chars(&out) < MIN_EXTRACTED && recall {
+    let lenient_junk = ctx.mark(junk::Marking { lenient: true, ..Default::default() });
+    if best.chars() < MIN_EXTRACTED && recall {
         // Over-pruning backstop: class and id names misled us (a state class
         // such as "modal-enabled", a layout "card", a blog "widget"). Select
         // again without them, and keep the result if it is much longer.
-        let lenient = ctx.container(ctx.mark(junk::Marking { lenient: true, ..Default::default() }), "container-lenient");
-        adopt_if_longer(&mut out, ctx.render(&lenient));
+        let lenient = ctx.container(lenient_junk.clone(), "container-lenient");
+        best.adopt_if_longer(ctx.render(&lenient), lenient.roots);
     }
-    if chars(&out) < MIN_EXTRACTED && recall {
+    if best.chars() < MIN_EXTRACTED && recall {
         // Fallback: every paragraph on the page that is not junk.
-        adopt_if_longer(&mut out, ctx.render(&ctx.paragraphs(strict.junk.clone())));
+        let paragraphs = ctx.paragraphs(strict_junk.clone());
+        best.adopt_if_longer(ctx.render(&paragraphs), paragraphs.roots);
         // Fallback: the article body the page declares in JSON-LD.
         if let Some(body) = &meta.article_body {
             let paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
-            adopt_if_longer(&mut out, HtmlOutput { paragraphs, method: "json-ld", ..Default::default() });
+            best.adopt_if_longer(HtmlOutput { paragraphs, method: "json-ld", ..Default::default() }, Vec::new());
         }
     }
+    if recall {
+        // The page's main region, when the readings above clearly missed it.
+        let st = score::Stats::compute(&dom, &lenient_junk);
+        if let Some(r) = region::instead(&dom, &lenient_junk, &st, &best.roots, best.chars(), meta.title_node) {
+            let reading = Reading { junk: lenient_junk, roots: vec![r], method: "main-region", link_filter: false };
+            let alt = ctx.render(&reading);
+            if best.chars() < chars(&alt) {
+                best = Best::new(alt, reading.roots);
+            }
+        }
+    }
+    let mut out = best.out;
     if cfg.include_comments {
-        out.comments = comments(&dom, &strict.junk);
+        out.comments = comments(&dom, &strict_junk);
     }
     out.meta = meta;
     Ok(out)
@@ -207,12 +225,26 @@ fn chars(o: &HtmlOutput) -> usize {
     o.paragraphs.iter().map(|p| p.chars().count()).sum()
 }
 
-/// Take a fallback's body (and its removals) when it is more than twice as long.
-fn adopt_if_longer(out: &mut HtmlOutput, alt: HtmlOutput) {
-    if chars(&alt) > chars(out) * 2 {
-        out.paragraphs = alt.paragraphs;
-        out.removed = alt.removed;
-        out.method = alt.method;
+/// The reading kept so far, and its output.
+struct Best {
+    out: HtmlOutput,
+    roots: Vec<usize>,
+}
+
+impl Best {
+    fn new(out: HtmlOutput, roots: Vec<usize>) -> Best {
+        Best { out, roots }
+    }
+
+    fn chars(&self) -> usize {
+        chars(&self.out)
+    }
+
+    /// Take a fallback when its body is more than twice as long.
+    fn adopt_if_longer(&mut self, alt: HtmlOutput, roots: Vec<usize>) {
+        if chars(&alt) > self.chars() * 2 {
+            *self = Best { out: alt, roots };
+        }
     }
 }
 
@@ -222,8 +254,15 @@ const REAL_TEXT_ITEM: usize = 10;
 const REAL_TEXT_BLOCK: usize = 25;
 
 /// Keep or remove each block; removals are recorded with a kind.
-fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, title_key: Option<&str>, cfg: &HtmlConfig) {
-    filter_each(blocks, out, phrases, title_key, cfg);
+fn filter_blocks(
+    blocks: Vec<Block>,
+    out: &mut HtmlOutput,
+    phrases: &Phrases,
+    title_key: Option<&str>,
+    cfg: &HtmlConfig,
+    link_filter: bool,
+) {
+    filter_each(blocks, out, phrases, title_key, cfg, link_filter);
     // Text the page carries twice (responsive copies, a hidden copy of the article).
     let drop = crate::repeats::repeats(&out.paragraphs);
     if drop.iter().any(|d| *d) {
@@ -239,7 +278,14 @@ fn filter_blocks(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, ti
     }
 }
 
-fn filter_each(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, title_key: Option<&str>, cfg: &HtmlConfig) {
+fn filter_each(
+    blocks: Vec<Block>,
+    out: &mut HtmlOutput,
+    phrases: &Phrases,
+    title_key: Option<&str>,
+    cfg: &HtmlConfig,
+    link_filter: bool,
+) {
     let max_ld = match cfg.favor {
         Favor::Precision => 0.35,
         Favor::Balanced => 0.5,
@@ -286,7 +332,7 @@ fn filter_each(blocks: Vec<Block>, out: &mut HtmlOutput, phrases: &Phrases, titl
             // A whole sentence inside a link (a card wrapped in <a>) is text.
             || (words >= 10 && text.trim_end_matches(['"', '”', ')']).ends_with(['.', '!', '?']));
         type Name = std::borrow::Cow<'static, str>;
-        let reason: Option<(Name, Name)> = if ld > max_ld && (chars < 300 || b.list_item) && !b.heading && !real {
+        let reason: Option<(Name, Name)> = if link_filter && ld > max_ld && (chars < 300 || b.list_item) && !b.heading && !real {
             Some(("links".into(), format!("link-density:{ld:.2}").into()))
         } else if let Some(h) = key.as_deref().and_then(|k| phrases.matches_key(k, words)) {
             Some((h.kind.to_string().into(), h.rule.to_string().into()))
