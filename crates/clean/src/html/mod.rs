@@ -197,7 +197,7 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
         if let Some(r) = region::instead(&dom, &lenient_junk, &st, &best.roots, best.chars(), meta.title_node) {
             let reading = Reading { junk: lenient_junk, roots: vec![r], method: "main-region", link_filter: false };
             let alt = ctx.render(&reading);
-            if best.chars() < chars(&alt) {
+            if !alt.paragraphs.is_empty() {
                 best = Best::new(alt, reading.roots);
             }
         }

@@ -10,7 +10,7 @@
 //! 1. the reading holds under 40 % of a `<main>`'s text (under 5 % of the
 //!    body's when the page has no `<main>`: older news pages carry big
 //!    sidebars in the body, and their article is still the article);
-//! 2. the reading lies wholly outside a `<main>` of some size (a footnote
+//! 2. the reading lies mostly outside a `<main>` of some size (a footnote
 //!    block outside it won);
 //! 3. a list of cards (six or more alike siblings, four in five with a link,
 //!    together 40 % of the region's text) fills a `<main>`, and the reading
@@ -62,8 +62,10 @@ pub fn instead(dom: &Dom<'_>, junk: &[Junk], st: &Stats, roots: &[usize], chars:
         .max_by_key(|&i| (st.text[i], std::cmp::Reverse(i)));
     if let Some(m) = main {
         let text = f64::from(st.text[m]);
-        let disjoint = roots.iter().all(|&r| !inside(r, m) && !inside(m, r));
-        if st.text[m] >= MAIN_MIN_TEXT && disjoint {
+        // How much of the reading lies in <main>.
+        let within: u32 = roots.iter().map(|&r| if inside(r, m) { st.text[r] } else if inside(m, r) { st.text[m] } else { 0 }).sum();
+        let all: u32 = roots.iter().map(|&r| st.text[r]).sum();
+        if st.text[m] >= MAIN_MIN_TEXT && within * 2 < all.max(1) {
             return Some(m);
         }
         if story {
