@@ -45,6 +45,8 @@ pub struct Meta {
     pub canonical_url: Option<String>,
     /// JSON-LD `articleBody`, when the page carries one.
     pub article_body: Option<String>,
+    /// JSON-LD `description` of a product or service the page is about.
+    pub product_description: Option<String>,
     /// The node of the `<h1>` the title came from (or that repeats it).
     pub title_node: Option<usize>,
 }
@@ -202,6 +204,7 @@ pub fn extract(dom: &Dom<'_>, json_ld: &[String], url: Option<&str>) -> Meta {
         .map(str::to_ascii_lowercase)
         .filter(|l| l.len() == 2 || l.len() == 3);
     m.article_body = ld.article_body;
+    m.product_description = ld.product_description;
     m
 }
 
@@ -585,6 +588,7 @@ struct JsonLd {
     /// From a forum post or question (`DiscussionForumPosting`, `Question`, …), used after articles.
     forum_author: Option<String>,
     forum_date: Option<String>,
+    product_description: Option<String>,
 }
 
 impl JsonLd {
@@ -611,6 +615,10 @@ impl JsonLd {
                             out.take(o);
                         } else if ty.iter().any(|t| is_post_type(t)) {
                             out.take_post(o);
+                        } else if ty.iter().any(|t| matches!(t.as_str(), "Product" | "Service" | "SoftwareApplication" | "Course")) {
+                            if out.product_description.is_none() {
+                                out.product_description = o.get("description").and_then(Value::as_str).and_then(decoded);
+                            }
                         }
                         if let Some(me) = o.get("mainEntity") {
                             stack.push(me);

@@ -185,8 +185,9 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
         // Fallback: every paragraph on the page that is not junk.
         let paragraphs = ctx.paragraphs(strict_junk.clone());
         best.adopt_if_longer(ctx.render(&paragraphs), paragraphs.roots);
-        // Fallback: the article body the page declares in JSON-LD.
-        if let Some(body) = &meta.article_body {
+        // Fallback: the article body (or the product description) the page
+        // declares in JSON-LD.
+        if let Some(body) = meta.article_body.as_ref().or(meta.product_description.as_ref()) {
             let paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
             best.adopt_if_longer(HtmlOutput { paragraphs, method: "json-ld", ..Default::default() }, Vec::new());
         }
