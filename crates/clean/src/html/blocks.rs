@@ -11,7 +11,7 @@
 //! "Co<span>rnell</span>" stays one word).
 
 use super::dom::{Dom, Kind, Tag};
-use super::junk::Junk;
+use super::junk::{Chrome, Junk};
 
 /// Where a block stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +144,9 @@ fn after_inline(dom: &Dom<'_>) -> Vec<bool> {
     after
 }
 
-/// The place of every node, given the chosen content's roots.
+/// The place of every node, given the chosen content's roots. Inside the
+/// content, a block pruned only for a presentation name (a `widget`, a
+/// `card`) that reads as prose is content after all.
 pub fn places(dom: &Dom<'_>, junk: &[Junk], roots: &[usize]) -> Vec<Place> {
     let mut p = vec![Place::Outside; dom.len()];
     for &r in roots {
@@ -152,13 +154,57 @@ pub fn places(dom: &Dom<'_>, junk: &[Junk], roots: &[usize]) -> Vec<Place> {
             *x = Place::Content;
         }
     }
-    for (x, j) in p.iter_mut().zip(junk) {
-        if *j != Junk::No {
-            *x = Place::Junk(*j);
+    let layout = Junk::Yes(Chrome::Layout);
+    let mut i = 0;
+    while i < dom.len() {
+        let j = junk[i];
+        let outermost = j == layout && dom.nodes[i].parent != usize::MAX && junk[dom.nodes[i].parent] != layout;
+        if outermost && p[i] == Place::Content && reads_as_prose(dom, junk, i) {
+            // Its own junk (a button inside the card) stays junk.
+            for k in i..dom.nodes[i].end {
+                if junk[k] != layout && junk[k] != Junk::No {
+                    p[k] = Place::Junk(junk[k]);
+                }
+            }
+            i = dom.nodes[i].end;
+            continue;
         }
+        if j != Junk::No {
+            p[i] = Place::Junk(j);
+        }
+        i += 1;
     }
     p
 }
+
+/// Prose: 150 characters or more, links under a fifth of them, two
+/// sentences at least (not counting what is junk in its own right).
+fn reads_as_prose(dom: &Dom<'_>, junk: &[Junk], i: usize) -> bool {
+    let layout = Junk::Yes(Chrome::Layout);
+    let (mut chars, mut links, mut stops) = (0usize, 0usize, 0usize);
+    let mut link_until = 0;
+    for k in i..dom.nodes[i].end {
+        if junk[k] != layout {
+            continue;
+        }
+        match dom.nodes[k].kind {
+            Kind::Elem { tag: Tag::A, .. } => link_until = link_until.max(dom.nodes[k].end),
+            Kind::Text(t) => {
+                let n = t.trim().chars().count();
+                chars += n;
+                if k < link_until {
+                    links += n;
+                }
+                stops += t.matches(['.', '!', '?', '。']).filter(|_| true).count().min(n);
+            }
+            _ => {}
+        }
+    }
+    chars >= PROSE_CHARS && links * 5 < chars && stops >= 2
+}
+
+/// Characters of a presentation block read as prose.
+const PROSE_CHARS: usize = 150;
 
 /// The blocks of the subtree under `root`, each with its place.
 pub fn emit(dom: &Dom<'_>, place: &[Place], root: usize) -> Vec<Block> {

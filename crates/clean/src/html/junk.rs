@@ -51,6 +51,10 @@ pub enum Chrome {
     Form,
     /// A class or id naming page chrome (share, related, newsletter, ads …).
     Named,
+    /// A class or id naming only a presentation (`widget`, `card`,
+    /// `carousel`, `gallery` …): inside the content, such a block that reads
+    /// as prose is content.
+    Layout,
 }
 
 impl Chrome {
@@ -68,6 +72,7 @@ impl Chrome {
             Chrome::Sidebar => "sidebar",
             Chrome::Form => "form",
             Chrome::Named => "chrome",
+            Chrome::Layout => "layout",
         }
     }
 }
@@ -105,7 +110,7 @@ const CHROME_WORDS: &str = concat!(
     "promo|promotions?|sponsor(ed)?|advert(isement)?s?|ads?|adslot|ad-?unit|ad-?container|dfp|gpt|banner|",
     "outbrain|taboola|zergnet|revcontent|",
     "cookies?|gdpr|cmp|",
-    "breadcrumbs?|sidebar|side-?bar|rail|widget|widgets|toolbar|tools|",
+    "breadcrumbs?|sidebar|side-?bar|rail|toolbar|",
     "nav|navbar|navigation|menu|masthead|site-?header|site-?footer|footer|rodape|rodap\u{e9}|pie-?de-?pagina|pied-?de-?page|fusszeile|",
     "modal|popup|overlay|lightbox|dialog|",
     "byline|author-?(bio|info|box|card)|bio|contributor|",
@@ -115,9 +120,8 @@ const CHROME_WORDS: &str = concat!(
     "print|pagination|pager|next|prev|previous|",
     "skip|jump|",
     "rating|survey|poll|feedback|",
-    "gallery|carousel|slideshow|slider|",
     "video|player|podcast|audio|embed|",
-    "teaser|list-?item|headline-?list|",
+    "teaser|headline-?list|",
     "login|log-?in|account|register"
 );
 
@@ -126,6 +130,15 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i-u)(^|\s)({CHROME_WORDS})($|\s|[_-])|[_-]({CHROME_WORDS})($|\s)|consent|(^|\s)(hidden|hide|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen|d-none|card|cards|tooltip|popover|hover-?card)($|\s)"
     ))
     .expect("static regex")
+});
+
+/// Words naming a presentation, not what a block is: page builders and
+/// component libraries put them on the article's own blocks (Elementor's
+/// `elementor-widget`, AEM's `cmp-*`, cards, carousels of testimonials).
+const LAYOUT_WORDS: &str = "widget|widgets|carousel|slider|slideshow|gallery|cmp|list-?item|tools";
+
+static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i-u)(^|\s)({LAYOUT_WORDS})($|\s|[_-])|[_-]({LAYOUT_WORDS})($|\s)")).expect("static regex")
 });
 
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
@@ -206,9 +219,16 @@ impl<'a> Attrs<'a> {
 
 /// What the name rules say of a class or id value already seen on this page
 /// (pages repeat the same few hundred class values over thousands of
-/// elements; ids are mostly unique but short): (names a comment section,
-/// names chrome), each unless it also names the article.
-type NameCache<'a> = FxHashMap<&'a str, (bool, bool)>;
+/// elements; ids are mostly unique but short).
+type NameCache<'a> = FxHashMap<&'a str, Names>;
+
+/// What a class or id value names, each unless it also names the article.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Names {
+    comments: bool,
+    chrome: bool,
+    layout: bool,
+}
 
 fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, m: Marking, seen: &mut NameCache<'a>) -> Verdict {
     let Kind::Elem { tag, el } = dom.nodes[i].kind else {
@@ -271,15 +291,19 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, m: Marking, seen: &mut Na
     // An id made of a heading's words ("sign-up-for-the-api") is a slug,
     // and `__next` a framework's root: neither names chrome.
     let slug = a.id.split(['-', '_']).filter(|p| !p.is_empty()).count() >= 4 || a.id.starts_with("__");
-    let id = if slug { (false, false) } else { judge(a.id) };
-    if class.0 || id.0 {
+    let id = if slug { Names::default() } else { judge(a.id) };
+    if class.comments || id.comments {
         if m.keep_comments {
             Verdict::Keep
         } else {
             Verdict::Comments
         }
-    } else if !m.lenient && (class.1 || id.1) {
+    } else if m.lenient {
+        Verdict::Keep
+    } else if class.chrome || id.chrome {
         Verdict::Soft(Chrome::Named)
+    } else if class.layout || id.layout {
+        Verdict::Soft(Chrome::Layout)
     } else {
         Verdict::Keep
     }
@@ -304,22 +328,29 @@ fn heads_a_part(dom: &Dom<'_>, i: usize) -> bool {
     false
 }
 
-/// What the name rules say of one class or id value: (comment section, chrome).
-fn by_name(name: &str) -> (bool, bool) {
+/// What the name rules say of one class or id value.
+fn by_name(name: &str) -> Names {
     if name.is_empty() {
-        return (false, false);
+        return Names::default();
     }
     let comments = COMMENTS.is_match(name);
     let chrome = NEGATIVE.is_match(name);
-    let article = (comments || chrome) && POSITIVE.is_match(name);
-    (comments && !article, chrome && !article)
+    let layout = LAYOUT.is_match(name);
+    let article = (comments || chrome || layout) && POSITIVE.is_match(name);
+    Names { comments: comments && !article, chrome: chrome && !article, layout: layout && !article }
 }
 
 /// The first class token that names chrome on its own: what a group of
 /// blocks pruned by name shares (`elementor-widget`).
 fn chrome_token(dom: &Dom<'_>, i: usize) -> Option<String> {
     let class = dom.attr(i, "class")?;
-    class.split_ascii_whitespace().find(|t| by_name(t).1).map(str::to_ascii_lowercase)
+    class
+        .split_ascii_whitespace()
+        .find(|t| {
+            let n = by_name(t);
+            n.chrome || n.layout
+        })
+        .map(str::to_ascii_lowercase)
 }
 
 /// Mark every node: junk or not, with the reason inherited by descendants.
@@ -418,7 +449,7 @@ pub fn mark(dom: &Dom<'_>, favor: Favor, m: Marking) -> Vec<Junk> {
         let mut groups: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         let mut i = 0;
         while i < n {
-            if verdicts[i] == Verdict::Soft(Chrome::Named) {
+            if matches!(verdicts[i], Verdict::Soft(Chrome::Named | Chrome::Layout)) {
                 if let Some(t) = chrome_token(dom, i) {
                     groups.entry(t).or_default().push(i);
                 }
@@ -448,14 +479,26 @@ pub fn mark(dom: &Dom<'_>, favor: Favor, m: Marking) -> Vec<Junk> {
             Verdict::Comments => (para[i] as f64 / total as f64 <= 0.7).then_some(Junk::Comments),
             Verdict::Soft(why) => (para[i] as f64 / total as f64 <= guard).then_some(Junk::Yes(why)),
         };
-        if let Some(j) = j {
-            let end = dom.nodes[i].end;
-            for o in &mut out[i..end] {
-                *o = j;
+        match j {
+            // Inside a presentation block, what is chrome in its own right
+            // stays marked so (the block may be read after all).
+            Some(Junk::Yes(Chrome::Layout)) if matches!(out[i], Junk::No | Junk::Yes(Chrome::Layout)) => {
+                let end = dom.nodes[i].end;
+                for o in &mut out[i..end] {
+                    if *o == Junk::No {
+                        *o = Junk::Yes(Chrome::Layout);
+                    }
+                }
+                i += 1;
             }
-            i = end;
-        } else {
-            i += 1;
+            Some(j) if matches!(out[i], Junk::No | Junk::Yes(Chrome::Layout)) => {
+                let end = dom.nodes[i].end;
+                for o in &mut out[i..end] {
+                    *o = j;
+                }
+                i = end;
+            }
+            _ => i += 1,
         }
     }
     out
