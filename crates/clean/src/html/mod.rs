@@ -192,6 +192,26 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
             best.adopt_if_longer(HtmlOutput { paragraphs, method: "json-ld", ..Default::default() }, Vec::new());
         }
     }
+    if recall && words(&best.out) < THREAD_MAX_WORDS && !region::is_story(&dom, &best.roots, meta.title_node) {
+        // A discussion is the page (a thread whose posts are named as
+        // comments): when comment containers hold three times the text
+        // found, and that is not a story, read the page again with them,
+        // adding to what was found.
+        let comment_chars = comment_text(&dom, &strict_junk);
+        if comment_chars >= 3 * best.chars() && comment_chars > 0 {
+            let keep = ctx.mark(junk::Marking { lenient: best.lenient, keep_comments: true });
+            let thread = ctx.container(keep, "thread");
+            let mut roots: Vec<usize> = best.roots.iter().chain(&thread.roots).copied().collect();
+            roots.sort_unstable();
+            roots.dedup();
+            let outer: Vec<usize> =
+                roots.iter().copied().filter(|&r| !roots.iter().any(|&q| q != r && q < r && r < dom.nodes[q].end)).collect();
+            let reading = Reading { roots: outer, ..thread };
+            let lenient = best.lenient;
+            best.adopt_if_longer(ctx.render(&reading), reading.roots);
+            best.lenient = lenient;
+        }
+    }
     if recall {
         // The page's main region, when the readings above clearly missed it.
         let st = score::Stats::compute(&dom, &lenient_junk);
@@ -221,6 +241,25 @@ fn comments(dom: &dom::Dom<'_>, junk: &[junk::Junk]) -> Vec<String> {
         .collect()
 }
 
+/// Fewer words than this, and a thread may be what was missed.
+const THREAD_MAX_WORDS: usize = 250;
+
+/// Words of body text.
+fn words(o: &HtmlOutput) -> usize {
+    o.paragraphs.iter().map(|p| p.split_whitespace().count()).sum()
+}
+
+/// Characters of text under comment containers.
+fn comment_text(dom: &dom::Dom<'_>, junk: &[junk::Junk]) -> usize {
+    (0..dom.len())
+        .filter(|&i| junk[i] == junk::Junk::Comments)
+        .filter_map(|i| match dom.nodes[i].kind {
+            dom::Kind::Text(t) => Some(t.trim().chars().count()),
+            _ => None,
+        })
+        .sum()
+}
+
 /// Characters of body text.
 fn chars(o: &HtmlOutput) -> usize {
     o.paragraphs.iter().map(|p| p.chars().count()).sum()
@@ -230,11 +269,14 @@ fn chars(o: &HtmlOutput) -> usize {
 struct Best {
     out: HtmlOutput,
     roots: Vec<usize>,
+    /// It was read with structural junk rules only.
+    lenient: bool,
 }
 
 impl Best {
     fn new(out: HtmlOutput, roots: Vec<usize>) -> Best {
-        Best { out, roots }
+        let lenient = out.method == "container-lenient";
+        Best { out, roots, lenient }
     }
 
     fn chars(&self) -> usize {
@@ -244,7 +286,7 @@ impl Best {
     /// Take a fallback when its body is more than twice as long.
     fn adopt_if_longer(&mut self, alt: HtmlOutput, roots: Vec<usize>) {
         if chars(&alt) > self.chars() * 2 {
-            *self = Best { out: alt, roots };
+            *self = Best::new(alt, roots);
         }
     }
 }

@@ -48,13 +48,7 @@ const CARDS_MAX_LINKS: f64 = 0.5;
 pub fn instead(dom: &Dom<'_>, junk: &[Junk], st: &Stats, roots: &[usize], chars: usize, title: Option<usize>) -> Option<usize> {
     let chars = chars as f64;
     let inside = |r: usize, m: usize| r >= m && r < dom.nodes[m].end;
-    let story = title.is_some_and(|t| {
-        let mut article = t;
-        while article != usize::MAX && dom.tag(article) != Some(Tag::Article) {
-            article = dom.nodes[article].parent;
-        }
-        roots.iter().any(|&r| inside(t, r) || (article != usize::MAX && inside(r, article)))
-    });
+    let story = is_story(dom, roots, title);
     let main = (0..dom.len())
         .filter(|&i| {
             junk[i] == Junk::No && (dom.tag(i) == Some(Tag::Main) || dom.attr(i, "role").is_some_and(|r| r.eq_ignore_ascii_case("main")))
@@ -94,6 +88,19 @@ pub fn instead(dom: &Dom<'_>, junk: &[Junk], st: &Stats, roots: &[usize], chars:
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
     let already = roots.iter().any(|&r| inside(parent, r));
     (share >= CARDS_SHARE * text && chars < CARDS_COVERED * text && !already).then_some(parent)
+}
+
+/// Whether the reading with `roots` holds the page's headline (`title`, an
+/// `<h1>`), or sits in the `<article>` that does: it is a story.
+pub fn is_story(dom: &Dom<'_>, roots: &[usize], title: Option<usize>) -> bool {
+    let inside = |r: usize, m: usize| r >= m && r < dom.nodes[m].end;
+    title.is_some_and(|t| {
+        let mut article = t;
+        while article != usize::MAX && dom.tag(article) != Some(Tag::Article) {
+            article = dom.nodes[article].parent;
+        }
+        roots.iter().any(|&r| inside(t, r) || (article != usize::MAX && inside(r, article)))
+    })
 }
 
 /// The card lists under `region`: (the cards' parent, their text).
