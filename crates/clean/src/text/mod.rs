@@ -118,7 +118,7 @@ impl<'a> Line<'a> {
 
     /// Sentence-like and not noise: prose.
     fn sentence_like(&self) -> bool {
-        terminal(&self.text) && self.counts.words >= SENTENCE_WORDS
+        terminal(&self.text) && self.counts.eff_words() >= SENTENCE_WORDS
     }
 }
 
@@ -143,9 +143,15 @@ pub fn split_lines(s: &str) -> impl Iterator<Item = &str> {
 
 /// Does the line end like a sentence?
 fn terminal(s: &str) -> bool {
-    let s = s.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
-    s.ends_with(['.', '!', '?', '…', '。', '！', '？', ':'])
+    let s = s.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
+    s.ends_with(SENTENCE_ENDS)
 }
+
+/// What ends a sentence, in the scripts of the world: Latin and CJK stops,
+/// Devanagari danda, Urdu and Arabic full stop and question mark, Armenian,
+/// Ethiopic, Myanmar and Tibetan stops, the Greek question mark.
+const SENTENCE_ENDS: [char; 19] =
+    ['.', '!', '?', '…', ':', '。', '！', '？', '｡', '︒', '।', '॥', '۔', '؟', '։', '።', '။', '།', '\u{37e}'];
 
 /// Clean a text dump; `learned` holds the lines learned as boilerplate for
 /// its site (empty when none); `with_keys`: fill in the keys of its lines
@@ -213,7 +219,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
         }
         lines.push(line);
     }
-    let hits = phrases.matches_lines(&lines.iter().map(|l| (l.key.as_str(), l.counts.words)).collect::<Vec<_>>());
+    let hits = phrases.matches_lines(&lines.iter().map(|l| (l.key.as_str(), l.counts.eff_words())).collect::<Vec<_>>());
     for (i, (line, hit)) in lines.iter_mut().zip(hits).enumerate() {
         classify_free(line, hit, has_stoplist, params, &mut out.published, i);
     }
@@ -248,7 +254,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     };
 
     let blocks: Vec<Block> =
-        lines.iter().map(|l| Block { class: l.class, chars: l.counts.chars, heading: l.heading }).collect();
+        lines.iter().map(|l| Block { class: l.class, chars: l.counts.eff_chars(), heading: l.heading }).collect();
     let in_context = context::revise(params, &blocks);
     let run = body_run(&lines, &in_context, &list);
 
@@ -290,6 +296,20 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
         out.removed.push(why.removal(line.orig));
     }
     out.removed.extend(glued.map(|(_, r)| r));
+    // Text the dump carries twice (an article joined into one line beside
+    // its paragraphs, a block repeated).
+    let drop = crate::repeats::repeats(&out.paragraphs);
+    if drop.iter().any(|d| *d) {
+        let mut keep = Vec::with_capacity(out.paragraphs.len());
+        for (p, d) in std::mem::take(&mut out.paragraphs).into_iter().zip(drop) {
+            if d {
+                out.removed.push(Removed::new(crate::repeats::KIND, "repeat", p));
+            } else {
+                keep.push(p);
+            }
+        }
+        out.paragraphs = keep;
+    }
     out
 }
 
@@ -305,7 +325,7 @@ const SENTENCE_WORDS: usize = 6;
 /// positive score.
 fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Option<(usize, usize)> {
     let value = |((l, ctx), listed): ((&Line, &Class), &Option<bool>)| -> f64 {
-        let chars = l.counts.chars as f64;
+        let chars = l.counts.eff_chars() as f64;
         match (l.kind.is_some(), l.class, ctx) {
             (true, _, _) => -chars.max(50.0),
             // A numbered list's items count as text; the lines between them,
@@ -320,7 +340,9 @@ fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Opti
             (false, Class::Short, Class::Good) => chars.min(SHORT_PENALTY) * 0.5,
             (false, Class::Short, _) => -SHORT_PENALTY,
             (false, Class::Bad, _) if l.sentence_like() && !l.counts.noise() => chars * 0.1,
-            (false, Class::Bad, _) => -chars,
+            // A long line of few stopwords (a table row, a recipe line)
+            // costs what a short line does: it may sit inside the body.
+            (false, Class::Bad, _) => -chars.min(SHORT_PENALTY),
         }
     };
     let values: Vec<f64> = lines.iter().zip(in_context).zip(list).map(value).collect();
@@ -415,7 +437,7 @@ fn classify_free<'a>(
     if line.counts.letters == 0 {
         return bad(line, Why::Fixed("widget", "no-letters"));
     }
-    let chars = line.counts.chars;
+    let chars = line.counts.eff_chars();
     let density = if has_stoplist {
         let (w, s) = counted;
         if w == 0 {
@@ -423,14 +445,17 @@ fn classify_free<'a>(
         } else {
             s as f64 / w as f64
         }
-    } else if terminal(t) || t.contains(['。', '，', '、', ',']) {
+    } else if terminal(t) || t.contains(['。', '，', '、', ',', '،', '٫']) {
         // No stoplist for this language (e.g. CJK): sentence punctuation stands in.
         1.0
     } else {
         0.0
     };
+    // A whole sentence of eight words or more is at least near-good,
+    // whatever its stopwords (a sentence of names and numbers).
+    let density = if terminal(t) && line.counts.eff_words() >= 8 { density.max(params.stopwords_low) } else { density };
     line.class = context::context_free(params, chars, density);
-    line.heading = chars < params.length_low && !terminal(t) && line.counts.words <= 12;
+    line.heading = chars < params.length_low && !terminal(t) && line.counts.eff_words() <= 12;
 }
 
 /// Longest consent-banner paragraph recognised.

@@ -33,12 +33,27 @@ pub struct Counts {
     pub density_words: usize,
     /// Stopwords among them.
     pub stops: usize,
+    /// Kana and Han characters (a word each, written without spaces).
+    pub wide: usize,
 }
 
 impl Counts {
     /// Count `text`, judging words against `stop` ([`line`] without the key).
     pub fn of(text: &str, stop: Stopwords) -> Counts {
         line(text, stop).counts
+    }
+
+    /// Length as the line rules weigh it: a kana or Han character carries
+    /// what three Latin letters do (a 45-character Japanese sentence is a
+    /// paragraph, not a short line).
+    pub fn eff_chars(&self) -> usize {
+        self.chars + 2 * self.wide
+    }
+
+    /// Words as the line rules count them: two kana or Han characters make a
+    /// word.
+    pub fn eff_words(&self) -> usize {
+        self.words + self.wide / 2
     }
 
     /// Tickers, tables of numbers, shouting: mostly digits and symbols, or
@@ -96,6 +111,9 @@ pub fn line(text: &str, stop: Stopwords) -> Scan {
             while todo != 0 {
                 let p = todo.trailing_zeros() as usize;
                 let (info, len) = decode(two, b, at + p);
+                if len == 3 && info.has(SAME) && is_wide(info.0 & 0x1F_FFFF) {
+                    line.c.wide += 1;
+                }
                 let bytes = span64(p, p + len);
                 todo &= !bytes;
                 cont |= bytes & !(1 << p);
@@ -140,6 +158,12 @@ pub fn line(text: &str, stop: Stopwords) -> Scan {
     // encodings of characters: it is UTF-8.
     let key = unsafe { String::from_utf8_unchecked(key) };
     Scan { counts: line.c, key, normal: normal && (!blank_before || b.is_empty()) }
+}
+
+/// Kana, CJK ideographs (and extension A, compatibility ideographs).
+#[inline]
+fn is_wide(cp: u32) -> bool {
+    matches!(cp, 0x3041..=0x30FA | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
 /// What the line pass needs of a non-ASCII character, packed in a `u32`:
