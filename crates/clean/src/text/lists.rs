@@ -10,6 +10,18 @@
 //! or gaps any rule removed is not a list. Unnumbered lists count when a
 //! line ending in a colon introduces them.
 
+/// A line's part in a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    /// An item of a numbered list.
+    Item,
+    /// A line between the items of a numbered list (a link, a second row, a
+    /// paragraph about the item).
+    Between,
+    /// An item of a list a line ending in a colon introduced.
+    Introduced,
+}
+
 /// Fewest items that make a list.
 const MIN_ITEMS: u32 = 3;
 /// Most lines between two consecutive items.
@@ -44,12 +56,12 @@ fn item_number(line: &str) -> Option<u32> {
     rest.chars().any(char::is_alphabetic).then_some(n)
 }
 
-/// Which lines belong to a numbered list: `Some(true)` for an item,
-/// `Some(false)` for a line between items, `None` outside lists. `ruled[i]`
+/// Which lines belong to a numbered list: an [`Listed::Item`], a line
+/// [`Listed::Between`] items, or `None` outside lists. `ruled[i]`
 /// says a rule already removed line `i`; `blocked_before[i]` that the line
 /// before it was removed by a rule other than the title (a "Most read"
 /// heading before a numbered list of headlines makes that list chrome).
-pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<Option<bool>> {
+pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<Option<Listed>> {
     let mut out = vec![None; lines.len()];
     let mut i = 0;
     while i < lines.len() {
@@ -86,24 +98,22 @@ pub fn numbered(lines: &[&str], ruled: &[bool], blocked_before: &[bool]) -> Vec<
         let tail = if gaps.iter().all(|&g| g == gaps[0]) { gaps[0] } else { 0 };
         let end = (last + tail).min(lines.len() - 1);
         let end = (last..=end).take_while(|&k| !ruled[k]).last().unwrap_or(last);
-        out[i..=end].fill(Some(false));
+        out[i..=end].fill(Some(Listed::Between));
         for &k in &items {
-            out[k] = Some(true);
+            out[k] = Some(Listed::Item);
         }
         i = end + 1;
     }
     out
 }
 
-/// Every line's part in a list: `Some(true)` for an item of a numbered list,
-/// `Some(false)` for a line between its items or an item of a list a colon
-/// introduced, `None` outside lists. The arguments are those of
-/// [`numbered`] and [`introduced`].
-pub fn lists(lines: &[&str], ruled: &[bool], blocked_before: &[bool], good: &[bool]) -> Vec<Option<bool>> {
+/// Every line's part in a list, or `None` outside lists. The arguments are
+/// those of [`numbered`] and [`introduced`].
+pub fn lists(lines: &[&str], ruled: &[bool], blocked_before: &[bool], good: &[bool]) -> Vec<Option<Listed>> {
     let mut list = numbered(lines, ruled, blocked_before);
     for (l, intro) in list.iter_mut().zip(introduced(lines, ruled, good)) {
         if l.is_none() && intro {
-            *l = Some(false);
+            *l = Some(Listed::Introduced);
         }
     }
     list
@@ -146,7 +156,7 @@ pub fn introduced(lines: &[&str], ruled: &[bool], good: &[bool]) -> Vec<bool> {
 mod tests {
     use super::*;
 
-    fn run(lines: &[&str]) -> Vec<Option<bool>> {
+    fn run(lines: &[&str]) -> Vec<Option<Listed>> {
         let no = vec![false; lines.len()];
         numbered(lines, &no, &no)
     }
@@ -178,7 +188,8 @@ mod tests {
             "Share this",
         ];
         let l = run(&lines);
-        assert_eq!(l, [None, Some(true), Some(false), Some(true), Some(false), Some(true), Some(false), None]);
+        let (i, b) = (Some(Listed::Item), Some(Listed::Between));
+        assert_eq!(l, [None, i, b, i, b, i, b, None]);
     }
 
     #[test]

@@ -32,6 +32,7 @@ use crate::dates;
 use crate::lang::{self, Stopwords};
 use crate::site::{self, Learned};
 use context::{Block, Class, Params};
+use lists::Listed;
 use phrases::Phrases;
 use scan::Counts;
 
@@ -323,26 +324,33 @@ const SENTENCE_WORDS: usize = 6;
 /// body follows that heading: the best run starting there is preferred
 /// unless a run elsewhere is several times larger. None when no run has a
 /// positive score.
-fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<bool>]) -> Option<(usize, usize)> {
-    let value = |((l, ctx), listed): ((&Line, &Class), &Option<bool>)| -> f64 {
+fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> Option<(usize, usize)> {
+    let value = |((l, ctx), listed): ((&Line, &Class), &Option<Listed>)| -> f64 {
         let chars = l.counts.eff_chars() as f64;
-        match (l.kind.is_some(), l.class, ctx) {
-            (true, _, _) => -chars.max(50.0),
-            // A numbered list's items count as text; the lines between them,
-            // and the items of a list a colon introduced, cost little: enough
-            // good text after them carries the body across, a trailing list
-            // of sources or links does not extend it.
-            _ if *listed == Some(true) => chars.max(SHORT_PENALTY),
-            _ if *listed == Some(false) => -LIST_LINE_COST,
-            (false, Class::Good, _) => chars,
-            (false, Class::NearGood, _) => chars * 0.5,
+        if l.kind.is_some() {
+            return -chars.max(50.0);
+        }
+        let plain = match (l.class, ctx) {
+            (Class::Good, _) => chars,
+            (Class::NearGood, _) => chars * 0.5,
             // A short line that context puts among good text (a list item, a subheading).
-            (false, Class::Short, Class::Good) => chars.min(SHORT_PENALTY) * 0.5,
-            (false, Class::Short, _) => -SHORT_PENALTY,
-            (false, Class::Bad, _) if l.sentence_like() && !l.counts.noise() => chars * 0.1,
+            (Class::Short, Class::Good) => chars.min(SHORT_PENALTY) * 0.5,
+            (Class::Short, _) => -SHORT_PENALTY,
+            (Class::Bad, _) if l.sentence_like() && !l.counts.noise() => chars * 0.1,
             // A long line of few stopwords (a table row, a recipe line)
             // costs what a short line does: it may sit inside the body.
-            (false, Class::Bad, _) => -chars.min(SHORT_PENALTY),
+            (Class::Bad, _) => -chars.min(SHORT_PENALTY),
+        };
+        // A numbered list's items count as text; the lines between them
+        // (a link, a row: a paragraph about the item counts as it would
+        // anywhere) and the items of a list a colon introduced cost
+        // little: enough good text after them carries the body across, a
+        // trailing list of sources or links does not extend it.
+        match listed {
+            Some(Listed::Item) => chars.max(SHORT_PENALTY),
+            Some(Listed::Between) => plain.max(-LIST_LINE_COST),
+            Some(Listed::Introduced) => -LIST_LINE_COST,
+            None => plain,
         }
     };
     let values: Vec<f64> = lines.iter().zip(in_context).zip(list).map(value).collect();
