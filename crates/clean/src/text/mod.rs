@@ -257,7 +257,8 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     let blocks: Vec<Block> =
         lines.iter().map(|l| Block { class: l.class, chars: l.counts.eff_chars(), heading: l.heading }).collect();
     let in_context = context::revise(params, &blocks);
-    let run = body_run(&lines, &in_context, &list);
+    let runs = body_runs(&lines, &in_context, &list);
+    let in_body = |i: usize| runs.iter().any(|&(s, e)| (s..=e).contains(&i));
 
     out.removed.reserve(lines.len() + removed_glued.len());
     let mut glued = removed_glued.into_iter().peekable();
@@ -266,18 +267,18 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
             out.removed.push(r);
         }
         let keep = line.kind.is_none()
-            && match run {
-                // A list inside the body: all of it, tables of numbers too.
-                Some((s, e)) if (s..=e).contains(&i) && listed.is_some() => true,
-                // Inside the body: what context keeps, and every sentence that is not noise.
-                Some((s, e)) if (s..=e).contains(&i) => {
-                    !line.counts.noise()
+            && if runs.is_empty() {
+                cls == Class::Good
+            } else if !in_body(i) {
+                false
+            } else {
+                // A list inside the body: all of it, tables of numbers too;
+                // else what context keeps, and every sentence that is not noise.
+                listed.is_some()
+                    || !line.counts.noise()
                         && (cls == Class::Good
                             || matches!(line.class, Class::Good | Class::NearGood)
                             || line.sentence_like())
-                }
-                Some(_) => false,
-                None => cls == Class::Good,
             };
         if keep {
             out.paragraphs.push(line.text.into_owned());
@@ -285,8 +286,8 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
         }
         let why = line.kind.unwrap_or_else(|| {
             let kind = if line.counts.words <= 4 { "widget" } else { "boilerplate" };
-            let rule = match (run, line.class) {
-                (Some((s, e)), _) if !(s..=e).contains(&i) => "outside-body",
+            let rule = match (runs.is_empty() || in_body(i), line.class) {
+                (false, _) => "outside-body",
                 (_, Class::Good) => "context:good",
                 (_, Class::NearGood) => "context:neargood",
                 (_, Class::Short) => "context:short",
@@ -324,7 +325,49 @@ const SENTENCE_WORDS: usize = 6;
 /// body follows that heading: the best run starting there is preferred
 /// unless a run elsewhere is several times larger. None when no run has a
 /// positive score.
-fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> Option<(usize, usize)> {
+fn body_runs(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> Vec<(usize, usize)> {
+    let values = line_values(lines, in_context, list);
+    let Some(main) = body_run(lines, &values) else { return Vec::new() };
+    let mut runs = vec![main];
+    // A page that is not one article (a service page, a listing, a thread):
+    // when good text lies outside the body, the body does not follow a
+    // headline nor hold a few paragraphs of prose, and nothing announces
+    // comments after it, the other runs worth a fifth of it are content too.
+    let good = |l: &Line| if l.kind.is_none() && l.class == Class::Good { l.counts.eff_chars() } else { 0 };
+    let total: usize = lines.iter().map(good).sum();
+    let inside: usize = lines[main.0..=main.1].iter().map(good).sum();
+    let prompt = lines.iter().any(|l| l.kind.is_some_and(|w| w.kind() == "comments-prompt"));
+    // A body right under its headline, or with a few paragraphs of prose,
+    // is a story.
+    let titled = lines[main.0.saturating_sub(HEADING_WINDOW)..main.0].iter().any(|l| l.kind.is_some_and(|w| w.kind() == "title"));
+    let prose = lines[main.0..=main.1].iter().filter(|l| good(l) >= STORY_PARAGRAPH).count();
+    if inside < total && !prompt && !titled && prose < STORY_PARAGRAPHS {
+        let mut masked = values.clone();
+        let score = |r: (usize, usize)| values[r.0..=r.1].iter().sum::<f64>();
+        let floor = MORE_RUNS * score(main);
+        loop {
+            for &(s, e) in &runs {
+                masked[s..=e].iter_mut().for_each(|v| *v = f64::NEG_INFINITY);
+            }
+            match max_run(&masked, 0) {
+                Some((s, e, sum)) if sum >= floor => runs.push((s, e)),
+                _ => break,
+            }
+        }
+        runs.sort_unstable();
+    }
+    runs
+}
+
+/// Another run of a page that is not one article is content when it is
+/// worth this share of the body run.
+const MORE_RUNS: f64 = 0.2;
+/// A body with this many good paragraphs this long (characters) is a story.
+const STORY_PARAGRAPHS: usize = 3;
+const STORY_PARAGRAPH: usize = 150;
+
+/// What each line is worth to the body run.
+fn line_values(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> Vec<f64> {
     let value = |((l, ctx), listed): ((&Line, &Class), &Option<Listed>)| -> f64 {
         let chars = l.counts.eff_chars() as f64;
         if l.kind.is_some() {
@@ -353,16 +396,20 @@ fn body_run(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> Op
             None => plain,
         }
     };
-    let values: Vec<f64> = lines.iter().zip(in_context).zip(list).map(value).collect();
-    let best = max_run(&values, 0)?;
+    lines.iter().zip(in_context).zip(list).map(value).collect()
+}
+
+/// The article body as one contiguous run of lines (see [`body_runs`]).
+fn body_run(lines: &[Line], values: &[f64]) -> Option<(usize, usize)> {
+    let best = max_run(values, 0)?;
     let heading = lines.iter().skip(1).position(|l| l.kind.is_some_and(|w| w.kind() == "title")).map(|p| p + 1);
     if let Some(h) = heading {
         // The body starts right under its headline (after a byline, a date,
         // share buttons): the best run starting within a few lines of it.
         let after = (h + 1..values.len().min(h + 1 + HEADING_WINDOW))
-            .filter_map(|s| best_prefix(&values, s))
+            .filter_map(|s| best_prefix(values, s))
             .reduce(|a, r| if a.2 >= r.2 { a } else { r });
-        if let Some(after) = after.or_else(|| max_run(&values, h + 1)) {
+        if let Some(after) = after.or_else(|| max_run(values, h + 1)) {
             if after.2 * HEADING_PREFERENCE >= best.2 {
                 return Some((after.0, after.1));
             }
