@@ -437,6 +437,7 @@ mod tests {
             other: s.chars().filter(|c| !c.is_whitespace() && !c.is_alphabetic()).count(),
             density_words,
             stops,
+            wide: s.chars().filter(|&c| is_wide(c as u32)).count(),
         }
     }
 
