@@ -185,7 +185,7 @@ impl Cleaner {
                 doc.paragraphs = out.paragraphs;
                 doc.removed = out.removed;
                 doc.site_keys = out.keys;
-                doc.method = Some("lines".into());
+                doc.method = Some(if out.fallback { "lines-fallback" } else { "lines" }.into());
             }
         }
         if doc.site.is_none() {

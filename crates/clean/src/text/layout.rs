@@ -27,7 +27,9 @@ use std::borrow::Cow;
 /// short navigation lines).
 const MIN_MARGIN: usize = 40;
 /// Widest right margin taken for a wrap.
-const MAX_MARGIN: usize = 240;
+const MAX_MARGIN: usize = 200;
+/// Fewest full lines (ending near the margin) that show a wrap.
+const MIN_FULL: usize = 4;
 /// A full line of a wrapped paragraph ends within this many columns of the
 /// margin (the next word did not fit).
 const NEAR: usize = 12;
@@ -149,7 +151,7 @@ pub fn is_bullet(body: &str) -> bool {
 /// Only lines that hold a space count (a single long word or URL overhangs
 /// any margin). The margin is the width that all but one in a hundred of
 /// them stay within; it is a wrap when at least three lines end within
-/// [`NEAR`] columns of it, twice as many as in the [`NEAR`] columns before
+/// [`NEAR`] columns of it ([`MIN_FULL`] at least), twice as many as in the [`NEAR`] columns before
 /// (greedy and balanced wrapping pile full lines up against the margin, a
 /// list of navigation lines spreads evenly), and when those full lines are
 /// a third of the lines wider than half the margin.
@@ -168,7 +170,7 @@ fn margin(lines: &[Phys]) -> Option<(usize, bool)> {
     let near = count(w - NEAR, w);
     let before = count(w - 2 * NEAR, w - NEAR);
     let wide = count(w / 2, usize::MAX);
-    if near < 3 || near < 2 * before || near * 3 < wide {
+    if near < MIN_FULL || near < 2 * before || near * 3 < wide {
         return None;
     }
     // `fold` without `-s`: nearly every full line is exactly the margin

@@ -51,6 +51,8 @@ pub struct TextOutput {
     pub removed: Vec<Removed>,
     /// Keys of every line and glued sentence, for per-site learning (when asked for).
     pub keys: Vec<crate::site::LineKey>,
+    /// The rules removed everything, and the longest run of prose was kept instead.
+    pub fallback: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -260,31 +262,59 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     let runs = body_runs(&lines, &in_context, &list);
     let in_body = |i: usize| runs.iter().any(|&(s, e)| (s..=e).contains(&i));
 
+    let mut keep: Vec<bool> = lines
+        .iter()
+        .zip(&in_context)
+        .zip(&list)
+        .enumerate()
+        .map(|(i, ((line, &cls), listed))| {
+            line.kind.is_none()
+                && if runs.is_empty() {
+                    cls == Class::Good
+                } else if !in_body(i) {
+                    false
+                } else {
+                    // A list inside the body: all of it, tables of numbers too;
+                    // else what context keeps, and every sentence that is not noise.
+                    listed.is_some()
+                        || !line.counts.noise()
+                            && (cls == Class::Good
+                                || matches!(line.class, Class::Good | Class::NearGood)
+                                || line.sentence_like())
+                }
+        })
+        .collect();
+    // Never empty a document with text: when the rules removed everything,
+    // the longest run of prose is the body after all (a real article has
+    // one of a hundred words or more); without prose, every line no rule
+    // removed that is not noise.
+    let mut fallback = None;
+    if !keep.contains(&true) {
+        if let Some((s, e)) = prose_fallback(&lines) {
+            for (k, l) in keep[s..=e].iter_mut().zip(&lines[s..=e]) {
+                *k = l.sentence_like() && !l.counts.noise();
+            }
+            fallback = Some((s, e));
+        } else {
+            for (k, l) in keep.iter_mut().zip(&lines) {
+                *k = l.kind.is_none() && l.counts.letters > 0 && !l.counts.noise();
+            }
+        }
+        out.fallback = keep.contains(&true);
+    }
+
     out.removed.reserve(lines.len() + removed_glued.len());
     let mut glued = removed_glued.into_iter().peekable();
-    for (i, ((line, cls), listed)) in lines.into_iter().zip(in_context).zip(list).enumerate() {
+    for (i, ((line, keep), cls)) in lines.into_iter().zip(keep).zip(in_context).enumerate() {
         while let Some((_, r)) = glued.next_if(|(at, _)| *at == i) {
             out.removed.push(r);
         }
-        let keep = line.kind.is_none()
-            && if runs.is_empty() {
-                cls == Class::Good
-            } else if !in_body(i) {
-                false
-            } else {
-                // A list inside the body: all of it, tables of numbers too;
-                // else what context keeps, and every sentence that is not noise.
-                listed.is_some()
-                    || !line.counts.noise()
-                        && (cls == Class::Good
-                            || matches!(line.class, Class::Good | Class::NearGood)
-                            || line.sentence_like())
-            };
         if keep {
             out.paragraphs.push(line.text.into_owned());
             continue;
         }
-        let why = line.kind.unwrap_or_else(|| {
+        let _ = cls;
+        let why = line.kind.filter(|_| fallback.is_none_or(|(s, e)| !(s..=e).contains(&i))).unwrap_or_else(|| {
             let kind = if line.counts.words <= 4 { "widget" } else { "boilerplate" };
             let rule = match (runs.is_empty() || in_body(i), line.class) {
                 (false, _) => "outside-body",
@@ -313,6 +343,41 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
         out.paragraphs = keep;
     }
     out
+}
+
+/// Words of prose in a run that make a document a real article.
+pub const FALLBACK_WORDS: usize = 100;
+
+/// The run of lines with the most words of prose (sentences that are not
+/// noise; a line of another kind between two of them does not end the run):
+/// what to keep when the rules removed everything. A document with a run of
+/// [`FALLBACK_WORDS`] or more is a real article, which never comes out empty.
+fn prose_fallback(lines: &[Line]) -> Option<(usize, usize)> {
+    let prose = |l: &Line| l.sentence_like() && !l.counts.noise();
+    let mut best: Option<(usize, usize, usize)> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        if !prose(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let (start, mut end, mut words) = (i, i, 0);
+        let mut j = i;
+        while j < lines.len() {
+            if prose(&lines[j]) {
+                words += lines[j].counts.eff_words();
+                end = j;
+            } else if !lines.get(j + 1).is_some_and(prose) {
+                break;
+            }
+            j += 1;
+        }
+        if best.is_none_or(|b| words > b.2) {
+            best = Some((start, end, words));
+        }
+        i = end + 1;
+    }
+    best.filter(|b| b.2 >= FALLBACK_WORDS || b.2 >= SENTENCE_WORDS).map(|b| (b.0, b.1))
 }
 
 /// A sentence ends with terminal punctuation and has at least this many words.
@@ -693,6 +758,23 @@ mod tests {
         let rows: String = items.lines().map(|l| format!("{}\n", &l[2..])).collect();
         let t = run(&format!("Title of it\n{P1}\n{P2}\nThe final standings after 36 races:\n{rows}"));
         assert!(!t.paragraphs.iter().any(|p| p.starts_with("Kyle Busch")));
+    }
+
+    #[test]
+    fn a_real_article_never_comes_out_empty() {
+        // Every line of the article is a "Share" line to the rules (a custom
+        // rule file gone wrong), yet it is a hundred words of prose.
+        let rules = Phrases::compile(&[("built-in", phrases::DEFAULT_RULES), ("x.tsv", "share\t200\t.*\n")]).unwrap();
+        let p3 = "Officials on both sides said the talks would cover the ceasefire, the flow of aid and the future of the peace process in the coming months.";
+        let dump = format!("Title of it\n{P1}\n{P2}\n{p3}\nShare\n");
+        let t = clean(&dump, &rules, &Params::for_dumps(), &Learned::default(), false);
+        assert!(t.fallback, "{:?} {:?}", t.paragraphs, t.removed);
+        assert_eq!(t.paragraphs, [P1, P2, p3]);
+        // Short of prose, the lines no rule removed.
+        let t = run("Menu\nRed wool rug, 5 x 8 ft\n$129.00\nBlue cotton rug, 3 x 5 ft\n");
+        assert!(t.fallback, "{:?}", t.paragraphs);
+        assert_eq!(t.title.as_deref(), Some("Red wool rug, 5 x 8 ft"));
+        assert!(t.paragraphs.iter().any(|p| p.starts_with("Blue cotton rug")));
     }
 
     #[test]
