@@ -37,6 +37,10 @@ pub struct Block {
     pub list_item: bool,
     /// The block is preformatted (code): kept as it is.
     pub pre: bool,
+    /// The block is inside a card of a list of priced cards (its links are titles).
+    pub in_card: bool,
+    /// The block is inside a quote or a table.
+    pub quoted: bool,
     /// Where it stands.
     pub place: Place,
 }
@@ -52,6 +56,8 @@ struct Buf {
     seam: bool,
     /// A new table cell started: a tab before its text.
     cell: bool,
+    in_card: bool,
+    quoted: bool,
 }
 
 impl Buf {
@@ -113,6 +119,8 @@ impl Buf {
                 heading: self.tag.is_some_and(Tag::is_heading),
                 list_item: self.tag == Some(Tag::Li),
                 pre: self.pre,
+                in_card: self.in_card,
+                quoted: self.quoted,
                 place,
             });
         }
@@ -207,7 +215,7 @@ fn reads_as_prose(dom: &Dom<'_>, junk: &[Junk], i: usize) -> bool {
 const PROSE_CHARS: usize = 150;
 
 /// The blocks of the subtree under `root`, each with its place.
-pub fn emit(dom: &Dom<'_>, place: &[Place], root: usize) -> Vec<Block> {
+pub fn emit(dom: &Dom<'_>, place: &[Place], cards: &[bool], root: usize) -> Vec<Block> {
     let mut out = Vec::new();
     let after = after_inline(dom);
     // Open places (subtrees whose place differs from their parent's), each
@@ -217,6 +225,7 @@ pub fn emit(dom: &Dom<'_>, place: &[Place], root: usize) -> Vec<Block> {
     // Open block elements, and open <pre>s.
     let mut open: Vec<(usize, Tag)> = Vec::new();
     let mut pre_until = 0usize;
+    let mut quoted_until = 0usize;
     let mut link_until = 0usize;
     let end = dom.nodes[root].end;
     let mut i = root;
@@ -246,7 +255,13 @@ pub fn emit(dom: &Dom<'_>, place: &[Place], root: usize) -> Vec<Block> {
         let f = frames.last_mut().expect("the root frame");
         let (pl, buf) = (f.1, &mut f.2);
         match dom.nodes[i].kind {
-            Kind::Text(t) => buf.push_text(t, i < link_until, current, i < pre_until),
+            Kind::Text(t) => {
+                if buf.text.is_empty() {
+                    buf.in_card = cards.get(i).copied().unwrap_or(false);
+                    buf.quoted = quoted_until > i;
+                }
+                buf.push_text(t, i < link_until, current, i < pre_until)
+            }
             Kind::Elem { tag, .. } => {
                 if tag == Tag::Br {
                     if i < pre_until {
@@ -262,6 +277,9 @@ pub fn emit(dom: &Dom<'_>, place: &[Place], root: usize) -> Vec<Block> {
                     open.push((dom.nodes[i].end, tag));
                     if tag == Tag::Pre {
                         pre_until = pre_until.max(dom.nodes[i].end);
+                    }
+                    if matches!(tag, Tag::Blockquote | Tag::Table) {
+                        quoted_until = quoted_until.max(dom.nodes[i].end);
                     }
                 } else {
                     if tag == Tag::A {

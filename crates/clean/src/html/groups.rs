@@ -24,6 +24,8 @@ pub struct Group {
     pub linked: usize,
     /// Members whose text ends cut short ("…", "...", "[…]"): excerpts.
     pub excerpts: usize,
+    /// Members showing a price.
+    pub priced: usize,
 }
 
 impl Group {
@@ -67,24 +69,29 @@ fn alike(a: &(Tag, Vec<String>), b: &(Tag, Vec<String>)) -> bool {
 
 /// Per-node facts the groups are judged by (bottom-up).
 struct Facts {
+    priced: Vec<bool>,
     timed: Vec<bool>,
     linked: Vec<bool>,
 }
 
 fn facts(dom: &Dom<'_>) -> Facts {
     let n = dom.len();
-    let mut f = Facts { timed: vec![false; n], linked: vec![false; n] };
+    let mut f = Facts { priced: vec![false; n], timed: vec![false; n], linked: vec![false; n] };
     for i in (0..n).rev() {
         match dom.nodes[i].kind {
             Kind::Elem { tag: Tag::A, .. } => f.linked[i] = true,
             Kind::Elem { tag: Tag::Time, .. } => f.timed[i] = true,
             Kind::Elem { el, .. } if el.attr("datetime").is_some() => f.timed[i] = true,
-            Kind::Text(t) if t.len() < 60 && dates::find_date(t).is_some() || relative_time(t) => f.timed[i] = true,
+            Kind::Text(t) => {
+                f.timed[i] = t.len() < 60 && dates::find_date(t).is_some() || relative_time(t);
+                f.priced[i] = t.len() < 80 && PRICE.is_match(t);
+            }
             _ => {}
         }
         let p = dom.nodes[i].parent;
         if p != usize::MAX {
             f.timed[p] |= f.timed[i];
+            f.priced[p] |= f.priced[i];
             f.linked[p] |= f.linked[i];
         }
     }
@@ -127,6 +134,11 @@ fn excerpt(dom: &Dom<'_>, m: usize) -> bool {
         _ => None,
     }) == Some(true)
 }
+
+/// A price: a currency sign and a number, or a number and a currency name.
+static PRICE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"[$€£¥₹]\s?\d|\d[\d.,]*\s?(€|£|kr|zł|USD|EUR|GBP|CHF|JPY)\b").expect("static regex")
+});
 
 /// "3 days ago", "5 hours ago", "yesterday".
 fn relative_time(t: &str) -> bool {
@@ -171,6 +183,7 @@ pub fn find(dom: &Dom<'_>, junk: &[Junk], st: &Stats, min: usize) -> Vec<Group> 
             let excerpts = members.iter().filter(|&&m| excerpt(dom, m)).count();
             out.push(Group {
                 excerpts,
+                priced: count(&f.priced),
                 headlines: members.iter().filter(|&&m| led_by_headline(dom, m)).count(),
                 timed: count(&f.timed),
                 linked: count(&f.linked),

@@ -51,6 +51,8 @@ pub enum Chrome {
     Form,
     /// A class or id naming page chrome (share, related, newsletter, ads …).
     Named,
+    /// Dated records on a product page: its reviews.
+    Reviews,
     /// A class or id naming only a presentation (`widget`, `card`,
     /// `carousel`, `gallery` …): inside the content, such a block that reads
     /// as prose is content.
@@ -73,6 +75,7 @@ impl Chrome {
             Chrome::Form => "form",
             Chrome::Named => "chrome",
             Chrome::Layout => "layout",
+            Chrome::Reviews => "reviews",
         }
     }
 }

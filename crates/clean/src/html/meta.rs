@@ -49,6 +49,11 @@ pub struct Meta {
     pub product_description: Option<String>,
     /// The node of the `<h1>` the title came from (or that repeats it).
     pub title_node: Option<usize>,
+    /// The page declares (JSON-LD or microdata) a story: an article, a blog
+    /// post, a forum post, a social post, a Q&A page.
+    pub declares_story: bool,
+    /// The page declares a product, and no story: a product page.
+    pub product_page: bool,
 }
 
 static URL_DATE: LazyLock<Regex> =
@@ -108,6 +113,8 @@ struct Found<'a> {
     rel_authors: Vec<usize>,
     /// Block elements, in document order (the window around the headline is counted in them).
     blocks: Vec<usize>,
+    /// Microdata types (`itemtype`), their last path segment.
+    itemtypes: Vec<&'a str>,
 }
 
 impl<'a> Found<'a> {
@@ -150,6 +157,9 @@ impl<'a> Found<'a> {
                     }
                 }
                 _ => {}
+            }
+            if let Some(t) = attr("itemtype") {
+                f.itemtypes.extend(t.split_ascii_whitespace().filter_map(|u| u.rsplit('/').next()));
             }
             if tag == Tag::A && attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("author"))) {
                 f.rel_authors.push(i);
@@ -203,6 +213,14 @@ pub fn extract(dom: &Dom<'_>, json_ld: &[String], url: Option<&str>) -> Meta {
         .and_then(|l| l.split(['-', '_']).next())
         .map(str::to_ascii_lowercase)
         .filter(|l| l.len() == 2 || l.len() == 3);
+    let types = ld.types.iter().map(String::as_str).chain(found.itemtypes.iter().copied());
+    let (mut product, mut story) = (false, false);
+    for t in types {
+        product |= matches!(t, "Product" | "ProductGroup");
+        story |= is_story_type(t);
+    }
+    m.declares_story = story;
+    m.product_page = product && !story;
     m.article_body = ld.article_body;
     m.product_description = ld.product_description;
     m
@@ -589,6 +607,8 @@ struct JsonLd {
     forum_author: Option<String>,
     forum_date: Option<String>,
     product_description: Option<String>,
+    /// Every `@type` declared.
+    types: Vec<String>,
 }
 
 impl JsonLd {
@@ -611,6 +631,7 @@ impl JsonLd {
                             stack.push(g);
                         }
                         let ty = o.get("@type").map(type_names).unwrap_or_default();
+                        out.types.extend(ty.iter().cloned());
                         if ty.iter().any(|t| is_article_type(t)) {
                             out.take(o);
                         } else if ty.iter().any(|t| is_post_type(t)) {
@@ -666,6 +687,11 @@ fn type_names(v: &Value) -> Vec<String> {
 
 fn is_article_type(t: &str) -> bool {
     t.ends_with("Article") || t.ends_with("BlogPosting") || t == "NewsArticle" || matches!(t, "Report" | "WebPage" | "Review" | "LiveBlogPosting")
+}
+
+/// A story: what a page holding one is about, rather than a product.
+fn is_story_type(t: &str) -> bool {
+    t.ends_with("Article") || t.ends_with("BlogPosting") || matches!(t, "DiscussionForumPosting" | "SocialMediaPosting" | "QAPage")
 }
 
 fn is_post_type(t: &str) -> bool {

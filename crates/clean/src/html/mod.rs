@@ -84,6 +84,8 @@ struct Reading {
     method: &'static str,
     /// Link-dense blocks are removed (not in a region of cards, whose titles are links).
     link_filter: bool,
+    /// Nodes inside a list of priced cards (their title links are content); empty when none.
+    cards: Vec<bool>,
 }
 
 /// What the extraction steps share.
@@ -92,6 +94,10 @@ struct Ctx<'a, 'd> {
     cfg: &'a HtmlConfig,
     phrases: &'a Phrases,
     title_key: Option<String>,
+    /// Nodes of a product page's reviews (dated records), cut from every reading.
+    reviews: Vec<bool>,
+    /// The page declares a story (an article, a post).
+    story: bool,
 }
 
 impl Ctx<'_, '_> {
@@ -99,13 +105,19 @@ impl Ctx<'_, '_> {
     fn render(&self, reading: &Reading) -> HtmlOutput {
         let place = blocks::places(self.dom, &reading.junk, &reading.roots);
         let mut out = HtmlOutput { method: reading.method, ..Default::default() };
-        let all = blocks::emit(self.dom, &place, 0);
+        let all = blocks::emit(self.dom, &place, &reading.cards, 0);
         filter_blocks(all, &mut out, self.phrases, self.title_key.as_deref(), self.cfg, reading.link_filter);
         out
     }
 
     fn mark(&self, m: junk::Marking) -> Vec<junk::Junk> {
-        junk::mark(self.dom, self.cfg.favor, m)
+        let mut junk = junk::mark(self.dom, self.cfg.favor, m);
+        for (j, r) in junk.iter_mut().zip(&self.reviews) {
+            if *r && matches!(j, junk::Junk::No | junk::Junk::Yes(junk::Chrome::Layout)) {
+                *j = junk::Junk::Yes(junk::Chrome::Reviews);
+            }
+        }
+        junk
     }
 
     /// The container reading under `junk`.
@@ -113,7 +125,38 @@ impl Ctx<'_, '_> {
         let stats = score::Stats::compute(self.dom, &junk);
         let teaser = groups::teaser_marks(self.dom, &groups::find(self.dom, &junk, &stats, 3));
         let roots = score::pick(self.dom, &junk, &stats, self.cfg.favor, &teaser).map(|p| p.roots).unwrap_or_default();
-        Reading { junk, roots, method, link_filter: true }
+        let cards = if self.story { Vec::new() } else { self.priced_cards(&junk, &stats, &roots) };
+        Reading { junk, roots, method, link_filter: true, cards }
+    }
+
+    /// A list of priced cards (six or more alike siblings, four in five with
+    /// a link, half with a price, most under 400 characters) holding 40 % of
+    /// the reading's text: a shop's grid, whose product names are links.
+    fn priced_cards(&self, junk: &[junk::Junk], st: &score::Stats, roots: &[usize]) -> Vec<bool> {
+        let dom = self.dom;
+        let inside = |m: usize| roots.iter().any(|&r| m >= r && m < dom.nodes[r].end);
+        let total: u32 = roots.iter().map(|&r| st.text[r]).sum();
+        let best = groups::find(dom, junk, st, region::MIN_CARDS)
+            .into_iter()
+            .filter(|g| {
+                let mut sizes: Vec<u32> = g.members.iter().map(|&m| st.text[m]).collect();
+                sizes.sort_unstable();
+                g.linked * 5 >= g.members.len() * 4
+                    && g.priced * 2 >= g.members.len()
+                    && sizes[sizes.len() / 2] <= CARD_CHARS
+                    && inside(g.members[0])
+            })
+            .max_by_key(|g| g.members.iter().map(|&m| st.text[m]).sum::<u32>());
+        let mut cards = Vec::new();
+        if let Some(g) = best {
+            if f64::from(g.members.iter().map(|&m| st.text[m]).sum::<u32>()) >= CARDS_OF_READING * f64::from(total) {
+                cards = vec![false; dom.len()];
+                for &m in &g.members {
+                    cards[m..dom.nodes[m].end].iter_mut().for_each(|c| *c = true);
+                }
+            }
+        }
+        cards
     }
 
     /// Every paragraph, heading and preformatted block outside junk.
@@ -133,7 +176,7 @@ impl Ctx<'_, '_> {
             }
             i += 1;
         }
-        Reading { junk, roots, method: "paragraphs", link_filter: true }
+        Reading { junk, roots, method: "paragraphs", link_filter: true, cards: Vec::new() }
     }
 }
 
@@ -167,7 +210,27 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
     let tree = arena::parse(&pre.html);
     let dom = dom::Dom::build(&tree, cfg.max_elements).ok_or(DropReason::TooManyElements)?;
     let meta = meta::extract(&dom, &pre.json_ld, url);
-    let ctx = Ctx { dom: &dom, cfg, phrases, title_key: meta.title.as_deref().map(normalize::key) };
+    let mut ctx = Ctx {
+        dom: &dom,
+        cfg,
+        phrases,
+        title_key: meta.title.as_deref().map(normalize::key),
+        reviews: Vec::new(),
+        story: meta.declares_story,
+    };
+    if meta.product_page {
+        // A product page's dated records (three or more, half a group at
+        // least) are its reviews, not the product.
+        let junk = ctx.mark(junk::Marking::default());
+        let st = score::Stats::compute(&dom, &junk);
+        let mut reviews = vec![false; dom.len()];
+        for g in groups::find(&dom, &junk, &st, 3).into_iter().filter(|g| g.timed >= 3 && 2 * g.timed >= g.members.len()) {
+            for &m in &g.members {
+                reviews[m..dom.nodes[m].end].iter_mut().for_each(|r| *r = true);
+            }
+        }
+        ctx.reviews = reviews;
+    }
 
     let strict = ctx.container(ctx.mark(junk::Marking::default()), "container");
     let strict_junk = strict.junk.clone();
@@ -216,7 +279,7 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
         // The page's main region, when the readings above clearly missed it.
         let st = score::Stats::compute(&dom, &lenient_junk);
         if let Some(r) = region::instead(&dom, &lenient_junk, &st, &best.roots, best.chars(), meta.title_node) {
-            let reading = Reading { junk: lenient_junk, roots: vec![r], method: "main-region", link_filter: false };
+            let reading = Reading { junk: lenient_junk, roots: vec![r], method: "main-region", link_filter: false, cards: Vec::new() };
             let alt = ctx.render(&reading);
             if !alt.paragraphs.is_empty() {
                 best = Best::new(alt, reading.roots);
@@ -234,7 +297,7 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
 /// The text of user-comment containers, one entry per block.
 fn comments(dom: &dom::Dom<'_>, junk: &[junk::Junk]) -> Vec<String> {
     let place = blocks::places(dom, junk, &[]);
-    blocks::emit(dom, &place, 0)
+    blocks::emit(dom, &place, &[], 0)
         .into_iter()
         .filter(|b| b.place == Place::Junk(junk::Junk::Comments))
         .map(|b| b.text)
@@ -290,6 +353,11 @@ impl Best {
         }
     }
 }
+
+/// A card of a shop's grid holds at most this many characters (the median card) …
+const CARD_CHARS: u32 = 400;
+/// … and the grid this share of the reading's text.
+const CARDS_OF_READING: f64 = 0.4;
 
 /// The least text a block outside links must hold to be kept however many
 /// links it has: a list item, another block.
@@ -371,7 +439,8 @@ fn filter_each(
         let ld = b.link_chars as f64 / chars.max(1) as f64;
         // Links with real text around them (a list of resources, each with a
         // line about it) are content.
-        let real = chars.saturating_sub(b.link_chars) >= if b.list_item { REAL_TEXT_ITEM } else { REAL_TEXT_BLOCK }
+        let real = b.in_card
+            || chars.saturating_sub(b.link_chars) >= if b.list_item { REAL_TEXT_ITEM } else { REAL_TEXT_BLOCK }
             // A whole sentence inside a link (a card wrapped in <a>) is text.
             || (words >= 10 && text.trim_end_matches(['"', '”', ')']).ends_with(['.', '!', '?']));
         type Name = std::borrow::Cow<'static, str>;

@@ -286,7 +286,7 @@ fn kept_attribute(name: &[u8], keep_href: bool) -> bool {
     match lower(name, &mut buf) {
         Some(
             b"class" | b"id" | b"style" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"lang" | b"xml:lang"
-            | b"name" | b"property" | b"content" | b"datetime" | b"pubdate" | b"rel" | b"type" | b"charset"
+            | b"name" | b"property" | b"content" | b"datetime" | b"pubdate" | b"rel" | b"type" | b"charset" | b"itemtype"
             | b"http-equiv",
         ) => true,
         Some(b"href") => keep_href,

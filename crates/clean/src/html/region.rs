@@ -36,7 +36,7 @@ const CARDS_SHARE: f64 = 0.4;
 /// … and the reading holds under this share of it.
 const CARDS_COVERED: f64 = 0.85;
 /// Fewest cards in a list.
-const MIN_CARDS: usize = 6;
+pub const MIN_CARDS: usize = 6;
 /// Most links in the text of a card list without a `<main>`.
 const CARDS_MAX_LINKS: f64 = 0.5;
 
