@@ -42,7 +42,13 @@ def text_warm(d, passes=6):
 try:
     from resiliparse.parse.html import HTMLTree
     from resiliparse.extract.html2text import extract_plain_text
-    pages = [p.read_bytes().decode("utf-8", errors="replace") for p in sorted(html_dir.iterdir())]
+    import gzip
+    from resiliparse.parse.encoding import detect_encoding, bytes_to_str
+    def page(p):
+        b = p.read_bytes()
+        b = gzip.decompress(b) if p.name.endswith(".gz") else b
+        return bytes_to_str(b, detect_encoding(b))
+    pages = [page(p) for p in sorted(html_dir.iterdir())]
 except ImportError:
     pages = None
     print("resiliparse not installed (pip install resiliparse): comparing thresh against the parse baseline only")

@@ -34,7 +34,12 @@ fn load(dir: &Path) -> Vec<(String, String)> {
     files
         .into_iter()
         .map(|p| {
-            let bytes = std::fs::read(&p).expect("read");
+            let mut bytes = std::fs::read(&p).expect("read");
+            if p.extension().is_some_and(|e| e == "gz") {
+                let mut plain = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut plain).expect("gunzip");
+                bytes = plain;
+            }
             let (text, _) = thresh_fetch::decode(&bytes, None);
             (p.display().to_string(), text)
         })

@@ -10,8 +10,6 @@
 //! mostly (four fifths) made of other kept paragraphs. A single item written
 //! twice (a recipe on two days of a meal plan) stays.
 
-use memchr::memmem;
-
 /// The removal kind.
 pub const KIND: &str = "duplicate";
 /// Fewest characters of a repeated run of paragraphs that is removed.
@@ -22,6 +20,8 @@ pub const MIN_LONE: usize = 500;
 pub const MIN_BLOB: usize = 200;
 /// Shortest paragraph counted as a part of a blob.
 const MIN_PART: usize = 40;
+/// Bytes of a part's start it is looked up by (at most [`MIN_PART`]).
+const HEAD: usize = 24;
 
 /// Which paragraphs repeat others (true: remove).
 pub fn repeats<S: AsRef<str>>(paragraphs: &[S]) -> Vec<bool> {
@@ -57,17 +57,37 @@ pub fn repeats<S: AsRef<str>>(paragraphs: &[S]) -> Vec<bool> {
         }
         i += k;
     }
-    let parts: Vec<(usize, &str)> =
-        texts.iter().enumerate().filter(|(i, t)| t.len() >= MIN_PART && !out[*i]).map(|(i, t)| (i, *t)).collect();
+    // Blobs made of other paragraphs. Each part is looked up by its first
+    // bytes at every word start of a blob, then checked whole: linear in the
+    // text (a substring search per pair was quadratic in the paragraphs).
+    if !texts.iter().enumerate().any(|(i, t)| !out[i] && t.len() >= MIN_BLOB) {
+        return out;
+    }
+    let mut by_head: rustc_hash::FxHashMap<&[u8], Vec<usize>> = Default::default();
+    for (j, t) in texts.iter().enumerate() {
+        if t.len() >= MIN_PART && !out[j] {
+            by_head.entry(&t.as_bytes()[..HEAD]).or_default().push(j);
+        }
+    }
+    let mut seen = vec![usize::MAX; texts.len()];
     for (i, blob) in texts.iter().enumerate() {
         if out[i] || blob.len() < MIN_BLOB {
             continue;
         }
+        let b = blob.as_bytes();
         let (mut n, mut covered) = (0usize, 0usize);
-        for &(j, part) in &parts {
-            if j != i && part.len() < blob.len() && memmem::find(blob.as_bytes(), part.as_bytes()).is_some() {
-                n += 1;
-                covered += part.len();
+        for at in 0..b.len().saturating_sub(MIN_PART - 1) {
+            if at > 0 && b[at - 1] != b' ' {
+                continue;
+            }
+            let Some(found) = by_head.get(&b[at..at + HEAD]) else { continue };
+            for &j in found {
+                let part = texts[j];
+                if j != i && seen[j] != i && part.len() < blob.len() && b[at..].starts_with(part.as_bytes()) {
+                    seen[j] = i;
+                    n += 1;
+                    covered += part.len();
+                }
             }
         }
         if n >= 2 && covered * 5 >= blob.len() * 4 {

@@ -78,8 +78,6 @@ struct Phys {
     width: usize,
     /// Characters of the first word.
     first_word: usize,
-    /// Holds a space between words (could have been broken earlier).
-    breakable: bool,
     /// A row of a table laid out with runs of spaces.
     table_row: bool,
     /// Starts with a list bullet or a number and a dot.
@@ -104,7 +102,6 @@ fn measure(raw: &str, line: &str) -> Option<Phys> {
     let width = indent + body.chars().count();
     let first_word = body.split(char::is_whitespace).next().map_or(0, |w| w.chars().count());
     let table_row = body.contains("   ") || body.contains('\t');
-    let breakable = body.contains(' ');
     let bullet = is_bullet(body);
     let heading = body.starts_with('#') && {
         let hashes = body.bytes().take_while(|&b| b == b'#').count();
@@ -119,7 +116,6 @@ fn measure(raw: &str, line: &str) -> Option<Phys> {
         indent,
         width,
         first_word,
-        breakable,
         table_row,
         bullet,
         heading,
@@ -145,18 +141,49 @@ pub fn is_bullet(body: &str) -> bool {
     }
 }
 
+/// A physical line, measured only as far as finding the margin needs.
+#[derive(Debug, Clone, Copy)]
+struct Quick {
+    /// Width in characters, indentation included, trailing spaces not.
+    width: usize,
+    /// Holds a space between words and is not a table row: a line that
+    /// could have been broken earlier.
+    breakable: bool,
+}
+
+fn quick(line: &str) -> Quick {
+    let b = line.as_bytes();
+    let end = b.len() - b.iter().rev().take_while(|c| c.is_ascii_whitespace()).count();
+    let lead = b[..end].iter().take_while(|c| c.is_ascii_whitespace()).count();
+    let body = &b[lead..end];
+    if memchr::memchr(b' ', body).is_none() {
+        return Quick { width: 0, breakable: false };
+    }
+    static THREE_SPACES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("   "));
+    let table = memchr::memchr(b'\t', body).is_some() || THREE_SPACES.find(body).is_some();
+    let indent = b[..lead].iter().map(|&c| if c == b'\t' { 4 } else { 1 }).sum::<usize>();
+    Quick { width: indent + char_count(body), breakable: !table }
+}
+
+/// Characters of UTF-8 bytes: the bytes that start one (a count the
+/// compiler vectorises).
+fn char_count(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| (c as i8) >= -0x40).count()
+}
+
 /// The right margin of a hard-wrapped dump, and whether its full lines were
 /// cut mid-word; None when the lines do not stop at one margin.
 ///
-/// Only lines that hold a space count (a single long word or URL overhangs
-/// any margin). The margin is the width that all but one in a hundred of
-/// them stay within; it is a wrap when at least three lines end within
-/// [`NEAR`] columns of it ([`MIN_FULL`] at least), twice as many as in the [`NEAR`] columns before
-/// (greedy and balanced wrapping pile full lines up against the margin, a
-/// list of navigation lines spreads evenly), and when those full lines are
-/// a third of the lines wider than half the margin.
-fn margin(lines: &[Phys]) -> Option<(usize, bool)> {
-    let mut widths: Vec<usize> = lines.iter().filter(|l| l.breakable && !l.table_row).map(|l| l.width).collect();
+/// `widths` are those of the lines that hold a space (a single long word
+/// or URL overhangs any margin). The margin is the width that all but one
+/// in a hundred of them stay within; it is a wrap when at least
+/// [`MIN_FULL`] lines end within [`NEAR`] columns of it, twice as many as
+/// in the [`NEAR`] columns before (greedy and balanced wrapping pile full
+/// lines up against the margin, a list of navigation lines spreads evenly),
+/// and when those full lines are a third of the lines wider than half the
+/// margin.
+fn margin(widths: &mut [usize]) -> Option<(usize, bool)> {
     if widths.len() < 4 {
         return None;
     }
@@ -179,20 +206,69 @@ fn margin(lines: &[Phys]) -> Option<(usize, bool)> {
     Some((w, exact * 10 >= near * 9 && exact >= 3))
 }
 
-/// The blocks of `raw`, and how it was laid out.
+/// The blocks of a dump.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout<'a> {
+    /// One block per line: the lines of the dump.
+    Lines(&'a str),
+    /// Blocks made of one or more lines.
+    Blocks(Vec<Unit<'a>>),
+}
+
+impl<'a> Layout<'a> {
+    /// The blocks, in order. (In [`Layout::Lines`] a line's blanks are
+    /// trimmed, and a blank line dropped, by its reader.)
+    pub fn units(&self) -> impl Iterator<Item = Unit<'a>> + '_ {
+        let (lines, blocks) = match self {
+            Layout::Lines(raw) => (Some(super::split_lines(raw)), None),
+            Layout::Blocks(v) => (None, Some(v.iter().cloned())),
+        };
+        let lines = lines.into_iter().flatten().map(|l| Unit { orig: l, joined: None });
+        lines.chain(blocks.into_iter().flatten())
+    }
+}
+
+/// The blocks of `raw` (blank lines dropped, ends trimmed), and how it was laid out.
 pub fn units(raw: &str) -> (Vec<Unit<'_>>, Shape) {
-    // Physical lines; `None` for a blank one.
-    let phys: Vec<Option<Phys>> = super::split_lines(raw).map(|l| measure(raw, l)).collect();
-    let present: Vec<Phys> = phys.iter().flatten().copied().collect();
-    let blank_separated = phys.iter().filter(|p| p.is_none()).count() * 4 >= present.len();
-    let found = margin(&present);
+    let (layout, shape) = layout(raw);
+    let units = layout
+        .units()
+        .filter_map(|u| {
+            let t = u.orig.trim();
+            (!t.is_empty()).then_some(Unit { orig: t, ..u })
+        })
+        .collect();
+    (units, shape)
+}
+
+/// How `raw` is laid out, and its blocks.
+pub fn layout(raw: &str) -> (Layout<'_>, Shape) {
+    // A first look, cheap enough for every dump: the widths of the lines
+    // holding a space (table rows are told apart only if a margin shows).
+    let (mut widths, mut lines, mut blanks) = (Vec::new(), 0usize, 0usize);
+    for l in super::split_lines(raw) {
+        lines += 1;
+        let b = l.trim_ascii().as_bytes();
+        if b.is_empty() {
+            blanks += 1;
+        } else if memchr::memchr(b' ', b).is_some() {
+            widths.push(char_count(b));
+        }
+    }
+    let blank_separated = blanks * 4 >= lines - blanks;
+    if margin(&mut widths).is_none() && !blank_separated {
+        // One block per line: nothing to join.
+        return (Layout::Lines(raw), Shape::default());
+    }
+    let mut widths: Vec<usize> = super::split_lines(raw).map(quick).filter(|q| q.breakable).map(|q| q.width).collect();
+    let found = margin(&mut widths);
     let mut shape = Shape { margin: found.map(|m| m.0), hard_fold: found.is_some_and(|m| m.1), joined: false };
     if found.is_none() && !blank_separated {
-        // One block per line: nothing to join.
-        let units = present.iter().map(|p| Unit { orig: &raw[p.start..p.end], joined: None }).collect();
-        return (units, shape);
+        return (Layout::Lines(raw), shape);
     }
-    let mut out: Vec<Unit> = Vec::with_capacity(present.len());
+    // Physical lines, measured in full; `None` for a blank one.
+    let phys: Vec<Option<Phys>> = super::split_lines(raw).map(|l| measure(raw, l)).collect();
+    let mut out: Vec<Unit> = Vec::with_capacity(phys.len());
     // The lines of the block being built.
     let mut group: Vec<Phys> = Vec::new();
     let mut prev_blank = true;
@@ -211,7 +287,7 @@ pub fn units(raw: &str) -> (Vec<Unit<'_>>, Shape) {
         prev_blank = false;
     }
     flush(raw, &mut group, shape.hard_fold, shape.margin, &mut out, &mut shape.joined);
-    (out, shape)
+    (Layout::Blocks(out), shape)
 }
 
 /// Whether line `b` continues the block whose lines are `group` (the last

@@ -160,10 +160,10 @@ const SENTENCE_ENDS: [char; 19] =
 /// its site (empty when none); `with_keys`: fill in the keys of its lines
 /// for learning.
 pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, with_keys: bool) -> TextOutput {
-    let (units, shape) = layout::units(raw);
+    let (layout, shape) = layout::layout(raw);
     // Language detection samples long lines: those of a wrapped dump are its blocks.
     let lang = if shape.joined {
-        lang::detect(&units.iter().map(|u| u.text()).collect::<Vec<_>>().join("\n"))
+        lang::detect(&layout.units().map(|u| u.text().into_owned()).collect::<Vec<_>>().join("\n"))
     } else {
         lang::detect(raw)
     };
@@ -171,12 +171,19 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     let stop = Stopwords::for_lang(lang);
     let mut out = TextOutput { lang: lang.map(str::to_string), ..Default::default() };
     let mut removed_glued: Vec<(usize, Removed)> = Vec::new();
-    let most_lines = units.len();
+    let most_lines = match &layout {
+        layout::Layout::Lines(raw) => memchr::memchr_iter(b'\n', raw.as_bytes()).count() + 1,
+        layout::Layout::Blocks(v) => v.len(),
+    };
     let mut keys = Vec::with_capacity(if with_keys { most_lines } else { 0 });
 
     let mut lines: Vec<Line> = Vec::with_capacity(most_lines);
-    let rendering = render::Rendering::detect(units.iter().map(|u| u.joined.as_deref().unwrap_or(u.orig)));
-    for unit in &units {
+    let rendering = match &layout {
+        layout::Layout::Lines(raw) => render::Rendering::detect(split_lines(raw)),
+        layout::Layout::Blocks(v) => render::Rendering::detect(v.iter().map(|u| u.joined.as_deref().unwrap_or(u.orig))),
+    };
+    for unit in layout.units() {
+        let unit = &unit;
         let text = unit.text();
         let rewritten = if rendering.plain() { None } else { Some(rendering.rewrite(&text)).filter(|r| *r != text) };
         let line = match (&unit.joined, rewritten) {

@@ -35,14 +35,14 @@ pub struct Rendering {
 }
 
 static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)</?({HTML_NAMES})(\s[^<>]{{0,2000}})?/?>|<!--.{{0,2000}}?-->")).expect("static regex"));
+    LazyLock::new(|| Regex::new(&format!(r"(?i)</?({HTML_NAMES})(\s[^<>]*)?/?>|<!--.*?-->")).expect("static regex"));
 
 /// The names of HTML elements: `<The Palace: Tale of Jang Noksu>` is a title in angle quotes, not a tag.
 const HTML_NAMES: &str = "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|blockquote|body|br|button|canvas|caption|center|cite|code|col|colgroup|data|dd|del|details|dfn|dialog|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|h1|h2|h3|h4|h5|h6|head|header|hgroup|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|mark|meta|meter|nav|noscript|object|ol|optgroup|option|output|p|param|picture|pre|progress|q|s|samp|script|section|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr";
 static MD_LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(!?)\[([^\[\]]{0,500})\]\(([^()\s]{1,2000})(\s+"[^"]*")?\)"#).expect("static regex"));
+    LazyLock::new(|| Regex::new(r#"(!?)\[([^\[\]]*)\]\(([^()\s]+)(\s+"[^"]*")?\)"#).expect("static regex"));
 static MD_EMPHASIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*|__").expect("static regex"));
-static LYNX_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[(\d{1,5}|IMG|INLINE|BUTTON)\]").expect("static regex"));
+static LYNX_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([0-9]{1,5}|IMG|INLINE|BUTTON)\]").expect("static regex"));
 static URL_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\[?\d{1,5}[.)\]:]?\s+)?(<)?(https?|ftp|file|mailto|javascript):\S*>?$").expect("static regex")
 });
@@ -63,7 +63,7 @@ impl Rendering {
             if t.starts_with('#') && t.trim_start_matches('#').starts_with(' ') && t.len() - t.trim_start_matches('#').len() <= 6 {
                 md += 1;
             }
-            if memchr::memmem::find(b, b"**").is_some() {
+            if memchr::memchr(b'*', b).is_some_and(|i| b.get(i + 1) == Some(&b'*') || memchr::memmem::find(b, b"**").is_some()) {
                 md += 1;
             }
         }
@@ -126,8 +126,12 @@ fn replace<'a>(s: Cow<'a, str>, re: &Regex, with: &str) -> Cow<'a, str> {
 
 /// A line that is only a URL, numbered or not ("12. https://…").
 pub fn is_url_line(text: &str) -> bool {
-    let t = text.trim();
-    t.len() > 6 && memchr::memchr(b':', t.as_bytes()).is_some() && URL_LINE.is_match(t)
+    // A scheme's colon, and no space but after a number at the start.
+    let b = text.as_bytes();
+    b.len() > 6
+        && memchr::memchr(b':', b).is_some()
+        && memchr::memchr_iter(b' ', b).nth(1).is_none()
+        && URL_LINE.is_match(text.trim())
 }
 
 /// Which blocks are URL-list entries: runs of at least three URL lines
