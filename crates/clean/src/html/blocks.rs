@@ -80,20 +80,23 @@ impl Buf {
         if t.starts_with(char::is_whitespace) && !self.text.is_empty() {
             self.space = true;
         }
-        for w in t.split_whitespace() {
-            if !self.text.is_empty() && !self.text.ends_with('\n') {
-                if self.cell && !self.text.ends_with('\t') {
-                    self.text.push('\t');
-                    self.space = false;
-                } else if self.space || (self.seam && seam_needs_space(&self.text, w)) {
-                    self.text.push(' ');
-                    if in_link {
-                        self.link_chars += 1;
-                    }
-                }
+        // Most text nodes are ASCII words between single spaces (the
+        // pre-scan has taken the indentation out): one word run, pushed
+        // whole, after the first word's joining.
+        let core = t.trim_matches(' ');
+        let simple = !core.is_empty() && core.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !core.contains("  ");
+        if simple {
+            let first = core.split(' ').next().unwrap_or(core);
+            self.join_before(first, in_link);
+            self.text.push_str(core);
+            if in_link {
+                self.link_chars += core.len();
             }
-            self.cell = false;
-            self.seam = false;
+            self.space = t.ends_with(' ');
+            return;
+        }
+        for w in t.split_whitespace() {
+            self.join_before(w, in_link);
             self.text.push_str(w);
             if in_link {
                 self.link_chars += w.chars().count();
@@ -101,6 +104,24 @@ impl Buf {
             self.space = true;
         }
         self.space = t.ends_with(char::is_whitespace);
+    }
+
+    /// What comes before a word that starts a text: a tab between cells, a
+    /// space after a space or at a seam between two words.
+    fn join_before(&mut self, w: &str, in_link: bool) {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            if self.cell && !self.text.ends_with('\t') {
+                self.text.push('\t');
+                self.space = false;
+            } else if self.space || (self.seam && seam_needs_space(&self.text, w)) {
+                self.text.push(' ');
+                if in_link {
+                    self.link_chars += 1;
+                }
+            }
+        }
+        self.cell = false;
+        self.seam = false;
     }
 
     fn newline(&mut self) {
@@ -242,6 +263,11 @@ pub fn emit(dom: &Dom<'_>, place: &[Place], cards: &[bool], root: usize) -> Vec<
             open.pop();
             let f = frames.last_mut().expect("the root frame");
             f.2.flush(f.1, &mut out);
+        }
+        // The head (title, metadata) and embedded frames are not page text.
+        if place[i] == Place::Junk(Junk::Yes(Chrome::Head)) {
+            i = dom.nodes[i].end;
+            continue;
         }
         if place[i] != frames.last().expect("the root frame").1 {
             // A block of another place ends the line before it.

@@ -251,6 +251,9 @@ pub enum Kind<'a> {
 pub struct Dom<'a> {
     /// Nodes in preorder.
     pub nodes: Vec<DNode<'a>>,
+    /// Per text node: characters once whitespace is collapsed, commas and
+    /// words ([`super::score::text_stats`]); zeros for other nodes.
+    pub text_stats: Vec<super::score::TextStats>,
 }
 
 impl<'a> Dom<'a> {
@@ -296,7 +299,14 @@ impl<'a> Dom<'a> {
                 n = t[n as usize].parent;
             }
         }
-        Some(Dom { nodes })
+        let text_stats = nodes
+            .iter()
+            .map(|n| match n.kind {
+                Kind::Text(t) => super::score::text_stats(t),
+                _ => Default::default(),
+            })
+            .collect();
+        Some(Dom { nodes, text_stats })
     }
 
     /// The text of node `i` and its descendants, concatenated.

@@ -67,35 +67,48 @@ fn alike(a: &(Tag, Vec<String>), b: &(Tag, Vec<String>)) -> bool {
     shared * 2 >= union
 }
 
-/// Per-node facts the groups are judged by (bottom-up).
-struct Facts {
-    priced: Vec<bool>,
-    timed: Vec<bool>,
-    linked: Vec<bool>,
+/// What the group rules read of a subtree, found when first asked for and
+/// kept (most nodes are never asked: only the members of groups are).
+pub struct Facts {
+    /// Per node: 0 not looked at yet, else [`KNOWN`] and the fact bits.
+    bits: Vec<std::cell::Cell<u8>>,
 }
 
-fn facts(dom: &Dom<'_>) -> Facts {
-    let n = dom.len();
-    let mut f = Facts { priced: vec![false; n], timed: vec![false; n], linked: vec![false; n] };
-    for i in (0..n).rev() {
-        match dom.nodes[i].kind {
-            Kind::Elem { tag: Tag::A, .. } => f.linked[i] = true,
-            Kind::Elem { tag: Tag::Time, .. } => f.timed[i] = true,
-            Kind::Elem { el, .. } if el.attr("datetime").is_some() => f.timed[i] = true,
-            Kind::Text(t) => {
-                f.timed[i] = t.len() < 60 && dates::find_date(t).is_some() || relative_time(t);
-                f.priced[i] = t.len() < 80 && PRICE.is_match(t);
-            }
-            _ => {}
+const KNOWN: u8 = 1;
+const TIMED: u8 = 2;
+const PRICED: u8 = 4;
+const LINKED: u8 = 8;
+
+/// Facts for the nodes of a page of `dom.len()` nodes.
+pub fn facts(dom: &Dom<'_>) -> Facts {
+    Facts { bits: (0..dom.len()).map(|_| std::cell::Cell::new(0)).collect() }
+}
+
+impl Facts {
+    /// The fact bits of the subtree under `m`.
+    fn of(&self, dom: &Dom<'_>, m: usize) -> u8 {
+        let known = self.bits[m].get();
+        if known & KNOWN != 0 {
+            return known;
         }
-        let p = dom.nodes[i].parent;
-        if p != usize::MAX {
-            f.timed[p] |= f.timed[i];
-            f.priced[p] |= f.priced[i];
-            f.linked[p] |= f.linked[i];
+        let mut bits = KNOWN;
+        for j in m..dom.nodes[m].end {
+            bits |= match dom.nodes[j].kind {
+                Kind::Elem { tag: Tag::A, .. } => LINKED,
+                Kind::Elem { tag: Tag::Time, .. } => TIMED,
+                Kind::Elem { el, .. } if el.attr("datetime").is_some() => TIMED,
+                Kind::Text(t) => {
+                    let digits = t.bytes().any(|b| b.is_ascii_digit());
+                    let timed = t.len() < 60 && (digits && dates::find_date(t).is_some() || relative_time(t));
+                    let priced = t.len() < 80 && digits && PRICE.is_match(t);
+                    (if timed { TIMED } else { 0 }) | (if priced { PRICED } else { 0 })
+                }
+                _ => 0,
+            };
         }
+        self.bits[m].set(bits);
+        bits
     }
-    f
 }
 
 /// Among the first few texts under `m` (a kicker, a date may come first)
@@ -137,7 +150,7 @@ fn excerpt(dom: &Dom<'_>, m: usize) -> bool {
 
 /// A price: a currency sign and a number, or a number and a currency name.
 static PRICE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"[$€£¥₹]\s?\d|\d[\d.,]*\s?(€|£|kr|zł|USD|EUR|GBP|CHF|JPY)\b").expect("static regex")
+    regex::Regex::new(r"[$€£¥₹]\s?[0-9]|[0-9][0-9.,]*\s?(€|£|kr|zł|USD|EUR|GBP|CHF|JPY)(?-u:\b)").expect("static regex")
 });
 
 /// "3 days ago", "5 hours ago", "yesterday".
@@ -150,11 +163,14 @@ fn relative_time(t: &str) -> bool {
 }
 
 /// The groups of at least `min` alike siblings with text, outside junk.
-pub fn find(dom: &Dom<'_>, junk: &[Junk], st: &Stats, min: usize) -> Vec<Group> {
-    let f = facts(dom);
+pub fn find(dom: &Dom<'_>, junk: &[Junk], st: &Stats, min: usize, f: &Facts) -> Vec<Group> {
     let mut out = Vec::new();
     for p in 0..dom.len() {
         if junk[p] != Junk::No || !matches!(dom.nodes[p].kind, Kind::Elem { .. }) {
+            continue;
+        }
+        // Too few children to make a group: not worth their signatures.
+        if dom.children(p).filter(|&c| junk[c] == Junk::No && st.text[c] > 0).take(min).count() < min {
             continue;
         }
         // Clusters of alike children: (signature of the first, members).
@@ -179,14 +195,14 @@ pub fn find(dom: &Dom<'_>, junk: &[Junk], st: &Stats, min: usize) -> Vec<Group> 
             if members.len() < min {
                 continue;
             }
-            let count = |v: &[bool]| members.iter().filter(|&&m| v[m]).count();
+            let count = |bit: u8| members.iter().filter(|&&m| f.of(dom, m) & bit != 0).count();
             let excerpts = members.iter().filter(|&&m| excerpt(dom, m)).count();
             out.push(Group {
                 excerpts,
-                priced: count(&f.priced),
+                priced: count(PRICED),
                 headlines: members.iter().filter(|&&m| led_by_headline(dom, m)).count(),
-                timed: count(&f.timed),
-                linked: count(&f.linked),
+                timed: count(TIMED),
+                linked: count(LINKED),
                 members,
             });
         }

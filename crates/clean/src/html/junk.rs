@@ -233,7 +233,7 @@ struct Names {
     layout: bool,
 }
 
-fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, m: Marking, seen: &mut NameCache<'a>) -> Verdict {
+fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, seen: &mut NameCache<'a>) -> Verdict {
     let Kind::Elem { tag, el } = dom.nodes[i].kind else {
         return Verdict::Keep;
     };
@@ -260,22 +260,23 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, m: Marking, seen: &mut Na
         return Verdict::Keep;
     }
     let a = Attrs::of(el);
-    let role = a.role.map(|r| r.trim().to_ascii_lowercase());
+    let role = a.role.map(str::trim);
     // Meant to be read though hidden: a tab panel (the other languages of a
     // code sample), React's streamed content waiting to be swapped in.
-    let hidden_but_read = role.as_deref() == Some("tabpanel") || (a.hidden && a.id.starts_with("S:"));
+    let hidden_but_read = role.is_some_and(|r| r.eq_ignore_ascii_case("tabpanel")) || (a.hidden && a.id.starts_with("S:"));
     if !hidden_but_read {
         if a.hidden || a.aria_hidden == Some("true") {
             return Verdict::Soft(Chrome::Hidden);
         }
-        if let Some(style) = a.style {
+        let says = |s: &str, w: &[u8]| s.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+        if let Some(style) = a.style.filter(|s| says(s, b"none") || says(s, b"hidden")) {
             let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
             if s.contains("display:none") || s.contains("visibility:hidden") {
                 return Verdict::Soft(Chrome::Hidden);
             }
         }
     }
-    if let Some(why) = role.as_deref().and_then(bad_role) {
+    if let Some(why) = role.and_then(|r| bad_role(&r.to_ascii_lowercase())) {
         return Verdict::Soft(why);
     }
     if a.itemprop.is_some_and(|p| p == "articleBody" || p == "text") {
@@ -296,13 +297,7 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, m: Marking, seen: &mut Na
     let slug = a.id.split(['-', '_']).filter(|p| !p.is_empty()).count() >= 4 || a.id.starts_with("__");
     let id = if slug { Names::default() } else { judge(a.id) };
     if class.comments || id.comments {
-        if m.keep_comments {
-            Verdict::Keep
-        } else {
-            Verdict::Comments
-        }
-    } else if m.lenient {
-        Verdict::Keep
+        Verdict::Comments
     } else if class.chrome || id.chrome {
         Verdict::Soft(Chrome::Named)
     } else if class.layout || id.layout {
@@ -331,14 +326,41 @@ fn heads_a_part(dom: &Dom<'_>, i: usize) -> bool {
     false
 }
 
-/// What the name rules say of one class or id value.
+/// What the name rules say of one class or id value: the same few
+/// thousand values recur on every page of a crawl ("container", "row",
+/// a theme's names), so answers are kept per thread, up to a bound.
 fn by_name(name: &str) -> Names {
     if name.is_empty() {
         return Names::default();
     }
-    let comments = COMMENTS.is_match(name);
-    let chrome = NEGATIVE.is_match(name);
-    let layout = LAYOUT.is_match(name);
+    thread_local! {
+        static KNOWN: std::cell::RefCell<FxHashMap<Box<str>, Names>> = Default::default();
+    }
+    KNOWN.with(|k| {
+        if let Some(n) = k.borrow().get(name) {
+            return *n;
+        }
+        let n = judge_name(name);
+        let mut k = k.borrow_mut();
+        if k.len() >= KNOWN_NAMES {
+            k.clear();
+        }
+        k.insert(name.into(), n);
+        n
+    })
+}
+
+/// Class and id values whose answers a thread keeps.
+const KNOWN_NAMES: usize = 50_000;
+
+/// What the name rules say of one class or id value (see [`by_name`]).
+fn judge_name(name: &str) -> Names {
+    // The three name rules in one scan of the name.
+    static NAMES: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+        regex::RegexSet::new([COMMENTS.as_str(), NEGATIVE.as_str(), LAYOUT.as_str()]).expect("static regex")
+    });
+    let found = NAMES.matches(name);
+    let (comments, chrome, layout) = (found.matched(0), found.matched(1), found.matched(2));
     let article = (comments || chrome || layout) && POSITIVE.is_match(name);
     Names { comments: comments && !article, chrome: chrome && !article, layout: layout && !article }
 }
@@ -356,11 +378,22 @@ fn chrome_token(dom: &Dom<'_>, i: usize) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
-/// Mark every node: junk or not, with the reason inherited by descendants.
-pub fn mark(dom: &Dom<'_>, favor: Favor, m: Marking) -> Vec<Junk> {
+/// What the rules say of each node of a page, before a [`Marking`] reads
+/// them: classified once, marked as often as the readings need.
+pub struct Classified {
+    verdicts: Vec<Verdict>,
+    /// Paragraph-ish text under each node (hard junk aside).
+    para: Vec<usize>,
+    /// Link text under each node.
+    links: Vec<usize>,
+    favor: Favor,
+}
+
+/// Classify every node of `dom`.
+pub fn classify_page(dom: &Dom<'_>, favor: Favor) -> Classified {
     let n = dom.len();
     let mut seen = NameCache::default();
-    let mut verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, m, &mut seen)).collect();
+    let mut verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, &mut seen)).collect();
 
     // Bottom-up facts: an embedded post (a tweet, an Instagram post) below,
     // data (a table, code, a quote) below.
@@ -435,6 +468,22 @@ pub fn mark(dom: &Dom<'_>, favor: Favor, m: Marking) -> Vec<Junk> {
     for i in 0..n {
         if verdicts[i] == Verdict::Soft(Chrome::Hidden) && para[i] >= HIDDEN_PROSE && (links[i] as f64) < 0.3 * para[i] as f64 {
             verdicts[i] = Verdict::Keep;
+        }
+    }
+    Classified { verdicts, para, links, favor }
+}
+
+/// Mark every node of a classified page: junk or not, with the reason
+/// inherited by descendants.
+pub fn mark(dom: &Dom<'_>, c: &Classified, m: Marking) -> Vec<Junk> {
+    let n = dom.len();
+    let (para, links, favor) = (&c.para, &c.links, c.favor);
+    let mut verdicts = c.verdicts.clone();
+    for v in &mut verdicts {
+        match v {
+            Verdict::Soft(Chrome::Named | Chrome::Layout) if m.lenient => *v = Verdict::Keep,
+            Verdict::Comments if m.keep_comments => *v = Verdict::Keep,
+            _ => {}
         }
     }
     let total = para.first().copied().unwrap_or(0).max(1);

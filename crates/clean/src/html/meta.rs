@@ -129,6 +129,16 @@ impl<'a> Found<'a> {
                 continue;
             }
             let attr = |name: &str| el.attr(name);
+            // The attributes every element is asked for, in one look.
+            let (mut itemprop, mut itemtype, mut rel) = (None, None, None);
+            for a in el.attrs.iter().filter(|a| a.name.ns.is_empty()) {
+                match &*a.name.local {
+                    "itemprop" => itemprop = Some(&*a.value),
+                    "itemtype" => itemtype = Some(&*a.value),
+                    "rel" => rel = Some(&*a.value),
+                    _ => {}
+                }
+            }
             match tag {
                 Tag::Meta => {
                     let key = attr("property").or_else(|| attr("name")).or_else(|| attr("itemprop"));
@@ -140,16 +150,15 @@ impl<'a> Found<'a> {
                 Tag::H1 => f.h1s.push(i),
                 Tag::Time => {
                     if let Some(dt) = attr("datetime") {
-                        let marked = attr("pubdate").is_some()
-                            || matches!(attr("itemprop"), Some("datePublished" | "dateCreated"));
+                        let marked = attr("pubdate").is_some() || matches!(itemprop, Some("datePublished" | "dateCreated"));
                         f.times.push((dt, marked));
                     }
                 }
-                Tag::Link if f.canonical.is_none() && attr("rel") == Some("canonical") => f.canonical = attr("href"),
+                Tag::Link if f.canonical.is_none() && rel == Some("canonical") => f.canonical = attr("href"),
                 Tag::Html if f.html_lang.is_none() => f.html_lang = attr("lang").or_else(|| attr("xml:lang")),
                 _ => {}
             }
-            match attr("itemprop") {
+            match itemprop {
                 Some("author" | "creator") => f.itemprop_authors.push(i),
                 Some("datePublished" | "dateCreated") if tag != Tag::Meta => {
                     if let Some(d) = attr("content").or_else(|| attr("datetime")).map(str::to_string).or_else(|| clean(&dom.text(i))) {
@@ -158,10 +167,10 @@ impl<'a> Found<'a> {
                 }
                 _ => {}
             }
-            if let Some(t) = attr("itemtype") {
+            if let Some(t) = itemtype {
                 f.itemtypes.extend(t.split_ascii_whitespace().filter_map(|u| u.rsplit('/').next()));
             }
-            if tag == Tag::A && attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("author"))) {
+            if tag == Tag::A && rel.is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("author"))) {
                 f.rel_authors.push(i);
             }
         }
@@ -203,8 +212,9 @@ pub fn extract(dom: &Dom<'_>, json_ld: &[String], url: Option<&str>) -> Meta {
     m.title = title;
     m.title_node = node;
 
-    let near = Near::scan(dom, &found, node);
-    m.published = pick_date(&found, &ld, &near, dom, node, page_url.as_deref());
+    let words = subtree_words(dom);
+    let near = Near::scan(dom, &found, node, &words);
+    m.published = pick_date(&found, &ld, &near, dom, node, page_url.as_deref(), &words);
     m.author = pick_author(&found, &ld, &near, dom, m.site.as_deref(), host.as_deref());
 
     m.lang = found
@@ -327,14 +337,13 @@ static NOT_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// An element mentioning these holds a date that is not the publication's.
 static OTHER_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bedited\b|last (post|reply|activity|seen)|\bviews?\b|\breplies\b|\bas of\b|copyright|©|\bjoined\b|member since|\bexpires?\b|\bsale ends\b")
+    Regex::new(r"(?i)(?-u:\b)(edited|last (post|reply|activity|seen)|views?|replies|as of|copyright|joined|member since|expires?|sale ends)(?-u:\b)|©")
         .expect("static regex")
 });
 
 impl Near {
-    fn scan(dom: &Dom<'_>, found: &Found<'_>, title: Option<usize>) -> Near {
+    fn scan(dom: &Dom<'_>, found: &Found<'_>, title: Option<usize>, (words, has_blocks): &(Vec<usize>, Vec<bool>)) -> Near {
         let (from, to) = window(found, title, NEAR_BEFORE, NEAR_AFTER, dom.len());
-        let (words, has_blocks) = subtree_words(dom);
         let mut near = Near { dates: Vec::new(), bylines: Vec::new(), by_lines: Vec::new() };
         let mut i = from;
         while i < to {
@@ -358,11 +367,7 @@ impl Near {
                 continue;
             }
             let text = dom.spaced_text(i);
-            if OTHER_DATE.is_match(&text) {
-                i = dom.nodes[i].end;
-                continue;
-            }
-            if let Some(d) = dates::parse_date(&text) {
+            if let Some(d) = dates::parse_date(&text).filter(|_| !OTHER_DATE.is_match(&text)) {
                 if !near.dates.iter().any(|x| day(x) == day(&d)) {
                     near.dates.push(d);
                 }
@@ -395,9 +400,7 @@ fn subtree_words(dom: &Dom<'_>) -> (Vec<usize>, Vec<bool>) {
     let mut words = vec![0usize; dom.len()];
     let mut blocks = vec![false; dom.len()];
     for i in (0..dom.len()).rev() {
-        if let Kind::Text(t) = dom.nodes[i].kind {
-            words[i] = t.split_whitespace().count();
-        }
+        words[i] += dom.text_stats[i].words as usize;
         let p = dom.nodes[i].parent;
         if p != usize::MAX {
             words[p] += words[i];
@@ -412,7 +415,15 @@ fn day(iso: &str) -> &str {
 }
 
 /// The date: see the module documentation.
-fn pick_date(found: &Found<'_>, ld: &JsonLd, near: &Near, dom: &Dom<'_>, title: Option<usize>, url: Option<&str>) -> Option<String> {
+fn pick_date(
+    found: &Found<'_>,
+    ld: &JsonLd,
+    near: &Near,
+    dom: &Dom<'_>,
+    title: Option<usize>,
+    url: Option<&str>,
+    (words, has_blocks): &(Vec<usize>, Vec<bool>),
+) -> Option<String> {
     let parse = |s: &str| dates::parse_date(s);
     let mut published: Vec<String> = Vec::new();
     published.extend(ld.date_published.as_deref().and_then(parse));
@@ -447,15 +458,12 @@ fn pick_date(found: &Found<'_>, ld: &JsonLd, near: &Near, dom: &Dom<'_>, title: 
         .or_else(|| {
             // Anywhere below the headline: the first short element with a date.
             let from = title.unwrap_or(0);
-            let (words, has_blocks) = subtree_words(dom);
             let mut i = from;
             while i < dom.len() {
                 if matches!(dom.nodes[i].kind, Kind::Elem { .. }) && (1..=NEAR_WORDS).contains(&words[i]) && !has_blocks[i] {
                     let t = dom.spaced_text(i);
-                    if !OTHER_DATE.is_match(&t) {
-                        if let Some(d) = dates::parse_date(&t) {
-                            return Some(d);
-                        }
+                    if let Some(d) = dates::parse_date(&t).filter(|_| !OTHER_DATE.is_match(&t)) {
+                        return Some(d);
                     }
                     i = dom.nodes[i].end;
                 } else {
@@ -503,7 +511,9 @@ fn starts_with_by(t: &str) -> bool {
     static BY: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^(?:(?:written|posted|post|started|text|words|reported|reviewed|story)\s+)?by\s*:?\s*\S").expect("static regex")
     });
-    BY.is_match(t)
+    // Most texts do not have "by" among their first words: no regex then.
+    let head = &t.as_bytes()[..t.len().min(24)];
+    head.windows(2).any(|w| w.eq_ignore_ascii_case(b"by")) && BY.is_match(t)
 }
 
 /// A person's name from a byline's text: the "By" and what follows the
@@ -513,7 +523,7 @@ fn byline_name(t: &str) -> Option<String> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^(?:(?:written|posted|post|started|text|words|reported|reviewed|story)\s+)?(?:by|author)\s*:?\s*").expect("static regex")
     });
-    static CUT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:[•·|–—]|\s-\s|\bon\b|\bupdated\b|\bpublished\b|\d).*$").expect("static regex"));
+    static CUT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:[•·|–—]|\s-\s|(?-u:\b)(?:on|updated|published)(?-u:\b)|[0-9]).*$").expect("static regex"));
     let t = PREFIX.replace(t.trim(), "");
     let t = CUT.replace(&t, "");
     let t = t.trim().trim_end_matches([',', ':', ';']).trim();

@@ -96,6 +96,10 @@ struct Ctx<'a, 'd> {
     title_key: Option<String>,
     /// Nodes of a product page's reviews (dated records), cut from every reading.
     reviews: Vec<bool>,
+    /// What the junk rules say of each node, before a marking reads it.
+    classified: junk::Classified,
+    /// What the group rules read of each node.
+    facts: groups::Facts,
     /// The page declares a story (an article, a post).
     story: bool,
 }
@@ -111,7 +115,7 @@ impl Ctx<'_, '_> {
     }
 
     fn mark(&self, m: junk::Marking) -> Vec<junk::Junk> {
-        let mut junk = junk::mark(self.dom, self.cfg.favor, m);
+        let mut junk = junk::mark(self.dom, &self.classified, m);
         for (j, r) in junk.iter_mut().zip(&self.reviews) {
             if *r && matches!(j, junk::Junk::No | junk::Junk::Yes(junk::Chrome::Layout)) {
                 *j = junk::Junk::Yes(junk::Chrome::Reviews);
@@ -123,25 +127,32 @@ impl Ctx<'_, '_> {
     /// The container reading under `junk`.
     fn container(&self, junk: Vec<junk::Junk>, method: &'static str) -> Reading {
         let stats = score::Stats::compute(self.dom, &junk);
-        let teaser = groups::teaser_marks(self.dom, &groups::find(self.dom, &junk, &stats, 3));
-        let roots = score::pick(self.dom, &junk, &stats, self.cfg.favor, &teaser).map(|p| p.roots).unwrap_or_default();
-        let cards = if self.story { Vec::new() } else { self.priced_cards(&junk, &stats, &roots) };
+        self.container_with(junk, &stats, method)
+    }
+
+    /// The container reading under `junk`, whose statistics are `stats`.
+    fn container_with(&self, junk: Vec<junk::Junk>, stats: &score::Stats, method: &'static str) -> Reading {
+        let groups = groups::find(self.dom, &junk, stats, 3, &self.facts);
+        let teaser = groups::teaser_marks(self.dom, &groups);
+        let roots = score::pick(self.dom, &junk, stats, self.cfg.favor, &teaser).map(|p| p.roots).unwrap_or_default();
+        let cards = if self.story { Vec::new() } else { self.priced_cards(groups, stats, &roots) };
         Reading { junk, roots, method, link_filter: true, cards }
     }
 
     /// A list of priced cards (six or more alike siblings, four in five with
     /// a link, half with a price, most under 400 characters) holding 40 % of
     /// the reading's text: a shop's grid, whose product names are links.
-    fn priced_cards(&self, junk: &[junk::Junk], st: &score::Stats, roots: &[usize]) -> Vec<bool> {
+    fn priced_cards(&self, groups: Vec<groups::Group>, st: &score::Stats, roots: &[usize]) -> Vec<bool> {
         let dom = self.dom;
         let inside = |m: usize| roots.iter().any(|&r| m >= r && m < dom.nodes[r].end);
         let total: u32 = roots.iter().map(|&r| st.text[r]).sum();
-        let best = groups::find(dom, junk, st, region::MIN_CARDS)
+        let best = groups
             .into_iter()
             .filter(|g| {
                 let mut sizes: Vec<u32> = g.members.iter().map(|&m| st.text[m]).collect();
                 sizes.sort_unstable();
-                g.linked * 5 >= g.members.len() * 4
+                g.members.len() >= region::MIN_CARDS
+                    && g.linked * 5 >= g.members.len() * 4
                     && g.priced * 2 >= g.members.len()
                     && sizes[sizes.len() / 2] <= CARD_CHARS
                     && inside(g.members[0])
@@ -216,6 +227,8 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
         phrases,
         title_key: meta.title.as_deref().map(normalize::key),
         reviews: Vec::new(),
+        classified: junk::classify_page(&dom, cfg.favor),
+        facts: groups::facts(&dom),
         story: meta.declares_story,
     };
     if meta.product_page {
@@ -224,7 +237,7 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
         let junk = ctx.mark(junk::Marking::default());
         let st = score::Stats::compute(&dom, &junk);
         let mut reviews = vec![false; dom.len()];
-        for g in groups::find(&dom, &junk, &st, 3).into_iter().filter(|g| g.timed >= 3 && 2 * g.timed >= g.members.len()) {
+        for g in groups::find(&dom, &junk, &st, 3, &ctx.facts).into_iter().filter(|g| g.timed >= 3 && 2 * g.timed >= g.members.len()) {
             for &m in &g.members {
                 reviews[m..dom.nodes[m].end].iter_mut().for_each(|r| *r = true);
             }
@@ -236,12 +249,22 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
     let strict_junk = strict.junk.clone();
     let mut best = Best::new(ctx.render(&strict), strict.roots);
     let recall = cfg.favor != Favor::Precision;
-    let lenient_junk = ctx.mark(junk::Marking { lenient: true, ..Default::default() });
+    // Structural marks (names ignored), read when a fallback or the main
+    // region needs them.
+    let lenient_cell = std::cell::OnceCell::new();
+    let lenient = || {
+        lenient_cell.get_or_init(|| {
+            let junk = ctx.mark(junk::Marking { lenient: true, ..Default::default() });
+            let stats = score::Stats::compute(&dom, &junk);
+            (junk, stats)
+        })
+    };
     if best.chars() < MIN_EXTRACTED && recall {
         // Over-pruning backstop: class and id names misled us (a state class
         // such as "modal-enabled", a layout "card", a blog "widget"). Select
         // again without them, and keep the result if it is much longer.
-        let lenient = ctx.container(lenient_junk.clone(), "container-lenient");
+        let (junk, stats) = lenient();
+        let lenient = ctx.container_with(junk.clone(), stats, "container-lenient");
         best.adopt_if_longer(ctx.render(&lenient), lenient.roots);
     }
     if best.chars() < MIN_EXTRACTED && recall {
@@ -275,11 +298,15 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
             best.lenient = lenient;
         }
     }
-    if recall {
+    // A story inside the page's <main> (or on a page without one) keeps its
+    // reading: the main region is looked at only otherwise.
+    let story_in_main = region::is_story(&dom, &best.roots, meta.title_node) && region::within_main(&dom, &best.roots);
+    if recall && !story_in_main {
+        let (lenient_junk, lenient_stats) = lenient();
         // The page's main region, when the readings above clearly missed it.
-        let st = score::Stats::compute(&dom, &lenient_junk);
-        if let Some(r) = region::instead(&dom, &lenient_junk, &st, &best.roots, best.chars(), meta.title_node) {
-            let reading = Reading { junk: lenient_junk, roots: vec![r], method: "main-region", link_filter: false, cards: Vec::new() };
+        if let Some(r) = region::instead(&dom, lenient_junk, lenient_stats, &best.roots, best.chars(), meta.title_node, &ctx.facts) {
+            let reading =
+                Reading { junk: lenient_junk.clone(), roots: vec![r], method: "main-region", link_filter: false, cards: Vec::new() };
             let alt = ctx.render(&reading);
             if !alt.paragraphs.is_empty() {
                 best = Best::new(alt, reading.roots);
@@ -403,29 +430,31 @@ fn filter_each(
         Favor::Recall => 0.8,
     };
     let title = title_key.map(|t| (t, t.chars().count()));
+    out.removed.reserve(blocks.len());
     for b in blocks {
-        let text = b.text.trim();
-        if text.is_empty() {
+        if b.text.trim().is_empty() {
             continue;
         }
+        // (A block's text is trimmed already: it moves into its removal.)
         match b.place {
             Place::Content => {}
             Place::Outside => {
-                out.removed.push(Removed::new("outside-main", "outside-main", text));
+                out.removed.push(Removed::new("outside-main", "outside-main", b.text));
                 continue;
             }
             Place::Junk(junk::Junk::Comments) => {
-                out.removed.push(Removed::new("comments", "comments-container", text));
+                out.removed.push(Removed::new("comments", "comments-container", b.text));
                 continue;
             }
             Place::Junk(junk::Junk::Yes(why)) => {
                 if why != junk::Chrome::Head {
-                    out.removed.push(Removed::new(why.kind(), "html-structure", text));
+                    out.removed.push(Removed::new(why.kind(), "html-structure", b.text));
                 }
                 continue;
             }
             Place::Junk(junk::Junk::No) => unreachable!("a junk place is junk"),
         }
+        let text = b.text.trim();
         if b.pre {
             out.paragraphs.push(b.text);
             continue;

@@ -45,7 +45,15 @@ const CARDS_MAX_LINKS: f64 = 0.5;
 /// A reading that holds the page's headline (`title`, an `<h1>`), or sits
 /// in the `<article>` that does, is a story: it is left alone unless it lies
 /// outside `<main>`.
-pub fn instead(dom: &Dom<'_>, junk: &[Junk], st: &Stats, roots: &[usize], chars: usize, title: Option<usize>) -> Option<usize> {
+pub fn instead(
+    dom: &Dom<'_>,
+    junk: &[Junk],
+    st: &Stats,
+    roots: &[usize],
+    chars: usize,
+    title: Option<usize>,
+    facts: &groups::Facts,
+) -> Option<usize> {
     let chars = chars as f64;
     let inside = |r: usize, m: usize| r >= m && r < dom.nodes[m].end;
     let story = is_story(dom, roots, title);
@@ -68,7 +76,7 @@ pub fn instead(dom: &Dom<'_>, junk: &[Junk], st: &Stats, roots: &[usize], chars:
         if chars < MAIN_LOW * text {
             return Some(m);
         }
-        let cards = card_lists(dom, junk, st, m);
+        let cards = card_lists(dom, junk, st, m, facts);
         if cards.iter().any(|c| c.1 >= CARDS_SHARE * text) && chars < CARDS_COVERED * text {
             return Some(m);
         }
@@ -82,12 +90,21 @@ pub fn instead(dom: &Dom<'_>, junk: &[Junk], st: &Stats, roots: &[usize], chars:
     if chars < BODY_LOW * text {
         return Some(body);
     }
-    let (parent, share) = card_lists(dom, junk, st, body)
+    let (parent, share) = card_lists(dom, junk, st, body, facts)
         .into_iter()
         .filter(|&(p, _)| st.link_density(p) < CARDS_MAX_LINKS)
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
     let already = roots.iter().any(|&r| inside(parent, r));
     (share >= CARDS_SHARE * text && chars < CARDS_COVERED * text && !already).then_some(parent)
+}
+
+/// Whether the reading with `roots` lies in the page's `<main>` (or
+/// `role=main`), or the page has none: a story there is left alone.
+pub fn within_main(dom: &Dom<'_>, roots: &[usize]) -> bool {
+    let mains: Vec<usize> = (0..dom.len())
+        .filter(|&i| dom.tag(i) == Some(Tag::Main) || dom.attr(i, "role").is_some_and(|r| r.eq_ignore_ascii_case("main")))
+        .collect();
+    mains.is_empty() || roots.iter().all(|&r| mains.iter().any(|&m| r >= m && r < dom.nodes[m].end || m >= r && m < dom.nodes[r].end))
 }
 
 /// Whether the reading with `roots` holds the page's headline (`title`, an
@@ -104,8 +121,8 @@ pub fn is_story(dom: &Dom<'_>, roots: &[usize], title: Option<usize>) -> bool {
 }
 
 /// The card lists under `region`: (the cards' parent, their text).
-fn card_lists(dom: &Dom<'_>, junk: &[Junk], st: &Stats, region: usize) -> Vec<(usize, f64)> {
-    groups::find(dom, junk, st, MIN_CARDS)
+fn card_lists(dom: &Dom<'_>, junk: &[Junk], st: &Stats, region: usize, facts: &groups::Facts) -> Vec<(usize, f64)> {
+    groups::find(dom, junk, st, MIN_CARDS, facts)
         .into_iter()
         .filter(|g| g.members[0] > region && g.members[0] < dom.nodes[region].end && g.linked * 5 >= g.members.len() * 4)
         .map(|g| (dom.nodes[g.members[0]].parent, g.members.iter().map(|&m| f64::from(st.text[m])).sum()))

@@ -41,20 +41,47 @@ pub struct Stats {
 }
 
 /// Characters a text node contributes once whitespace is collapsed (every
-/// word, plus one space before each word that whitespace precedes), and its
-/// commas: one pass over the text.
-pub fn text_stats(t: &str) -> (u32, u32) {
-    let (mut len, mut commas, mut after_space) = (0u32, 0u32, false);
-    for c in t.chars() {
-        if c.is_whitespace() {
-            after_space = true;
-            continue;
+/// word, plus one space before each word that whitespace precedes), its
+/// commas and its words: one pass over the text.
+pub fn text_stats(t: &str) -> TextStats {
+    let (mut chars, mut commas, mut words, mut after_space) = (0u32, 0u32, 0u32, true);
+    if t.is_ascii() {
+        // Most text is ASCII: the same count over bytes.
+        for &b in t.as_bytes() {
+            let space = matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+            let start = !space && after_space;
+            words += u32::from(start);
+            chars += u32::from(!space) + u32::from(start);
+            commas += u32::from(b == b',');
+            after_space = space;
         }
-        len += 1 + u32::from(after_space);
-        after_space = false;
-        commas += u32::from(matches!(c, ',' | '，' | '、'));
+    } else {
+        for c in t.chars() {
+            let space = c.is_whitespace();
+            let start = !space && after_space;
+            words += u32::from(start);
+            chars += u32::from(!space) + u32::from(start);
+            commas += u32::from(matches!(c, ',' | '，' | '、'));
+            after_space = space;
+        }
     }
-    (len, commas)
+    // A space before each word but the first; whitespace before the first
+    // word counts one space.
+    if words > 0 && !t.starts_with(char::is_whitespace) {
+        chars -= 1;
+    }
+    TextStats { chars, commas, words }
+}
+
+/// What [`text_stats`] counts of a text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextStats {
+    /// Characters once whitespace is collapsed.
+    pub chars: u32,
+    /// Commas (of three scripts).
+    pub commas: u32,
+    /// Whitespace-separated words.
+    pub words: u32,
 }
 
 impl Stats {
@@ -67,8 +94,8 @@ impl Stats {
                 continue;
             }
             match dom.nodes[i].kind {
-                Kind::Text(t) => {
-                    let (len, commas) = text_stats(t);
+                Kind::Text(_) => {
+                    let TextStats { chars: len, commas, .. } = dom.text_stats[i];
                     s.text[i] = len;
                     s.flow[i] = len;
                     s.commas[i] = commas;
@@ -442,25 +469,25 @@ fn ends_like_sentence(dom: &Dom<'_>, i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::text_stats;
+    use super::{text_stats, TextStats};
     use proptest::prelude::*;
 
     /// The definition: words' characters, the spaces between them, one for
     /// leading whitespace; commas of three scripts.
-    fn reference(t: &str) -> (u32, u32) {
+    fn reference(t: &str) -> TextStats {
         let words: Vec<&str> = t.split_whitespace().collect();
         let chars: usize = words.iter().map(|w| w.chars().count()).sum();
         let lead = usize::from(!words.is_empty() && t.starts_with(char::is_whitespace));
         let len = chars + words.len().saturating_sub(1) + lead;
-        (len as u32, t.matches([',', '，', '、']).count() as u32)
+        TextStats { chars: len as u32, commas: t.matches([',', '，', '、']).count() as u32, words: words.len() as u32 }
     }
 
     #[test]
     fn text_stats_examples() {
-        assert_eq!(text_stats("  Hello,  world \n"), (13, 1));
-        assert_eq!(text_stats(""), (0, 0));
-        assert_eq!(text_stats(" \u{a0} "), (0, 0));
-        assert_eq!(text_stats("东京，大阪、京都"), (8, 2));
+        assert_eq!(text_stats("  Hello,  world \n"), TextStats { chars: 13, commas: 1, words: 2 });
+        assert_eq!(text_stats(""), TextStats::default());
+        assert_eq!(text_stats(" \u{a0} "), TextStats::default());
+        assert_eq!(text_stats("东京，大阪、京都"), TextStats { chars: 8, commas: 2, words: 1 });
     }
 
     proptest! {

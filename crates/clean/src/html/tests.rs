@@ -117,9 +117,10 @@ fn debug_page() {
     let pre = prescan::prescan(&raw);
     let tree = arena::parse(&pre.html);
     let dom = dom::Dom::build(&tree, 1_000_000).unwrap();
-    let junk = junk::mark(&dom, Favor::Balanced, junk::Marking::default());
+    let junk = junk::mark(&dom, &junk::classify_page(&dom, Favor::Balanced), junk::Marking::default());
     let stats = score::Stats::compute(&dom, &junk);
-    let teaser = groups::teaser_marks(&dom, &groups::find(&dom, &junk, &stats, 3));
+    let facts = groups::facts(&dom);
+    let teaser = groups::teaser_marks(&dom, &groups::find(&dom, &junk, &stats, 3, &facts));
     let picked = score::pick(&dom, &junk, &stats, Favor::Balanced, &teaser);
     println!(
         "picked: {:?}",
@@ -129,7 +130,7 @@ fn debug_page() {
             .map(|&r| (dom.tag(r), dom.attr(r, "class"), dom.attr(r, "id")))
             .collect::<Vec<_>>())
     );
-    for g in groups::find(&dom, &junk, &stats, 3) {
+    for g in groups::find(&dom, &junk, &stats, 3, &facts) {
         let m = g.members[0];
         println!(
             "group x{} under {:?} {:?}.{:?}: headlines {} timed {} linked {} teasers {} text {}",
