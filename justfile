@@ -32,12 +32,14 @@ eval:
     python3 ../shared/tools/score_extract.py target/release/thresh ../shared/eval/score.py ../shared/eval/scrapinghub html 0.90
     python3 ../shared/tools/score_extract.py target/release/thresh ../shared/eval/score.py ../shared/eval/scrapinghub textdump 0.0
 
-# benchmarks: extraction speed vs resiliparse (interleaved rounds), text MB/s, near-dup scale (needs ../shared)
+# benchmarks: extraction speed vs resiliparse on news (ScrapingHub) and modern pages (modern-dev), text MB/s, near-dup scale (needs ../shared)
 bench:
     pip install -q resiliparse || true
     cargo build --release --example speed
     python3 bench/speed.py target/release/examples/speed ../shared/eval/scrapinghub 5
+    python3 bench/speed.py target/release/examples/speed ../shared/eval/modern-dev 5
     python3 bench/versus.py target/release/examples/speed ../shared/eval/scrapinghub/html 7
+    python3 bench/versus.py target/release/examples/speed ../shared/eval/modern-dev/html 5
     cargo bench --bench dedup_scale
 
 # near-duplicate accuracy on a corpus built from the gold texts (needs ../shared)

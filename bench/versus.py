@@ -16,7 +16,15 @@ os.sched_setaffinity(0, {cpu})
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-pages = [p.read_bytes().decode("utf-8", errors="replace") for p in sorted(html_dir.iterdir())]
+import gzip
+from resiliparse.parse.encoding import detect_encoding, bytes_to_str
+
+def page(p):
+    b = p.read_bytes()
+    b = gzip.decompress(b) if p.name.endswith(".gz") else b
+    return bytes_to_str(b, detect_encoding(b))
+
+pages = [page(p) for p in sorted(html_dir.iterdir())]
 
 def resiliparse():
     t0 = time.process_time()
