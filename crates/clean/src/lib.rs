@@ -23,16 +23,21 @@
 mod chars;
 pub mod dates;
 pub mod html;
+mod lanes;
 pub mod lang;
+pub mod normalize;
+pub mod phrases;
 pub mod repeats;
+pub mod scan;
 pub mod site;
+pub mod stopwords;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
 use thresh_doc::{Doc, DropReason, MediaType, Removed, Verdict};
 
 pub use site::{Learned, LineKey};
-pub use text::phrases::{Phrases, RuleError};
+pub use phrases::{Phrases, RuleError};
 
 /// Precision / recall trade-off, as trafilatura offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -108,7 +113,7 @@ impl Cleaner {
             let s = std::fs::read_to_string(p).map_err(|source| ConfigError::Io { path: p.clone(), source })?;
             extra.push((p.clone(), s));
         }
-        let mut sources: Vec<(&str, &str)> = vec![("built-in", text::phrases::DEFAULT_RULES)];
+        let mut sources: Vec<(&str, &str)> = vec![("built-in", phrases::DEFAULT_RULES)];
         sources.extend(extra.iter().map(|(p, s)| (p.as_str(), s.as_str())));
         let phrases = Phrases::compile(&sources)?;
         let context = match cfg.favor {

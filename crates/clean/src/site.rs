@@ -12,7 +12,7 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::text::normalize;
+use crate::normalize;
 
 /// A stable 64-bit key of a line's normalised text (persisted: the function
 /// must not change between versions — a test pins it).

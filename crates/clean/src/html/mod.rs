@@ -28,8 +28,8 @@ mod score;
 
 use thresh_doc::{DropReason, Removed};
 
-use crate::text::normalize;
-use crate::text::phrases::Phrases;
+use crate::normalize;
+use crate::phrases::Phrases;
 use crate::{dates, lang, Favor};
 use blocks::{Block, Place};
 use dom::Tag;

@@ -5,8 +5,8 @@
 //! signature is one short affix glued onto many tokens, in a line with almost
 //! no function words. No list of icon names is involved.
 
-use super::normalize;
-use crate::lang::Stopwords;
+use crate::normalize;
+use crate::stopwords::Stopwords;
 
 /// Tokens tried as the affix.
 const CANDIDATES: usize = 24;

@@ -14,14 +14,11 @@
 pub mod context;
 pub mod glue;
 pub mod icons;
-pub mod lanes;
 pub mod layout;
 pub mod lists;
-pub mod normalize;
-pub mod phrases;
 pub mod render;
-pub mod scan;
-pub mod tokens;
+
+pub use crate::normalize::split_lines;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -29,12 +26,14 @@ use std::sync::LazyLock;
 use thresh_doc::Removed;
 
 use crate::dates;
-use crate::lang::{self, Stopwords};
+use crate::lang;
+use crate::normalize;
+use crate::phrases::{self, Phrases};
+use crate::scan::{self, Counts};
+use crate::stopwords::Stopwords;
 use crate::site::{self, Learned};
 use context::{Block, Class, Params};
 use lists::Listed;
-use phrases::Phrases;
-use scan::Counts;
 
 /// What the text cleaner produces.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -123,25 +122,6 @@ impl<'a> Line<'a> {
     fn sentence_like(&self) -> bool {
         terminal(&self.text) && self.counts.eff_words() >= SENTENCE_WORDS
     }
-}
-
-/// The lines of `s`, as [`str::lines`] cuts them (at `\n` or `\r\n`), found with memchr.
-pub fn split_lines(s: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(s).filter(|s| !s.is_empty());
-    std::iter::from_fn(move || {
-        let text = rest?;
-        Some(match memchr::memchr(b'\n', text.as_bytes()) {
-            Some(i) => {
-                rest = Some(&text[i + 1..]).filter(|r| !r.is_empty());
-                let line = &text[..i];
-                line.strip_suffix('\r').unwrap_or(line)
-            }
-            None => {
-                rest = None;
-                text
-            }
-        })
-    })
 }
 
 /// Does the line end like a sentence?

@@ -32,7 +32,7 @@ fn has_upper_literal(pat: &str) -> bool {
 }
 
 /// The built-in rules.
-pub static DEFAULT_RULES: &str = include_str!("../../rules/boilerplate.tsv");
+pub static DEFAULT_RULES: &str = include_str!("../rules/boilerplate.tsv");
 
 /// A rule file that could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -677,11 +677,11 @@ mod tests {
         let batch = p.batch.as_ref().expect("the built-in rules fit one lazy DFA");
         assert!(batch.long.as_ref().is_some_and(|l| l.pre.is_some()), "long-line rules start with literals");
         let mut texts: Vec<String> = [
-            include_str!("../../../../samples/000_12da990105962c31.txt"),
-            include_str!("../../../../samples/001_e461bc2495ff5da0.txt"),
-            include_str!("../../../../samples/002_f25422c66ff5e1f2.txt"),
-            include_str!("../../../../samples/003_ef1a346737207dae.txt"),
-            include_str!("../../../../samples/004_054d8c58e29a5cdd.txt"),
+            include_str!("../../../samples/000_12da990105962c31.txt"),
+            include_str!("../../../samples/001_e461bc2495ff5da0.txt"),
+            include_str!("../../../samples/002_f25422c66ff5e1f2.txt"),
+            include_str!("../../../samples/003_ef1a346737207dae.txt"),
+            include_str!("../../../samples/004_054d8c58e29a5cdd.txt"),
         ]
         .iter()
         .flat_map(|s| s.lines())

@@ -1,20 +1,49 @@
-//! One pass over a line: every count the line rules read.
+//! The tokeniser: one pass over a line, every count the line rules read.
 //!
 //! Word count, length, letters, capitals and stopword density were each a
 //! pass of their own over every line of a dump (several of them through
 //! Unicode tables for every character). Here they come from one walk over
 //! the line sixty-four bytes at a time ([`Block`]): the counts are
 //! population counts of the block's masks, the words are the runs of
-//! non-space bits, and stopwords are looked up as packed integers
-//! ([`Stopwords::is_stop_ascii`]).
+//! non-space bits, and each word with a letter is told to a [`Judge`]:
+//! the line pass asks a stoplist ([`Stopwords::is_stop_ascii`]), language
+//! detection counts the words of every list (`crate::lang`). It is the one
+//! tokeniser of the crate.
 
-use std::sync::LazyLock;
+use crate::chars::{decode, is_wide, two_byte, DROPS, LETTER, SAME, SPACE, UPPER};
+use crate::lanes::{span64, Block, BLOCK};
 
-use super::lanes::{span64, Block, BLOCK};
-use super::normalize;
-use super::tokens::Char;
-use crate::chars::{alphanumeric, uppercase};
-use crate::lang::Stopwords;
+use crate::stopwords::Stopwords;
+
+/// What a word with a letter is to whoever reads the tokens: true when it
+/// counts as a stopword.
+pub trait Judge {
+    /// An ASCII word, `lowered[kept]`, trimmed (of what is neither a letter,
+    /// a digit nor an apostrophe) and lower-cased; the bytes around `kept`
+    /// let a short word be loaded sixteen bytes at once.
+    fn ascii_lowered(&mut self, lowered: &[u8], kept: std::ops::Range<usize>) -> bool;
+    /// An ASCII word, `bytes[kept]`, trimmed, not lower-cased.
+    fn ascii(&mut self, bytes: &[u8], kept: std::ops::Range<usize>) -> bool;
+    /// A word that is not all ASCII, untrimmed.
+    fn other(&mut self, word: &str) -> bool;
+}
+
+impl Judge for Stopwords {
+    #[inline(always)]
+    fn ascii_lowered(&mut self, lowered: &[u8], kept: std::ops::Range<usize>) -> bool {
+        self.is_stop_lowered(lowered, kept)
+    }
+
+    #[inline(always)]
+    fn ascii(&mut self, bytes: &[u8], kept: std::ops::Range<usize>) -> bool {
+        self.is_stop_ascii(bytes, kept)
+    }
+
+    #[inline(never)]
+    fn other(&mut self, word: &str) -> bool {
+        self.is_stop_other(word)
+    }
+}
 
 /// What the line rules need to know of a line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,9 +113,14 @@ pub struct Scan {
 /// other) goes into the masks, its fold into the key; the block is cut
 /// before a character it would split.
 pub fn line(text: &str, stop: Stopwords) -> Scan {
+    line_with(text, stop)
+}
+
+/// [`line`], telling the words to `judge`.
+pub fn line_with<J: Judge>(text: &str, judge: J) -> Scan {
     let b = text.as_bytes();
-    let two = &*TWO_BYTE;
-    let mut line = Line { c: Counts::default(), text, stop, open: None };
+    let two = two_byte();
+    let mut line = Line { c: Counts::default(), text, judge, open: None };
     let mut key: Vec<u8> = Vec::with_capacity(b.len() + BLOCK);
     // Normal so far, and whether the last byte was a plain space (a space
     // at the start is not normal).
@@ -160,150 +194,11 @@ pub fn line(text: &str, stop: Stopwords) -> Scan {
     Scan { counts: line.c, key, normal: normal && (!blank_before || b.is_empty()) }
 }
 
-/// Kana, CJK ideographs (and extension A, compatibility ideographs).
-#[inline]
-fn is_wide(cp: u32) -> bool {
-    matches!(cp, 0x3041..=0x30FA | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
-}
-
-/// What the line pass needs of a non-ASCII character, packed in a `u32`:
-/// its class bits, and the character its key folds it to (when that is
-/// one character).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Info(u32);
-
-/// Alphabetic ([`Char::Letter`]).
-pub(crate) const LETTER: u32 = 1 << 24;
-/// An upper-case letter.
-pub(crate) const UPPER: u32 = 1 << 25;
-/// Whitespace ([`Char::Space`]).
-pub(crate) const SPACE: u32 = 1 << 26;
-/// Neither: a character that normalising drops ([`normalize::drops`]).
-pub(crate) const DROPS: u32 = 1 << 27;
-/// Alphanumeric.
-pub(crate) const ALNUM: u32 = 1 << 28;
-/// Its fold is not one character: fold it the long way.
-const WIDE: u32 = 1 << 29;
-/// It folds to itself.
-const SAME: u32 = 1 << 30;
-/// Its lower case is itself.
-const LOWER_SAME: u32 = 1 << 21;
-
-impl Info {
-    /// The definition: what the class, case and fold functions say of `ch`.
-    fn of(ch: char) -> Info {
-        let mut bits = match Char::of(ch) {
-            Char::Letter => LETTER | if uppercase(ch) { UPPER } else { 0 },
-            Char::Space => SPACE,
-            Char::Other => {
-                if normalize::drops(ch) {
-                    DROPS
-                } else {
-                    0
-                }
-            }
-        };
-        if alphanumeric(ch) {
-            bits |= ALNUM;
-        }
-        if ch.to_lowercase().eq([ch]) {
-            bits |= LOWER_SAME;
-        }
-        let (mut n, mut folded) = (0, ch);
-        normalize::fold(ch, |f| {
-            n += 1;
-            folded = f;
-        });
-        bits |= match n {
-            1 if folded == ch => SAME | ch as u32,
-            1 => folded as u32,
-            _ => WIDE,
-        };
-        Info(bits)
-    }
-
-    #[inline]
-    pub(crate) fn has(self, bit: u32) -> bool {
-        self.0 & bit != 0
-    }
-
-    /// Append the key's fold of the character whose UTF-8 bytes are `bytes`.
-    #[inline]
-    fn fold_into(self, bytes: &[u8], key: &mut Vec<u8>) {
-        if self.has(SAME) {
-            key.extend_from_slice(bytes);
-        } else if self.has(WIDE) {
-            let ch = std::str::from_utf8(bytes).ok().and_then(|s| s.chars().next()).expect("one character");
-            normalize::fold(ch, |f| key.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes()));
-        } else {
-            let f = char::from_u32(self.0 & 0x1F_FFFF).expect("a character's fold");
-            key.extend_from_slice(f.encode_utf8(&mut [0; 4]).as_bytes());
-        }
-    }
-}
-
-impl Info {
-    /// Emit the lower case of the character whose UTF-8 bytes are `bytes`,
-    /// character by character, while `emit` returns true; whether it always did.
-    #[inline(always)]
-    pub(crate) fn lower(self, bytes: &[u8], mut emit: impl FnMut(&[u8]) -> bool) -> bool {
-        if self.has(LOWER_SAME) {
-            return emit(bytes);
-        }
-        if self.has(WIDE) {
-            let ch = std::str::from_utf8(bytes).ok().and_then(|s| s.chars().next()).expect("one character");
-            return ch.to_lowercase().all(|l| emit(l.encode_utf8(&mut [0; 4]).as_bytes()));
-        }
-        // Not a quote or dash (those are their own lower case): the fold is the lower case.
-        let f = char::from_u32(self.0 & 0x1F_FFFF).expect("a character's fold");
-        emit(f.encode_utf8(&mut [0; 4]).as_bytes())
-    }
-}
-
-/// [`Info`] of the two-byte characters (U+0080 to U+07FF: Latin, Greek,
-/// Cyrillic, Hebrew, Arabic…), by code point.
-static TWO_BYTE: LazyLock<Box<[Info; 0x800]>> =
-    LazyLock::new(|| Box::new(std::array::from_fn(|cp| char::from_u32(cp as u32).map_or(Info(0), Info::of))));
-
-/// [`Info`] of General Punctuation (U+2000 to U+206F: dashes, quotes, odd spaces).
-static PUNCTUATION: LazyLock<[Info; 0x70]> =
-    LazyLock::new(|| std::array::from_fn(|i| Info::of(char::from_u32(0x2000 + i as u32).expect("a character"))));
-
-/// The two-byte table, for [`decode`].
-pub(crate) fn two_byte() -> &'static [Info; 0x800] {
-    &TWO_BYTE
-}
-
-/// [`Info`] and length of the non-ASCII character starting at `b[i]` (`b`
-/// UTF-8): the common scripts from tables or ranges, the rest the long way.
-#[inline]
-pub(crate) fn decode(two: &[Info; 0x800], b: &[u8], i: usize) -> (Info, usize) {
-    let b0 = b[i];
-    if b0 < 0xE0 {
-        let cp = usize::from(b0 & 0x1F) << 6 | usize::from(b[i + 1] & 0x3F);
-        return (two[cp], 2);
-    }
-    if b0 < 0xF0 {
-        let cp = u32::from(b0 & 0x0F) << 12 | u32::from(b[i + 1] & 0x3F) << 6 | u32::from(b[i + 2] & 0x3F);
-        let info = match cp {
-            0x2000..=0x206F => PUNCTUATION[(cp - 0x2000) as usize],
-            // Kana, CJK ideographs, Hangul syllables: uncased letters.
-            0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => {
-                Info(LETTER | ALNUM | SAME | LOWER_SAME | cp)
-            }
-            _ => Info::of(char::from_u32(cp).expect("UTF-8")),
-        };
-        return (info, 3);
-    }
-    let ch = std::str::from_utf8(&b[i..i + 4]).ok().and_then(|s| s.chars().next()).expect("UTF-8");
-    (Info::of(ch), 4)
-}
-
 /// A line being counted.
-struct Line<'a> {
+struct Line<'a, J> {
     c: Counts,
     text: &'a str,
-    stop: Stopwords,
+    judge: J,
     /// The token under way at the end of the last block.
     open: Option<Open>,
 }
@@ -319,7 +214,7 @@ struct Open {
     alpha: bool,
 }
 
-impl Line<'_> {
+impl<J: Judge> Line<'_, J> {
     /// The tokens of the `n` bytes at `at`: `runs` are their non-space
     /// bytes; a run from bit 0 goes on with the token under way, a run that
     /// reaches `n` is left under way.
@@ -355,7 +250,7 @@ impl Line<'_> {
                     self.c.density_words += 1;
                     let is_stop = if ascii {
                         // Trimmed (an ASCII token with a letter has kept bytes), and lower-cased already.
-                        self.stop.is_stop_lowered(lowered, kf..kt)
+                        self.judge.ascii_lowered(lowered, kf..kt)
                     } else {
                         self.judge_other(at + from, at + to)
                     };
@@ -399,7 +294,7 @@ impl Line<'_> {
         self.c.density_words += 1;
         let is_stop = if ascii {
             // An ASCII token with a letter has kept bytes: it trimmed.
-            self.stop.is_stop_ascii(self.text.as_bytes(), kept.0..kept.1)
+            self.judge.ascii(self.text.as_bytes(), kept.0..kept.1)
         } else {
             self.judge_other(start, end)
         };
@@ -407,15 +302,17 @@ impl Line<'_> {
     }
 
     /// Whether `text[start..end]`, which is not all ASCII, is a stopword.
-    #[inline(never)]
-    fn judge_other(&self, start: usize, end: usize) -> bool {
-        self.stop.is_stop_other(&self.text[start..end])
+    #[inline]
+    fn judge_other(&mut self, start: usize, end: usize) -> bool {
+        self.judge.other(&self.text[start..end])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chars::Info;
+    use crate::normalize;
 
     /// What one pass counts and folds is what the separate definitions count and fold.
     fn agrees(s: &str, lang: Option<&str>) -> Result<(), proptest::test_runner::TestCaseError> {

@@ -20,7 +20,7 @@ pub fn drops(c: char) -> bool {
 }
 
 /// Normalise one line. (Whether a dump line is already normal comes from
-/// the pass that counts it: [`super::scan::line`].)
+/// the pass that counts it: [`crate::scan::line`].)
 pub fn line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     each_normal_char(s, |c| out.push(c));
@@ -120,6 +120,25 @@ pub fn fold_line_into(s: &str, out: &mut String) {
 /// Number of whitespace-separated words.
 pub fn words(s: &str) -> usize {
     s.split_whitespace().count()
+}
+
+/// The lines of `s`, as [`str::lines`] cuts them (at `\n` or `\r\n`), found with memchr.
+pub fn split_lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s).filter(|s| !s.is_empty());
+    std::iter::from_fn(move || {
+        let text = rest?;
+        Some(match memchr::memchr(b'\n', text.as_bytes()) {
+            Some(i) => {
+                rest = Some(&text[i + 1..]).filter(|r| !r.is_empty());
+                let line = &text[..i];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => {
+                rest = None;
+                text
+            }
+        })
+    })
 }
 
 #[cfg(test)]

@@ -130,41 +130,12 @@ pub fn chunk(bytes: &[u8]) -> [u8; LANES] {
     padded
 }
 
-/// Where the run of non-ASCII bytes at `from` ends: the next ASCII byte, or the end.
-#[inline]
-pub fn next_ascii(bytes: &[u8], from: usize) -> usize {
-    bytes[from..].iter().position(u8::is_ascii).map_or(bytes.len(), |p| from + p)
-}
-
 /// Lanes holding a byte in `lo..lo + n` (unsigned), as all-ones lanes: the
 /// range shifted to start at -128 and compared signed.
 #[inline]
 fn within(v: i8x16, lo: u8, n: u8) -> i8x16 {
     let shifted = v - i8x16::splat(lo.wrapping_add(0x80) as i8);
     shifted.cmp_lt(i8x16::splat(n.wrapping_add(0x80) as i8))
-}
-
-/// Set bits of a chunk's mask. Through a table: `count_ones` is a dozen
-/// instructions on x86-64 CPUs without POPCNT, which the baseline target assumes.
-#[inline]
-pub fn ones(mask: u32) -> usize {
-    static BYTE: [u8; 256] = {
-        let mut t = [0u8; 256];
-        let mut b = 0;
-        while b < 256 {
-            t[b] = (b as u8).count_ones() as u8;
-            b += 1;
-        }
-        t
-    };
-    usize::from(BYTE[(mask & 0xFF) as usize] + BYTE[(mask >> 8 & 0xFF) as usize])
-}
-
-/// The bits `from..to` (`to` <= 32) set.
-#[inline]
-pub fn span(from: u32, to: u32) -> u32 {
-    let below_to = if to >= 32 { u32::MAX } else { (1 << to) - 1 };
-    below_to & !((1u32 << from) - 1)
 }
 
 #[cfg(test)]
@@ -220,27 +191,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_byte_value() {
-        for b in 0..=255u8 {
-            let c = Classes::of(&[b; LANES]);
-            let all = |yes: bool| if yes { 0xFFFF } else { 0 };
-            assert_eq!(c.space, all(b.is_ascii() && (b as char).is_whitespace()), "{b}");
-            assert_eq!(c.upper, all(b.is_ascii_uppercase()), "{b}");
-            assert_eq!(c.lower, all(b.is_ascii_lowercase()), "{b}");
-            assert_eq!(c.kept, all(b.is_ascii_digit() || b == b'\''), "{b}");
-            assert_eq!(c.high, all(b >= 0x80), "{b}");
-            assert_eq!(c.control, all(b < 0x20 || b == 0x7F), "{b}");
-            assert_eq!(c.lowered, [b.to_ascii_lowercase(); LANES], "{b}");
-        }
-        assert_eq!(span(2, 5), 0b11100);
-        assert_eq!(span(0, 32), u32::MAX);
-        assert_eq!(span(3, 3), 0);
-        assert_eq!(span64(2, 5), 0b11100);
-        assert_eq!(span64(0, 64), u64::MAX);
-        assert_eq!(span64(63, 64), 1 << 63);
-        for m in 0..=0xFFFF {
-            assert_eq!(ones(m), m.count_ones() as usize);
-        }
-    }
 }
