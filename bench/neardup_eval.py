@@ -13,6 +13,9 @@ is copied into the repository). For every article with at least 80 words:
     add      one paragraph added (an editor's note)
     byline   a byline line and a "first published" credit added
     rewrap   paragraphs re-wrapped: pairs merged, or split at sentence ends
+    fold     every copy also hard-wrapped at 55-80 columns (as fold / fmt / e-mail
+             write it), with or without blank lines between paragraphs, CRLF or LF,
+             a syndicated copy's paragraphs merged or split as well
   hard negatives (clusters of their own):
     rewrite  a heavy rewrite: 40% of words replaced and sentences shuffled
     quote    a different article (halves of two others) that quotes one paragraph of this one
@@ -22,7 +25,7 @@ is a predicted pair; every pair in the same true cluster is a true pair.
 
 Usage: python3 bench/neardup_eval.py target/release/thresh ../shared/eval/scrapinghub/gold.json [THRESHOLD [SEED]]
 """
-import json, random, re, sqlite3, subprocess, sys, tempfile, pathlib, itertools
+import json, random, re, sqlite3, subprocess, sys, tempfile, pathlib, itertools, textwrap
 
 thresh, gold_path = sys.argv[1], sys.argv[2]
 threshold = sys.argv[3] if len(sys.argv) > 3 else "0.8"
@@ -42,6 +45,24 @@ CHROME_BOTTOM = ["Share this article", "Share on Facebook", "Subscribe to our ne
 
 def dump(title, paras, top=(), bottom=()):
     return "\n".join([*top, title, *paras, *bottom]) + "\n"
+
+def fold(title, paras):
+    width = rng.randrange(55, 81)
+    gap = rng.random() < 0.5
+    eol = "\r\n" if rng.random() < 0.3 else "\n"
+    lines = [title, ""]
+    for p in paras:
+        lines.extend(textwrap.wrap(p, width))
+        if gap:
+            lines.append("")
+    return eol.join(lines) + eol
+
+def regroup(paras):
+    v = []
+    for j in range(0, len(paras), 2):
+        merged = " ".join(paras[j:j + 2])
+        v.extend(sentences(merged) if rng.random() < 0.5 else [merged])
+    return v
 
 def replace_words(paras, frac):
     out = []
@@ -79,11 +100,9 @@ for i, paras in enumerate(articles):
         elif kind == "byline":
             v = ["By Jordan Example, Example Wire Service"] + paras + ["This story was first published by Example Wire Service."]
         else:
-            v = []
-            for j in range(0, len(paras), 2):
-                merged = " ".join(paras[j:j + 2])
-                v.extend(sentences(merged) if rng.random() < 0.5 else [merged])
+            v = regroup(paras)
         add(f"a{i:03d}_{kind}.txt", dump(title, v), cid)
+    add(f"a{i:03d}_fold.txt", fold(title, regroup(paras) if rng.random() < 0.5 else paras), cid)
     # hard negatives
     ss = [sentences(p) for p in replace_words(paras, 0.4)]
     for s in ss:

@@ -176,8 +176,11 @@ fn char_count(b: &[u8]) -> usize {
 /// cut mid-word; None when the lines do not stop at one margin.
 ///
 /// `widths` are those of the lines that hold a space (a single long word
-/// or URL overhangs any margin). The margin is the width that all but one
-/// in a hundred of them stay within; it is a wrap when at least
+/// or URL overhangs any margin). The margin is the widest width, or one of
+/// the next widest when up to one line in ten stands out past it (a title,
+/// a long heading): one, or an eighth of the full lines at most (of
+/// those widths, the one that gathers the most full lines); it
+/// is a wrap when at least
 /// [`MIN_FULL`] lines end within [`NEAR`] columns of it, twice as many as
 /// in the [`NEAR`] columns before (greedy and balanced wrapping pile full
 /// lines up against the margin, a list of navigation lines spreads evenly),
@@ -188,8 +191,29 @@ fn margin(widths: &mut [usize]) -> Option<(usize, bool)> {
         return None;
     }
     widths.sort_unstable();
-    let allow = widths.len() / 100;
-    let w = widths[widths.len() - 1 - allow];
+    // The margin is one of the widest widths; a few lines may stand out past
+    // it (a title, a long URL, an unbreakable word): up to one in ten.
+    let over = widths.len() / 10 + 1;
+    let mut best: Option<(usize, (usize, bool))> = None;
+    let mut tried = usize::MAX;
+    for &w in widths.iter().rev().take(over + 1) {
+        if w == tried {
+            continue;
+        }
+        tried = w;
+        if let Some((fit, found)) = margin_at(widths, w) {
+            if best.is_none_or(|(b, _)| fit > b) {
+                best = Some((fit, found));
+            }
+        }
+    }
+    best.map(|(_, found)| found)
+}
+
+/// Whether `w` is the margin of the lines of sorted `widths` (see
+/// [`margin`]), and how well it fits: the full lines it gathers, less four
+/// for each line past it.
+fn margin_at(widths: &[usize], w: usize) -> Option<(usize, (usize, bool))> {
     if !(MIN_MARGIN..=MAX_MARGIN).contains(&w) {
         return None;
     }
@@ -197,13 +221,15 @@ fn margin(widths: &mut [usize]) -> Option<(usize, bool)> {
     let near = count(w - NEAR, w);
     let before = count(w - 2 * NEAR, w - NEAR);
     let wide = count(w / 2, usize::MAX);
-    if near < MIN_FULL || near < 2 * before || near * 3 < wide {
+    // Lines past the margin stand out: a few, against many full lines.
+    let past = count(w, usize::MAX);
+    if near < MIN_FULL || near < 2 * before || near * 3 < wide || (past > 1 && past * 8 > near) {
         return None;
     }
     // `fold` without `-s`: nearly every full line is exactly the margin
     // wide (greedy wrapping stops a word short of it as often as not).
     let exact = widths.iter().filter(|&&x| x == w).count();
-    Some((w, exact * 10 >= near * 9 && exact >= 3))
+    Some(((near - 4 * past), (w, exact * 10 >= near * 9 && exact >= 3)))
 }
 
 /// The blocks of a dump.
@@ -308,7 +334,10 @@ fn continues(group: &[Phys], a: &Phys, b: &Phys, margin: Option<usize>, in_blank
     let soft = |w: usize| 2 * a.width >= w && !a.terminal && b.lower_start;
     match margin {
         Some(w) => {
-            let forced = 2 * a.width >= w && a.width + 1 + b.first_word > w;
+            // (A line of words past the margin was not wrapped there; a
+            // single word that overhangs it was.)
+            let one_word = a.indent + a.first_word == a.width;
+            let forced = 2 * a.width >= w && (a.width <= w || one_word) && a.width + 1 + b.first_word > w;
             forced || soft(w)
         }
         // Blank lines separate the paragraphs, and lines are ragged: join
@@ -401,6 +430,18 @@ mod tests {
             assert_eq!(&t[..6], &NAV, "width {width}");
             assert_eq!(&t[6..], [P1, P2, P1], "width {width}");
             assert_eq!(units(&raw).1.margin.map(|m| m <= width), Some(true));
+        }
+    }
+
+    #[test]
+    fn a_title_wider_than_the_margin_does_not_hide_it() {
+        let title = "A headline that runs on well past the column the body was wrapped at, as titles do";
+        for width in [55, 60, 72] {
+            let raw = format!("{title}\n{}{}{}", wrap(P1, width), wrap(P2, width), wrap(P1, width));
+            let (units, shape) = units(&raw);
+            assert_eq!(shape.margin.map(|m| m <= width), Some(true), "width {width}");
+            let t: Vec<String> = units.iter().map(|u| u.text().into_owned()).collect();
+            assert_eq!(t, [title, P1, P2, P1], "width {width}");
         }
     }
 
