@@ -238,6 +238,11 @@ fn stats_reports_runs_removals_and_errors() {
     assert_eq!(j["documents"], 5);
     assert_eq!(j["runs"][0]["new"], 5);
     assert_eq!(j["runs"][0]["status"], "finished");
+    // Every document is counted under the method that extracted it.
+    let methods = j["documents_by_method"].as_array().unwrap();
+    assert_eq!(methods.iter().map(|m| m["count"].as_i64().unwrap()).sum::<i64>(), 5);
+    assert!(methods.iter().all(|m| !m["method"].as_str().unwrap().is_empty()), "{methods:?}");
+    assert!(s.contains("by extraction method"), "{s}");
 }
 
 /// A syndicated copy (byline added, two words edited, a paragraph dropped)

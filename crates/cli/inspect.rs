@@ -115,6 +115,11 @@ pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
     println!();
     let text = field("text").unwrap_or_default();
     if a.explain {
+        if field("method").is_some_and(|m| m.ends_with("-fallback")) {
+            println!("fallback: the rules removed everything, so the longest run of prose");
+            println!("          (or, without one, every line that is not noise) was kept");
+            println!();
+        }
         // Kept paragraphs, then what was cut and why.
         for p in text.split('\n') {
             println!("  KEEP  {p}");

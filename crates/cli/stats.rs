@@ -12,6 +12,10 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
     }
     println!("database   {}", a.db.display());
     println!("documents  {} ({} duplicates, {} originals)", s.documents, s.duplicates, s.documents - s.duplicates);
+    println!("by extraction method (a fallback kept the best prose after the rules removed all):");
+    for (k, n) in &s.documents_by_method {
+        println!("  {k:<22} {n}");
+    }
     println!("errors     {}", s.errors);
     for (k, n) in &s.errors_by_kind {
         println!("  {k:<22} {n}");

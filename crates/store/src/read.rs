@@ -43,6 +43,9 @@ pub struct Stats {
     pub duplicates: i64,
     /// Segments removed, by kind, most first.
     pub removals_by_kind: Vec<(String, i64)>,
+    /// Documents by extraction method (a `*-fallback` method means the
+    /// rules removed everything and the best prose was kept).
+    pub documents_by_method: Vec<(String, i64)>,
     /// Error rows.
     pub errors: i64,
     /// Errors by kind, most first.
@@ -57,6 +60,7 @@ impl Stats {
         json!({
             "documents": self.documents,
             "duplicates": self.duplicates,
+            "documents_by_method": self.documents_by_method.iter().map(|(k, n)| json!({"method": k, "count": n})).collect::<Vec<_>>(),
             "removals_by_kind": self.removals_by_kind.iter().map(|(k, n)| json!({"kind": k, "count": n})).collect::<Vec<_>>(),
             "errors": self.errors,
             "errors_by_kind": self.errors_by_kind.iter().map(|(k, n)| json!({"kind": k, "count": n})).collect::<Vec<_>>(),
@@ -84,6 +88,8 @@ impl Store {
             rows.collect::<Result<_, _>>().map_err(e)
         };
         let removals_by_kind = pairs("SELECT kind, count(*) FROM removed_segments GROUP BY kind ORDER BY 2 DESC, 1")?;
+        let documents_by_method =
+            pairs("SELECT coalesce(method, '-'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1")?;
         let errors_by_kind = pairs("SELECT kind, count(*) FROM errors GROUP BY kind ORDER BY 2 DESC, 1")?;
         let errors = errors_by_kind.iter().map(|(_, n)| n).sum();
         let mut st = c
@@ -112,7 +118,7 @@ impl Store {
             .map_err(e)?
             .collect::<Result<_, _>>()
             .map_err(e)?;
-        Ok(Stats { documents, duplicates, removals_by_kind, errors, errors_by_kind, runs })
+        Ok(Stats { documents, duplicates, documents_by_method, removals_by_kind, errors, errors_by_kind, runs })
     }
 }
 
