@@ -213,6 +213,16 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     for (i, (line, hit)) in lines.iter_mut().zip(hits).enumerate() {
         classify_free(line, hit, has_stoplist, params, &mut out.published, i);
     }
+    // A script the stopword and punctuation signals do not know (no
+    // stoplist; sentence ends of its own, or none, as in Thai): when they
+    // find almost no good line, length alone judges the lines no rule took.
+    // (Not where a stoplist exists: there, few good lines is a short story
+    // among navigation, and length would keep the navigation.)
+    if !has_stoplist && lines.iter().filter(|l| l.class == Class::Good).count() < 2 {
+        for l in lines.iter_mut().filter(|l| l.kind.is_none() && l.class != Class::Good) {
+            l.class = context::context_free(params, l.counts.eff_chars(), 1.0);
+        }
+    }
     let urls = render::url_lists(&lines.iter().map(|l| &*l.text).collect::<Vec<_>>());
     for (line, _) in lines.iter_mut().zip(urls).filter(|(_, u)| *u) {
         line.class = Class::Bad;
@@ -683,6 +693,19 @@ mod tests {
                 ("widget", "What's Hot")
             ]
         );
+    }
+
+    /// Thai: no stoplist, and no sentence punctuation. Length judges its
+    /// lines, so the two paragraphs are kept and the menu is not.
+    #[test]
+    fn a_script_without_stopwords_or_sentence_ends_is_judged_by_length() {
+        let p1 = "กรุงเทพมหานครเป็นเมืองหลวงและนครที่มีประชากรมากที่สุดของประเทศไทย เป็นศูนย์กลางการปกครอง การศึกษา การคมนาคมขนส่ง การเงินการธนาคาร การพาณิชย์ การสื่อสาร และความเจริญของประเทศ";
+        let p2 = "เมืองนี้ตั้งอยู่บนสามเหลี่ยมปากแม่น้ำเจ้าพระยา มีแม่น้ำเจ้าพระยาไหลผ่านและแบ่งเมืองออกเป็นสองฝั่ง คือ ฝั่งพระนครและฝั่งธนบุรี กรุงเทพมหานครมีพื้นที่ทั้งหมดประมาณหนึ่งพันห้าร้อยตารางกิโลเมตร";
+        let t = run(&format!("หน้าแรก\nข่าว\nกีฬา\nบันเทิง\nเข้าสู่ระบบ\n{p1}\n{p2}\nติดต่อเรา\nนโยบายความเป็นส่วนตัว\n"));
+        assert_eq!(t.lang.as_deref(), Some("th"));
+        assert_eq!(t.paragraphs, [p1, p2]);
+        assert!(!t.fallback);
+        assert!(t.removed.iter().any(|r| r.text == "ติดต่อเรา"));
     }
 
     #[test]
