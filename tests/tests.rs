@@ -93,7 +93,7 @@ fn ingest_twice_then_a_renamed_copy_is_a_marked_duplicate() {
     // Full-text search finds the articles.
     assert_eq!(count(&db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'Litvinenko'"), 2);
     assert_eq!(
-        count(&db, "SELECT count(*) FROM documents WHERE source LIKE '%003_ef1a346737207dae.txt' AND published_at = '2013-05-10T18:20'"),
+        count(&db, "SELECT count(*) FROM documents WHERE source LIKE '%003_ef1a346737207dae.txt' AND published_at = '2013-05-10T18:20:00Z' AND published_local = '2013-05-10T18:20'"),
         1
     );
 }

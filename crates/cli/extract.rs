@@ -26,6 +26,8 @@ struct Record<'a> {
     method: &'a Option<String>,
     path: &'a str,
     published: &'a Option<String>,
+    /// `published` in UTC, RFC 3339 (what the database stores as `published_at`).
+    published_at: Option<String>,
     removed: &'a [Removed],
     site: &'a Option<String>,
     text: String,
@@ -44,6 +46,7 @@ fn write_json(out: &mut impl Write, doc: &Doc, dropped: Option<&str>, with_comme
         method: &doc.method,
         path: &doc.source.locator,
         published: &doc.published,
+        published_at: doc.published_utc(),
         removed: &doc.removed,
         site: &doc.site,
         text: doc.text(),

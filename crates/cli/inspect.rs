@@ -95,6 +95,7 @@ pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
         "url",
         "canonical_url",
         "published_at",
+        "published_local",
         "author",
         "site",
         "lang",

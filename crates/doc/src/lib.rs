@@ -201,6 +201,12 @@ impl Doc {
         self.paragraphs.join("\n")
     }
 
+    /// The published date in UTC, RFC 3339 (`2019-11-19T15:04:00Z`): one
+    /// shape that sorts. See [`utc_rfc3339`].
+    pub fn published_utc(&self) -> Option<String> {
+        self.published.as_deref().and_then(utc_rfc3339)
+    }
+
     /// The host of the page URL (or canonical URL), lower-cased, without `www.`.
     pub fn host(&self) -> Option<String> {
         let u = self.url.as_deref().or(self.canonical_url.as_deref())?;
@@ -210,6 +216,30 @@ impl Doc {
         let host = host.strip_prefix("www.").map(str::to_string).unwrap_or(host);
         (!host.is_empty()).then_some(host)
     }
+}
+
+/// An ISO 8601 date as pages write it (`2019-11-19`, `2019-11-19T10:04`,
+/// with seconds, with `Z` or an offset such as `-05:00`) in UTC, RFC 3339
+/// with seconds and `Z`. A date alone is taken as midnight UTC, a time
+/// without an offset as UTC (the page did not say which zone). None when
+/// `iso` is not such a date.
+pub fn utc_rfc3339(iso: &str) -> Option<String> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    const OUT: &str = "%Y-%m-%dT%H:%M:%SZ";
+    let iso = iso.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(iso) {
+        return Some(t.naive_utc().format(OUT).to_string());
+    }
+    // RFC 3339 wants seconds; pages often stop at minutes.
+    if let Some(t) = ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%#z"].iter().find_map(|f| DateTime::parse_from_str(iso, f).ok()) {
+        return Some(t.naive_utc().format(OUT).to_string());
+    }
+    let naive = iso.strip_suffix(['Z', 'z']).unwrap_or(iso);
+    if let Some(t) = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"].iter().find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok()) {
+        return Some(t.format(OUT).to_string());
+    }
+    let d = NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()?;
+    Some(d.and_hms_opt(0, 0, 0)?.format(OUT).to_string())
 }
 
 /// Why a document was dropped: a stable `snake_case` name.
@@ -335,6 +365,25 @@ mod tests {
         assert_eq!(d.host().as_deref(), Some("example.com"));
         d.url = None;
         assert_eq!(d.host(), None);
+    }
+
+    #[test]
+    fn published_dates_come_out_in_one_utc_shape() {
+        for (page, utc) in [
+            ("2019-11-19", "2019-11-19T00:00:00Z"),
+            ("2019-11-19T10:04", "2019-11-19T10:04:00Z"),
+            ("2019-11-19T10:04:05", "2019-11-19T10:04:05Z"),
+            ("2019-11-19T10:04:05Z", "2019-11-19T10:04:05Z"),
+            ("2019-11-19T10:04Z", "2019-11-19T10:04:00Z"),
+            ("2019-11-19T22:04:05-05:00", "2019-11-20T03:04:05Z"),
+            ("2019-11-19T01:30+02:00", "2019-11-18T23:30:00Z"),
+            ("2019-11-19T10:04:05.250+00:00", "2019-11-19T10:04:05Z"),
+        ] {
+            assert_eq!(utc_rfc3339(page).as_deref(), Some(utc), "{page}");
+        }
+        for junk in ["", "yesterday", "2019-13-45", "2019-11"] {
+            assert_eq!(utc_rfc3339(junk), None, "{junk}");
+        }
     }
 
     #[test]

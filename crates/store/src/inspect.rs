@@ -123,6 +123,8 @@ pub const EXPORT_COLUMNS: &[&str] = &[
     "last_run",
     "created_at",
     "updated_at",
+    // Added later: at the end, so CSV columns keep their places.
+    "published_local",
 ];
 
 impl Store {

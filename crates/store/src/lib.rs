@@ -268,6 +268,41 @@ mod tests {
         MIGRATIONS.validate().unwrap();
     }
 
+    /// A database written before 0005 gets its dates in UTC, the page's own
+    /// form kept in published_local.
+    #[test]
+    fn published_at_is_migrated_to_utc() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("old.db");
+        let mut conn = Connection::open(&p).unwrap();
+        MIGRATIONS.to_version(&mut conn, 4).unwrap();
+        let dates = ["2019-11-19", "2019-11-19T22:04:05-05:00", "2019-11-19T10:04", "not a date"];
+        for (i, date) in dates.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO documents(source, title, published_at, text, text_sha256, media_type, raw_sha256,
+                     raw_bytes, n_chars, n_removed, created_at, updated_at)
+                 VALUES (?1, 't', ?2, 'x', printf('%064d', 0), 'text', 'r', 1, 1, 0, 'now', 'now')",
+                rusqlite::params![format!("f{i}"), date],
+            )
+            .unwrap();
+        }
+        drop(conn);
+        let s = Store::open(&p).unwrap();
+        let got: Vec<(Option<String>, Option<String>)> = s
+            .conn
+            .prepare("SELECT published_at, published_local FROM documents ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let utc = ["2019-11-19T00:00:00Z", "2019-11-20T03:04:05Z", "2019-11-19T10:04:00Z", "not a date"];
+        for ((at, local), (want, page)) in got.iter().zip(utc.iter().zip(dates)) {
+            assert_eq!(at.as_deref(), Some(*want));
+            assert_eq!(local.as_deref(), Some(page));
+        }
+    }
+
     #[test]
     fn iso_dates() {
         assert_eq!(iso8601_utc(0, 0), "1970-01-01T00:00:00.000Z");

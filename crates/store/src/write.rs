@@ -201,13 +201,13 @@ impl Store {
             tx.prepare_cached(
                 "UPDATE documents SET title = ?2, published_at = ?3, author = ?4, site = ?5, lang = ?6,
                      canonical_url = ?7, text = ?8, text_sha256 = ?9, method = ?10, n_chars = ?11, n_removed = ?12,
-                     updated_at = ?13 WHERE id = ?1",
+                     updated_at = ?13, published_local = ?14 WHERE id = ?1",
             )
             .and_then(|mut st| {
                 st.execute(params![
                     id,
                     doc.title,
-                    doc.published,
+                    doc.published_utc(),
                     doc.author,
                     doc.site,
                     doc.lang,
@@ -217,7 +217,8 @@ impl Store {
                     doc.method,
                     text.chars().count() as i64,
                     doc.removed.len() as i64,
-                    now()
+                    now(),
+                    doc.published
                 ])
             })
             .map_err(err)?;
@@ -299,8 +300,9 @@ fn gone(tx: &Transaction<'_>, run: i64, locator: &str, status: u16) -> rusqlite:
 
 fn keep_version(tx: &Transaction<'_>, run: i64, id: i64) -> rusqlite::Result<()> {
     tx.prepare_cached(
-        "INSERT INTO document_versions(document_id, run_id, replaced_at, title, published_at, text, text_sha256, raw_sha256)
-         SELECT id, ?2, ?3, title, published_at, text, text_sha256, raw_sha256 FROM documents WHERE id = ?1",
+        "INSERT INTO document_versions(document_id, run_id, replaced_at, title, published_at, published_local, text,
+            text_sha256, raw_sha256)
+         SELECT id, ?2, ?3, title, published_at, published_local, text, text_sha256, raw_sha256 FROM documents WHERE id = ?1",
     )?
     .execute(params![id, run, now()])?;
     Ok(())
@@ -468,15 +470,15 @@ fn drop_signature(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<()> {
 const INSERT_DOC: &str =
     "INSERT INTO documents(source, source_id, url, canonical_url, title, published_at, author, site,
         lang, text, text_sha256, dup_of, dup_kind, media_type, charset, method, raw_sha256,
-        raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity, host)
-    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23,?24)
+        raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity, host, published_local)
+    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23,?24,?25)
     RETURNING id";
 
 /// Update a document row in place (`?1` is its id); same values as [`INSERT_DOC`].
 const UPDATE_DOC: &str = "UPDATE documents SET source_id=?2, url=?3, canonical_url=?4, title=?5, published_at=?6,
         author=?7, site=?8, lang=?9, text=?10, text_sha256=?11, dup_of=?12, dup_kind=?13, media_type=?14,
         charset=?15, method=?16, raw_sha256=?17, raw_bytes=?18, n_chars=?19, n_removed=?20,
-        last_run=?21, updated_at=?22, dup_similarity=?23, host=?24
+        last_run=?21, updated_at=?22, dup_similarity=?23, host=?24, published_local=?25
     WHERE id=?1 RETURNING id";
 
 /// Run [`INSERT_DOC`] or [`UPDATE_DOC`] with a document's values; the row id.
@@ -501,7 +503,7 @@ fn put_document(
             url,
             doc.canonical_url,
             doc.title,
-            doc.published,
+            doc.published_utc(),
             doc.author,
             doc.site,
             doc.lang,
@@ -519,7 +521,8 @@ fn put_document(
             run,
             now,
             d.similarity,
-            doc.host()
+            doc.host(),
+            doc.published
         ],
         |r| r.get(0),
     )
