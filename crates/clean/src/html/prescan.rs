@@ -195,9 +195,17 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 pos = gt;
                 continue;
             }
-            if matches!(class, Name::Block | Name::Void(true)) && pre == 0 {
-                // Whitespace before a block's tag makes no text (blocks are
-                // trimmed), but the tree builder would make a text node of it.
+            let opens_block = !is_end
+                && matches!(class, Name::Block | Name::Void(true))
+                && !name.eq_ignore_ascii_case(b"html")
+                && !name.eq_ignore_ascii_case(b"head")
+                && !name.eq_ignore_ascii_case(b"body");
+            if opens_block && pre == 0 {
+                // Whitespace before a block's start tag makes no text (blocks
+                // are trimmed), but the tree builder would make a text node
+                // of it. (Not before an end tag, nor `html`, `head`, `body`:
+                // where the parser ignores a stray one, the words on either
+                // side would be glued.)
                 let ws = bytes[copied_to..lt].iter().rev().take_while(|&&c| is_space(c)).count();
                 if ws > 0 {
                     push(&mut out.html, &html[copied_to..lt - ws], pre);
@@ -367,17 +375,25 @@ fn tag_is(rest: &[u8], name: &[u8]) -> bool {
 
 /// The `>` closing a start tag, skipping quoted attribute values.
 fn find_tag_end(b: &[u8], mut i: usize) -> Option<usize> {
+    // A quote opens a value only right after `=` (spaces between allowed);
+    // elsewhere (a tag name, an attribute name) it is an ordinary character.
     let mut quote = 0u8;
+    let mut after_eq = false;
     while i < b.len() {
         let c = b[i];
         if quote != 0 {
             if c == quote {
                 quote = 0;
             }
-        } else if c == b'"' || c == b'\'' {
+        } else if (c == b'"' || c == b'\'') && after_eq {
             quote = c;
+            after_eq = false;
         } else if c == b'>' {
             return Some(i);
+        } else if c == b'=' {
+            after_eq = true;
+        } else if !is_space(c) {
+            after_eq = false;
         }
         i += 1;
     }
@@ -386,13 +402,46 @@ fn find_tag_end(b: &[u8], mut i: usize) -> Option<usize> {
 
 /// Where `</name` starts and where its `>` ends, from `from` on.
 fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
+    if name == b"script" {
+        return find_script_close(b, from);
+    }
     let mut i = from;
-    // <svg> and <math> may nest; raw-text elements may not.
-    let nests = name == b"svg" || name == b"math";
+    // <svg>, <math> and <template> may nest; raw-text elements may not.
+    let nests = matches!(name, b"svg" | b"math" | b"template");
+    // A template's content is HTML: its comments and raw-text elements are
+    // read as such, so an end tag inside them does not end the template.
+    let markup = name == b"template";
     let mut depth = 0usize;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + off;
         let rest = &b[lt + 1..];
+        if markup {
+            if rest.starts_with(b"!--") {
+                i = memmem::find(&b[lt + 4..], b"-->").map_or(b.len(), |e| lt + 4 + e + 3);
+                continue;
+            }
+            if rest.first().is_some_and(u8::is_ascii_alphabetic) {
+                // A start tag, read whole as the tokenizer reads it (its
+                // name runs to a space, `/` or `>`: "<y<title>" is one tag).
+                let n = rest.iter().position(|&c| is_space(c) || c == b'/' || c == b'>').unwrap_or(rest.len());
+                let Some(gt) = find_tag_end(b, lt + 1) else { return None };
+                i = match name_class(&rest[..n]) {
+                    Name::Verbatim(b"plaintext") => return None,
+                    Name::Verbatim(inner) | Name::Cut(inner) if !matches!(inner, b"template" | b"svg" | b"math") => {
+                        match find_close(b, gt + 1, inner) {
+                            Some((_, e)) => e,
+                            None => return None,
+                        }
+                    }
+                    Name::Cut(b"template") => {
+                        depth += 1;
+                        gt + 1
+                    }
+                    _ => gt + 1,
+                };
+                continue;
+            }
+        }
         if rest.first() == Some(&b'/') && tag_is(&rest[1..], name) {
             let gt = memchr::memchr(b'>', &b[lt..]).map_or(b.len(), |g| lt + g + 1);
             if depth == 0 {
@@ -406,6 +455,49 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
             depth += 1;
         }
         i = lt + 1;
+    }
+    None
+}
+
+/// The end of a script's content, as the tokenizer finds it: inside
+/// `<!-- … -->` a `<script>` opens a span (double escaped) in which
+/// `</script>` does not end the script but only that span.
+fn find_script_close(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    #[derive(PartialEq)]
+    enum State {
+        Data,
+        Escaped,
+        DoubleEscaped,
+    }
+    let mut state = State::Data;
+    let mut i = from;
+    while let Some(off) = memchr::memchr2(b'<', b'-', &b[i..]) {
+        let at = i + off;
+        let rest = &b[at..];
+        if rest.starts_with(b"-->") && state != State::Data {
+            state = State::Data;
+            i = at + 3;
+            continue;
+        }
+        if rest.starts_with(b"<!--") && state == State::Data {
+            state = State::Escaped;
+            // The dashes may also close it ("<!-->").
+            i = at + 2;
+            continue;
+        }
+        if rest.starts_with(b"</") && tag_is(&rest[2..], b"script") {
+            if state == State::DoubleEscaped {
+                state = State::Escaped;
+                i = at + 2;
+                continue;
+            }
+            let gt = memchr::memchr(b'>', rest).map_or(b.len(), |g| at + g + 1);
+            return Some((at, gt));
+        }
+        if rest.starts_with(b"<") && state == State::Escaped && tag_is(&rest[1..], b"script") {
+            state = State::DoubleEscaped;
+        }
+        i = at + 1;
     }
     None
 }
