@@ -573,12 +573,15 @@ mod tests {
     }
 
     #[test]
-    fn whitespace_before_block_tags_is_dropped() {
+    fn whitespace_before_block_start_tags_is_dropped() {
+        // Before an end tag it stays (collapsed): a stray end tag is ignored
+        // by the parser, and the words around it must stay apart.
         let html = "<div>\n    <p>One two </p>\r\n\t</div>\n<ul> <li><a>x</a> <a>y</a>\n</ul><span>a</span> <b>b</b>";
         assert_eq!(
             prescan(html).html,
-            "<div><p>One two</p></div><ul><li><a>x</a> <a>y</a></ul><span>a</span> <b>b</b>"
+            "<div><p>One two </p>\r\n</div><ul><li><a>x</a> <a>y</a>\n</ul><span>a</span> <b>b</b>"
         );
+        assert_eq!(prescan("one </div>two").html, "one </div>two");
     }
 
     #[test]
