@@ -11,11 +11,11 @@ fmt:
 # lint: formatting and clippy, warnings are errors
 lint:
     cargo fmt --all --check
-    cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy --release --workspace --all-targets --locked -- -D warnings
 
-# run the test suite (what CI runs)
+# run the test suite (the README's command; CI runs it after `just lint`)
 test:
-    cargo test --workspace
+    cargo test --release --workspace --locked
 
 # ingest the bundled sample pages into sample.db and print its statistics
 sample:

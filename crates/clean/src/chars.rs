@@ -62,7 +62,6 @@ pub fn lower(c: char) -> Option<char> {
     char::from_u32(l)
 }
 
-
 /// What a non-ASCII character is to a scan of a line (decided once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Char {

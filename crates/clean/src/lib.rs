@@ -36,8 +36,8 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 use thresh_doc::{Doc, DropReason, MediaType, Removed, Verdict};
 
-pub use site::{Learned, LineKey};
 pub use phrases::{Phrases, RuleError};
+pub use site::{Learned, LineKey};
 
 /// Precision / recall trade-off, as trafilatura offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

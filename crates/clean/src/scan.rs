@@ -186,11 +186,10 @@ pub fn line_with<J: Judge>(text: &str, judge: J) -> Scan {
     if let Some(open) = line.open.take() {
         line.end(open, b.len());
     }
-    debug_assert!(std::str::from_utf8(&key).is_ok());
-    // SAFETY: `key` holds lower-cased ASCII bytes (lower-casing ASCII keeps
-    // it ASCII), the bytes of whole characters of `text` and the UTF-8
-    // encodings of characters: it is UTF-8.
-    let key = unsafe { String::from_utf8_unchecked(key) };
+    // `key` holds lower-cased ASCII bytes (lower-casing ASCII keeps it
+    // ASCII), the bytes of whole characters of `text` and the UTF-8
+    // encodings of characters: it is UTF-8 (checked: no unsafe code here).
+    let key = String::from_utf8(key).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Scan { counts: line.c, key, normal: normal && (!blank_before || b.is_empty()) }
 }
 

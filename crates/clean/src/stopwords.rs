@@ -348,7 +348,6 @@ impl Stopwords {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,5 +438,4 @@ mod tests {
         assert_eq!(en.count("It’s what they’d said"), (4, 4));
         assert_eq!(en.count("It rose 3.5% to $2.8bn in 2019"), (5, 3));
     }
-
 }

@@ -231,11 +231,15 @@ pub fn utc_rfc3339(iso: &str) -> Option<String> {
         return Some(t.naive_utc().format(OUT).to_string());
     }
     // RFC 3339 wants seconds; pages often stop at minutes.
-    if let Some(t) = ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%#z"].iter().find_map(|f| DateTime::parse_from_str(iso, f).ok()) {
+    if let Some(t) =
+        ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%#z"].iter().find_map(|f| DateTime::parse_from_str(iso, f).ok())
+    {
         return Some(t.naive_utc().format(OUT).to_string());
     }
     let naive = iso.strip_suffix(['Z', 'z']).unwrap_or(iso);
-    if let Some(t) = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"].iter().find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok()) {
+    if let Some(t) =
+        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"].iter().find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok())
+    {
         return Some(t.format(OUT).to_string());
     }
     let d = NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()?;

@@ -99,7 +99,11 @@ pub fn sniff_media_type(text: &str, hint: Option<&str>) -> MediaType {
         return MediaType::Html;
     }
     match hint.map(|h| h.to_ascii_lowercase()) {
-        Some(h) if tags >= 1 && share >= 0.05 && (h.ends_with(".html") || h.ends_with(".htm") || h.ends_with(".html.gz")) => {
+        Some(h)
+            if tags >= 1
+                && share >= 0.05
+                && (h.ends_with(".html") || h.ends_with(".htm") || h.ends_with(".html.gz")) =>
+        {
             MediaType::Html
         }
         _ => MediaType::Text,
@@ -119,7 +123,8 @@ fn markup(s: &str) -> (usize, f64) {
         let name_at = at + 1 + usize::from(matches!(b.get(at + 1), Some(b'/' | b'!')));
         let name = &b[name_at..b.len().min(name_at + 16)];
         let len = name.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
-        let one_case = name[..len].iter().all(|c| !c.is_ascii_uppercase()) || name[..len].iter().all(|c| !c.is_ascii_lowercase());
+        let one_case =
+            name[..len].iter().all(|c| !c.is_ascii_uppercase()) || name[..len].iter().all(|c| !c.is_ascii_lowercase());
         let ends = name.get(len).is_none_or(|c| c.is_ascii_whitespace() || *c == b'/' || *c == b'>');
         if len == 0 || !name[0].is_ascii_alphabetic() || !one_case || !ends {
             continue;

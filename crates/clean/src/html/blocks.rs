@@ -84,7 +84,8 @@ impl Buf {
         // pre-scan has taken the indentation out): one word run, pushed
         // whole, after the first word's joining.
         let core = t.trim_matches(' ');
-        let simple = !core.is_empty() && core.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !core.contains("  ");
+        let simple =
+            !core.is_empty() && core.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !core.contains("  ");
         if simple {
             let first = core.split(' ').next().unwrap_or(core);
             self.join_before(first, in_link);
@@ -212,11 +213,11 @@ fn reads_as_prose(dom: &Dom<'_>, junk: &[Junk], i: usize) -> bool {
     let layout = Junk::Yes(Chrome::Layout);
     let (mut chars, mut links, mut stops) = (0usize, 0usize, 0usize);
     let mut link_until = 0;
-    for k in i..dom.nodes[i].end {
+    for (k, node) in dom.nodes.iter().enumerate().take(dom.nodes[i].end).skip(i) {
         if junk[k] != layout {
             continue;
         }
-        match dom.nodes[k].kind {
+        match node.kind {
             Kind::Elem { tag: Tag::A, .. } => link_until = link_until.max(dom.nodes[k].end),
             Kind::Text(t) => {
                 let n = t.trim().chars().count();

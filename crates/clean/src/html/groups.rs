@@ -36,9 +36,12 @@ impl Group {
     }
 }
 
+/// What makes siblings alike: their tag and class names.
+type Signature = (Tag, Vec<String>);
+
 /// What siblings are compared by: their tag and class tokens, digits
 /// dropped ("post-12" and "post-13" are alike).
-fn signature(dom: &Dom<'_>, i: usize) -> Option<(Tag, Vec<String>)> {
+fn signature(dom: &Dom<'_>, i: usize) -> Option<Signature> {
     let tag = dom.tag(i)?;
     let mut tokens: Vec<String> = dom
         .attr(i, "class")
@@ -55,7 +58,7 @@ fn signature(dom: &Dom<'_>, i: usize) -> Option<(Tag, Vec<String>)> {
 /// Siblings are alike when they have the same tag and share most class
 /// tokens (a Jaccard index of a half: "post type-post category-news" and
 /// "post type-post category-sport" are two posts).
-fn alike(a: &(Tag, Vec<String>), b: &(Tag, Vec<String>)) -> bool {
+fn alike(a: &Signature, b: &Signature) -> bool {
     if a.0 != b.0 {
         return false;
     }
@@ -174,15 +177,17 @@ pub fn find(dom: &Dom<'_>, junk: &[Junk], st: &Stats, min: usize, f: &Facts) -> 
             continue;
         }
         // Clusters of alike children: (signature of the first, members).
-        let mut clusters: Vec<((Tag, Vec<String>), Vec<usize>)> = Vec::new();
+        let mut clusters: Vec<(Signature, Vec<usize>)> = Vec::new();
         for c in dom.children(p) {
             if junk[c] != Junk::No || st.text[c] == 0 {
                 continue;
             }
             let Some(sig) = signature(dom, c) else { continue };
             // Paragraphs and inline runs are prose, not records.
-            if matches!(sig.0, Tag::P | Tag::Span | Tag::B | Tag::Strong | Tag::Em | Tag::I | Tag::A | Tag::Br | Tag::Td | Tag::Th)
-                || sig.0.is_heading()
+            if matches!(
+                sig.0,
+                Tag::P | Tag::Span | Tag::B | Tag::Strong | Tag::Em | Tag::I | Tag::A | Tag::Br | Tag::Td | Tag::Th
+            ) || sig.0.is_heading()
             {
                 continue;
             }

@@ -263,7 +263,8 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, seen: &mut NameCache<'a>)
     let role = a.role.map(str::trim);
     // Meant to be read though hidden: a tab panel (the other languages of a
     // code sample), React's streamed content waiting to be swapped in.
-    let hidden_but_read = role.is_some_and(|r| r.eq_ignore_ascii_case("tabpanel")) || (a.hidden && a.id.starts_with("S:"));
+    let hidden_but_read =
+        role.is_some_and(|r| r.eq_ignore_ascii_case("tabpanel")) || (a.hidden && a.id.starts_with("S:"));
     if !hidden_but_read {
         if a.hidden || a.aria_hidden == Some("true") {
             return Verdict::Soft(Chrome::Hidden);
@@ -466,7 +467,10 @@ pub fn classify_page(dom: &Dom<'_>, favor: Favor) -> Classified {
     // Hidden prose is meant to be read (an FAQ answer, a collapsed section,
     // a deferred block); a hidden menu or modal is short or made of links.
     for i in 0..n {
-        if verdicts[i] == Verdict::Soft(Chrome::Hidden) && para[i] >= HIDDEN_PROSE && (links[i] as f64) < 0.3 * para[i] as f64 {
+        if verdicts[i] == Verdict::Soft(Chrome::Hidden)
+            && para[i] >= HIDDEN_PROSE
+            && (links[i] as f64) < 0.3 * para[i] as f64
+        {
             verdicts[i] = Verdict::Keep;
         }
     }

@@ -150,7 +150,8 @@ impl<'a> Found<'a> {
                 Tag::H1 => f.h1s.push(i),
                 Tag::Time => {
                     if let Some(dt) = attr("datetime") {
-                        let marked = attr("pubdate").is_some() || matches!(itemprop, Some("datePublished" | "dateCreated"));
+                        let marked =
+                            attr("pubdate").is_some() || matches!(itemprop, Some("datePublished" | "dateCreated"));
                         f.times.push((dt, marked));
                     }
                 }
@@ -161,7 +162,9 @@ impl<'a> Found<'a> {
             match itemprop {
                 Some("author" | "creator") => f.itemprop_authors.push(i),
                 Some("datePublished" | "dateCreated") if tag != Tag::Meta => {
-                    if let Some(d) = attr("content").or_else(|| attr("datetime")).map(str::to_string).or_else(|| clean(&dom.text(i))) {
+                    if let Some(d) =
+                        attr("content").or_else(|| attr("datetime")).map(str::to_string).or_else(|| clean(&dom.text(i)))
+                    {
                         f.itemprop_dates.push(d);
                     }
                 }
@@ -170,7 +173,9 @@ impl<'a> Found<'a> {
             if let Some(t) = itemtype {
                 f.itemtypes.extend(t.split_ascii_whitespace().filter_map(|u| u.rsplit('/').next()));
             }
-            if tag == Tag::A && rel.is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("author"))) {
+            if tag == Tag::A
+                && rel.is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("author")))
+            {
                 f.rel_authors.push(i);
             }
         }
@@ -186,7 +191,8 @@ impl<'a> Found<'a> {
     fn twitter_author(&self) -> Option<String> {
         (1..=4).find_map(|n| {
             let label = self.meta(&[&format!("twitter:label{n}")])?.to_lowercase();
-            (label == "written by" || label == "author" || label == "by").then(|| self.meta(&[&format!("twitter:data{n}")]))?
+            (label == "written by" || label == "author" || label == "by")
+                .then(|| self.meta(&[&format!("twitter:data{n}")]))?
         })
     }
 }
@@ -219,7 +225,9 @@ pub fn extract(dom: &Dom<'_>, json_ld: &[String], url: Option<&str>) -> Meta {
 
     m.lang = found
         .html_lang
-        .or_else(|| found.metas.iter().find(|(k, _)| k == "content-language" || k == "language").map(|(_, v)| v.as_str()))
+        .or_else(|| {
+            found.metas.iter().find(|(k, _)| k == "content-language" || k == "language").map(|(_, v)| v.as_str())
+        })
         .and_then(|l| l.split(['-', '_']).next())
         .map(str::to_ascii_lowercase)
         .filter(|l| l.len() == 2 || l.len() == 3);
@@ -278,21 +286,25 @@ fn pick_title(
         let f = fold(t);
         Some(&f) == site_key.as_ref()
             || Some(&f) == last_part.as_ref()
-            || host_label.as_deref().is_some_and(|h| f.replace(' ', "") == h || f.replace(' ', "") == h.trim_end_matches("com"))
+            || host_label
+                .as_deref()
+                .is_some_and(|h| f.replace(' ', "") == h || f.replace(' ', "") == h.trim_end_matches("com"))
     };
-    let headlines: Vec<&(usize, String)> = h1s.iter().filter(|(_, t)| !site_like(t) && t.chars().count() <= 300).collect();
+    let headlines: Vec<&(usize, String)> =
+        h1s.iter().filter(|(_, t)| !site_like(t) && t.chars().count() <= 300).collect();
     // A JSON-LD "headline" of a paragraph's length is a description.
     let og = found.meta(&["og:title"]);
     let ld_headline = ld
         .headline
         .clone()
         .filter(|h| h.chars().count() <= 150 && og.as_ref().is_none_or(|o| h.len() <= 2 * o.len().max(40)));
-    let metas: Vec<String> = [ld_headline.clone(), og.clone(), found.meta(&["twitter:title"]), html_title.map(str::to_string)]
-        .into_iter()
-        .flatten()
-        .map(|t| fold(&t))
-        .filter(|t| !t.is_empty())
-        .collect();
+    let metas: Vec<String> =
+        [ld_headline.clone(), og.clone(), found.meta(&["twitter:title"]), html_title.map(str::to_string)]
+            .into_iter()
+            .flatten()
+            .map(|t| fold(&t))
+            .filter(|t| !t.is_empty())
+            .collect();
     let agrees = |t: &str| {
         let f = fold(t);
         !f.is_empty() && metas.iter().any(|m| m.contains(&f) || f.contains(m.as_str()))
@@ -342,7 +354,12 @@ static OTHER_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl Near {
-    fn scan(dom: &Dom<'_>, found: &Found<'_>, title: Option<usize>, (words, has_blocks): &(Vec<usize>, Vec<bool>)) -> Near {
+    fn scan(
+        dom: &Dom<'_>,
+        found: &Found<'_>,
+        title: Option<usize>,
+        (words, has_blocks): &(Vec<usize>, Vec<bool>),
+    ) -> Near {
         let (from, to) = window(found, title, NEAR_BEFORE, NEAR_AFTER, dom.len());
         let mut near = Near { dates: Vec::new(), bylines: Vec::new(), by_lines: Vec::new() };
         let mut i = from;
@@ -356,7 +373,9 @@ impl Near {
                 i = dom.nodes[i].end;
                 continue;
             }
-            let named = |re: &Regex| el.attr("class").is_some_and(|c| re.is_match(c)) || el.attr("id").is_some_and(|c| re.is_match(c));
+            let named = |re: &Regex| {
+                el.attr("class").is_some_and(|c| re.is_match(c)) || el.attr("id").is_some_and(|c| re.is_match(c))
+            };
             if w <= 12 && named(&BYLINE_NAME) && !named(&NOT_BYLINE) {
                 if let Some(t) = clean(&dom.spaced_text(i)) {
                     near.bylines.push(t);
@@ -429,18 +448,14 @@ fn pick_date(
     published.extend(ld.date_published.as_deref().and_then(parse));
     published.extend(ld.forum_date.as_deref().and_then(parse));
     published.extend(
-        PUBLISHED_KEYS
-            .iter()
-            .filter_map(|k| found.metas.iter().filter(|(mk, _)| mk == k).find_map(|(_, v)| parse(v))),
+        PUBLISHED_KEYS.iter().filter_map(|k| found.metas.iter().filter(|(mk, _)| mk == k).find_map(|(_, v)| parse(v))),
     );
     published.extend(found.times.iter().filter(|t| t.1).filter_map(|t| parse(t.0)));
     published.extend(found.itemprop_dates.iter().filter_map(|d| parse(d)));
     let mut modified: Vec<String> = Vec::new();
     modified.extend(ld.date_modified.as_deref().and_then(parse));
     modified.extend(
-        MODIFIED_KEYS
-            .iter()
-            .filter_map(|k| found.metas.iter().filter(|(mk, _)| mk == k).find_map(|(_, v)| parse(v))),
+        MODIFIED_KEYS.iter().filter_map(|k| found.metas.iter().filter(|(mk, _)| mk == k).find_map(|(_, v)| parse(v))),
     );
     let times: Vec<String> = found.times.iter().filter_map(|t| parse(t.0)).collect();
     let known = |d: &str, set: &[String]| set.iter().find(|x| day(x) == day(d)).cloned();
@@ -460,7 +475,10 @@ fn pick_date(
             let from = title.unwrap_or(0);
             let mut i = from;
             while i < dom.len() {
-                if matches!(dom.nodes[i].kind, Kind::Elem { .. }) && (1..=NEAR_WORDS).contains(&words[i]) && !has_blocks[i] {
+                if matches!(dom.nodes[i].kind, Kind::Elem { .. })
+                    && (1..=NEAR_WORDS).contains(&words[i])
+                    && !has_blocks[i]
+                {
                     let t = dom.spaced_text(i);
                     if let Some(d) = dates::parse_date(&t).filter(|_| !OTHER_DATE.is_match(&t)) {
                         return Some(d);
@@ -509,7 +527,8 @@ const MODIFIED_KEYS: &[&str] = &[
 /// "By Jane Doe", "Written by Jane Doe", "Posted by: jdoe".
 fn starts_with_by(t: &str) -> bool {
     static BY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:(?:written|posted|post|started|text|words|reported|reviewed|story)\s+)?by\s*:?\s*\S").expect("static regex")
+        Regex::new(r"(?i)^(?:(?:written|posted|post|started|text|words|reported|reviewed|story)\s+)?by\s*:?\s*\S")
+            .expect("static regex")
     });
     // Most texts do not have "by" among their first words: no regex then.
     let head = &t.as_bytes()[..t.len().min(24)];
@@ -521,37 +540,60 @@ fn starts_with_by(t: &str) -> bool {
 /// not look like a name.
 fn byline_name(t: &str) -> Option<String> {
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:(?:written|posted|post|started|text|words|reported|reviewed|story)\s+)?(?:by|author)\s*:?\s*").expect("static regex")
+        Regex::new(
+            r"(?i)^(?:(?:written|posted|post|started|text|words|reported|reviewed|story)\s+)?(?:by|author)\s*:?\s*",
+        )
+        .expect("static regex")
     });
-    static CUT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:[•·|–—]|\s-\s|(?-u:\b)(?:on|updated|published)(?-u:\b)|[0-9]).*$").expect("static regex"));
+    static CUT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s*(?:[•·|–—]|\s-\s|(?-u:\b)(?:on|updated|published)(?-u:\b)|[0-9]).*$").expect("static regex")
+    });
     let t = PREFIX.replace(t.trim(), "");
     let t = CUT.replace(&t, "");
     let t = t.trim().trim_end_matches([',', ':', ';']).trim();
     let words = t.split_whitespace().count();
-    let bare = matches!(t.to_lowercase().as_str(), "author" | "by" | "staff" | "admin" | "editor" | "editorial" | "team");
+    let bare =
+        matches!(t.to_lowercase().as_str(), "author" | "by" | "staff" | "admin" | "editor" | "editorial" | "team");
     ((1..=6).contains(&words) && !bare && !t.contains(['@', '/']) && t.chars().next().is_some_and(char::is_alphabetic))
         .then(|| t.to_string())
 }
 
 /// The author: see the module documentation.
-fn pick_author(found: &Found<'_>, ld: &JsonLd, near: &Near, dom: &Dom<'_>, site: Option<&str>, host: Option<&str>) -> Option<String> {
+fn pick_author(
+    found: &Found<'_>,
+    ld: &JsonLd,
+    near: &Near,
+    dom: &Dom<'_>,
+    site: Option<&str>,
+    host: Option<&str>,
+) -> Option<String> {
     let person = |a: &str| {
         let words = a.split_whitespace().count();
-        !a.starts_with("http") && !a.starts_with('@') && (1..=16).contains(&words) && a.chars().next().is_some_and(char::is_alphabetic)
+        !a.starts_with("http")
+            && !a.starts_with('@')
+            && (1..=16).contains(&words)
+            && a.chars().next().is_some_and(char::is_alphabetic)
     };
     let structured = ld
         .author
         .clone()
         .or_else(|| ld.forum_author.clone())
-        .or_else(|| found.meta(&["author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author"]).filter(|a| !a.starts_with("http")))
+        .or_else(|| {
+            found
+                .meta(&["author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author"])
+                .filter(|a| !a.starts_with("http"))
+        })
         .or_else(|| found.twitter_author())
         .map(|a| strip_by(&a));
-    let organisations: Vec<String> =
-        [site.map(fold), ld.publisher.as_deref().map(fold), host.map(|h| fold(h.trim_start_matches("www.").split('.').next().unwrap_or("")))]
-            .into_iter()
-            .flatten()
-            .filter(|o| !o.is_empty())
-            .collect();
+    let organisations: Vec<String> = [
+        site.map(fold),
+        ld.publisher.as_deref().map(fold),
+        host.map(|h| fold(h.trim_start_matches("www.").split('.').next().unwrap_or(""))),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|o| !o.is_empty())
+    .collect();
     let is_org = |a: &str| {
         let f = fold(a);
         organisations.iter().any(|o| *o == f || o.replace(' ', "") == f.replace(' ', ""))
@@ -569,14 +611,15 @@ fn pick_author(found: &Found<'_>, ld: &JsonLd, near: &Near, dom: &Dom<'_>, site:
         found.rel_authors.iter().find_map(|&a| {
             let t = clean(&dom.spaced_text(a))?;
             let l = t.to_lowercase();
-            (t.split_whitespace().count() <= 6 && !l.starts_with("more ") && !l.starts_with("view ") && !l.starts_with("about")).then_some(t)
+            (t.split_whitespace().count() <= 6
+                && !l.starts_with("more ")
+                && !l.starts_with("view ")
+                && !l.starts_with("about"))
+            .then_some(t)
         })
     };
     let visible = || {
-        near.bylines
-            .iter()
-            .find_map(|b| byline_name(b))
-            .or_else(|| near.by_lines.iter().find_map(|b| byline_name(b)))
+        near.bylines.iter().find_map(|b| byline_name(b)).or_else(|| near.by_lines.iter().find_map(|b| byline_name(b)))
     };
     match structured {
         Some(a) if !is_org(&a) && person(&a) => Some(a),
@@ -646,10 +689,12 @@ impl JsonLd {
                             out.take(o);
                         } else if ty.iter().any(|t| is_post_type(t)) {
                             out.take_post(o);
-                        } else if ty.iter().any(|t| matches!(t.as_str(), "Product" | "Service" | "SoftwareApplication" | "Course")) {
-                            if out.product_description.is_none() {
-                                out.product_description = o.get("description").and_then(Value::as_str).and_then(decoded);
-                            }
+                        } else if ty
+                            .iter()
+                            .any(|t| matches!(t.as_str(), "Product" | "Service" | "SoftwareApplication" | "Course"))
+                            && out.product_description.is_none()
+                        {
+                            out.product_description = o.get("description").and_then(Value::as_str).and_then(decoded);
                         }
                         if let Some(me) = o.get("mainEntity") {
                             stack.push(me);
@@ -696,12 +741,17 @@ fn type_names(v: &Value) -> Vec<String> {
 }
 
 fn is_article_type(t: &str) -> bool {
-    t.ends_with("Article") || t.ends_with("BlogPosting") || t == "NewsArticle" || matches!(t, "Report" | "WebPage" | "Review" | "LiveBlogPosting")
+    t.ends_with("Article")
+        || t.ends_with("BlogPosting")
+        || t == "NewsArticle"
+        || matches!(t, "Report" | "WebPage" | "Review" | "LiveBlogPosting")
 }
 
 /// A story: what a page holding one is about, rather than a product.
 fn is_story_type(t: &str) -> bool {
-    t.ends_with("Article") || t.ends_with("BlogPosting") || matches!(t, "DiscussionForumPosting" | "SocialMediaPosting" | "QAPage")
+    t.ends_with("Article")
+        || t.ends_with("BlogPosting")
+        || matches!(t, "DiscussionForumPosting" | "SocialMediaPosting" | "QAPage")
 }
 
 fn is_post_type(t: &str) -> bool {

@@ -180,7 +180,9 @@ impl Ctx<'_, '_> {
                 i = dom.nodes[i].end;
                 continue;
             }
-            if matches!(dom.tag(i), Some(Tag::P | Tag::Pre | Tag::Blockquote)) || dom.tag(i).is_some_and(Tag::is_heading) {
+            if matches!(dom.tag(i), Some(Tag::P | Tag::Pre | Tag::Blockquote))
+                || dom.tag(i).is_some_and(Tag::is_heading)
+            {
                 roots.push(i);
                 i = dom.nodes[i].end;
                 continue;
@@ -210,7 +212,12 @@ pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases
     Ok(out)
 }
 
-fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases) -> Result<HtmlOutput, DropReason> {
+fn extract_prescanned(
+    pre: &prescan::Prescan,
+    url: Option<&str>,
+    cfg: &HtmlConfig,
+    phrases: &Phrases,
+) -> Result<HtmlOutput, DropReason> {
     if pre.html.len() > cfg.max_bytes {
         return Err(DropReason::TooLarge);
     }
@@ -237,7 +244,10 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
         let junk = ctx.mark(junk::Marking::default());
         let st = score::Stats::compute(&dom, &junk);
         let mut reviews = vec![false; dom.len()];
-        for g in groups::find(&dom, &junk, &st, 3, &ctx.facts).into_iter().filter(|g| g.timed >= 3 && 2 * g.timed >= g.members.len()) {
+        for g in groups::find(&dom, &junk, &st, 3, &ctx.facts)
+            .into_iter()
+            .filter(|g| g.timed >= 3 && 2 * g.timed >= g.members.len())
+        {
             for &m in &g.members {
                 reviews[m..dom.nodes[m].end].iter_mut().for_each(|r| *r = true);
             }
@@ -290,8 +300,11 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
             let mut roots: Vec<usize> = best.roots.iter().chain(&thread.roots).copied().collect();
             roots.sort_unstable();
             roots.dedup();
-            let outer: Vec<usize> =
-                roots.iter().copied().filter(|&r| !roots.iter().any(|&q| q != r && q < r && r < dom.nodes[q].end)).collect();
+            let outer: Vec<usize> = roots
+                .iter()
+                .copied()
+                .filter(|&r| !roots.iter().any(|&q| q != r && q < r && r < dom.nodes[q].end))
+                .collect();
             let reading = Reading { roots: outer, ..thread };
             let lenient = best.lenient;
             best.adopt_if_longer(ctx.render(&reading), reading.roots);
@@ -304,9 +317,16 @@ fn extract_prescanned(pre: &prescan::Prescan, url: Option<&str>, cfg: &HtmlConfi
     if recall && !story_in_main {
         let (lenient_junk, lenient_stats) = lenient();
         // The page's main region, when the readings above clearly missed it.
-        if let Some(r) = region::instead(&dom, lenient_junk, lenient_stats, &best.roots, best.chars(), meta.title_node, &ctx.facts) {
-            let reading =
-                Reading { junk: lenient_junk.clone(), roots: vec![r], method: "main-region", link_filter: false, cards: Vec::new() };
+        if let Some(r) =
+            region::instead(&dom, lenient_junk, lenient_stats, &best.roots, best.chars(), meta.title_node, &ctx.facts)
+        {
+            let reading = Reading {
+                junk: lenient_junk.clone(),
+                roots: vec![r],
+                method: "main-region",
+                link_filter: false,
+                cards: Vec::new(),
+            };
             let alt = ctx.render(&reading);
             if !alt.paragraphs.is_empty() {
                 best = Best::new(alt, reading.roots);
@@ -473,19 +493,20 @@ fn filter_each(
             // A whole sentence inside a link (a card wrapped in <a>) is text.
             || (words >= 10 && text.trim_end_matches(['"', '”', ')']).ends_with(['.', '!', '?']));
         type Name = std::borrow::Cow<'static, str>;
-        let reason: Option<(Name, Name)> = if link_filter && ld > max_ld && (chars < 300 || b.list_item) && !b.heading && !real {
-            Some(("links".into(), format!("link-density:{ld:.2}").into()))
-        } else if let Some(h) = key.as_deref().and_then(|k| phrases.matches_key(k, words)) {
-            Some((h.kind.to_string().into(), h.rule.to_string().into()))
-        } else if dates::dateline(text).is_some() {
-            Some(("dateline".into(), "dateline".into()))
-        } else if is_byline(text, words) {
-            Some(("byline".into(), "byline".into()))
-        } else if maybe_title.is_some_and(|t| key.as_deref() == Some(t.0)) {
-            Some(("title".into(), "title".into()))
-        } else {
-            None
-        };
+        let reason: Option<(Name, Name)> =
+            if link_filter && ld > max_ld && (chars < 300 || b.list_item) && !b.heading && !real {
+                Some(("links".into(), format!("link-density:{ld:.2}").into()))
+            } else if let Some(h) = key.as_deref().and_then(|k| phrases.matches_key(k, words)) {
+                Some((h.kind.to_string().into(), h.rule.to_string().into()))
+            } else if dates::dateline(text).is_some() {
+                Some(("dateline".into(), "dateline".into()))
+            } else if is_byline(text, words) {
+                Some(("byline".into(), "byline".into()))
+            } else if maybe_title.is_some_and(|t| key.as_deref() == Some(t.0)) {
+                Some(("title".into(), "title".into()))
+            } else {
+                None
+            };
         match reason {
             Some((kind, rule)) => out.removed.push(Removed { kind, rule, text: text.to_string() }),
             None => {

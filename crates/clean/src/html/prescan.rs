@@ -294,8 +294,8 @@ fn kept_attribute(name: &[u8], keep_href: bool) -> bool {
     match lower(name, &mut buf) {
         Some(
             b"class" | b"id" | b"style" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"lang" | b"xml:lang"
-            | b"name" | b"property" | b"content" | b"datetime" | b"pubdate" | b"rel" | b"type" | b"charset" | b"itemtype"
-            | b"http-equiv",
+            | b"name" | b"property" | b"content" | b"datetime" | b"pubdate" | b"rel" | b"type" | b"charset"
+            | b"itemtype" | b"http-equiv",
         ) => true,
         Some(b"href") => keep_href,
         _ => false,
@@ -424,7 +424,7 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
                 // A start tag, read whole as the tokenizer reads it (its
                 // name runs to a space, `/` or `>`: "<y<title>" is one tag).
                 let n = rest.iter().position(|&c| is_space(c) || c == b'/' || c == b'>').unwrap_or(rest.len());
-                let Some(gt) = find_tag_end(b, lt + 1) else { return None };
+                let gt = find_tag_end(b, lt + 1)?;
                 i = match name_class(&rest[..n]) {
                     Name::Verbatim(b"plaintext") => return None,
                     Name::Verbatim(inner) | Name::Cut(inner) if !matches!(inner, b"template" | b"svg" | b"math") => {

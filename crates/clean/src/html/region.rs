@@ -59,13 +59,26 @@ pub fn instead(
     let story = is_story(dom, roots, title);
     let main = (0..dom.len())
         .filter(|&i| {
-            junk[i] == Junk::No && (dom.tag(i) == Some(Tag::Main) || dom.attr(i, "role").is_some_and(|r| r.eq_ignore_ascii_case("main")))
+            junk[i] == Junk::No
+                && (dom.tag(i) == Some(Tag::Main)
+                    || dom.attr(i, "role").is_some_and(|r| r.eq_ignore_ascii_case("main")))
         })
         .max_by_key(|&i| (st.text[i], std::cmp::Reverse(i)));
     if let Some(m) = main {
         let text = f64::from(st.text[m]);
         // How much of the reading lies in <main>.
-        let within: u32 = roots.iter().map(|&r| if inside(r, m) { st.text[r] } else if inside(m, r) { st.text[m] } else { 0 }).sum();
+        let within: u32 = roots
+            .iter()
+            .map(|&r| {
+                if inside(r, m) {
+                    st.text[r]
+                } else if inside(m, r) {
+                    st.text[m]
+                } else {
+                    0
+                }
+            })
+            .sum();
         let all: u32 = roots.iter().map(|&r| st.text[r]).sum();
         if st.text[m] >= MAIN_MIN_TEXT && within * 2 < all.max(1) {
             return Some(m);
@@ -102,9 +115,14 @@ pub fn instead(
 /// `role=main`), or the page has none: a story there is left alone.
 pub fn within_main(dom: &Dom<'_>, roots: &[usize]) -> bool {
     let mains: Vec<usize> = (0..dom.len())
-        .filter(|&i| dom.tag(i) == Some(Tag::Main) || dom.attr(i, "role").is_some_and(|r| r.eq_ignore_ascii_case("main")))
+        .filter(|&i| {
+            dom.tag(i) == Some(Tag::Main) || dom.attr(i, "role").is_some_and(|r| r.eq_ignore_ascii_case("main"))
+        })
         .collect();
-    mains.is_empty() || roots.iter().all(|&r| mains.iter().any(|&m| r >= m && r < dom.nodes[m].end || m >= r && m < dom.nodes[r].end))
+    mains.is_empty()
+        || roots
+            .iter()
+            .all(|&r| mains.iter().any(|&m| r >= m && r < dom.nodes[m].end || m >= r && m < dom.nodes[r].end))
 }
 
 /// Whether the reading with `roots` holds the page's headline (`title`, an
@@ -124,7 +142,9 @@ pub fn is_story(dom: &Dom<'_>, roots: &[usize], title: Option<usize>) -> bool {
 fn card_lists(dom: &Dom<'_>, junk: &[Junk], st: &Stats, region: usize, facts: &groups::Facts) -> Vec<(usize, f64)> {
     groups::find(dom, junk, st, MIN_CARDS, facts)
         .into_iter()
-        .filter(|g| g.members[0] > region && g.members[0] < dom.nodes[region].end && g.linked * 5 >= g.members.len() * 4)
+        .filter(|g| {
+            g.members[0] > region && g.members[0] < dom.nodes[region].end && g.linked * 5 >= g.members.len() * 4
+        })
         .map(|g| (dom.nodes[g.members[0]].parent, g.members.iter().map(|&m| f64::from(st.text[m])).sum()))
         .collect()
 }

@@ -297,7 +297,7 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor, teaser: &[bo
         .take(PROMOTE_AMONG - 1)
         .filter(|&c| scores[c] >= PROMOTE_RATIO * scores[top] && !teaser[c])
         // Another container, not the top's own ancestor or descendant.
-        .filter(|&c| !(c < top && top < dom.nodes[c].end) && !(top < c && c < dom.nodes[top].end))
+        .filter(|&c| !(c < top && top < dom.nodes[c].end || top < c && c < dom.nodes[top].end))
         .collect();
     if rivals.len() >= PROMOTE_RIVALS {
         let mut p = dom.nodes[top].parent;
@@ -343,7 +343,6 @@ pub fn pick(dom: &Dom<'_>, junk: &[Junk], st: &Stats, favor: Favor, teaser: &[bo
             break;
         }
     }
-
 
     // Text mass: when the pick holds little of the page's paragraph text and
     // an ancestor with few links holds most of it, the ancestor is the
@@ -479,7 +478,9 @@ mod tests {
         let chars: usize = words.iter().map(|w| w.chars().count()).sum();
         let lead = usize::from(!words.is_empty() && t.starts_with(char::is_whitespace));
         let len = chars + words.len().saturating_sub(1) + lead;
-        TextStats { chars: len as u32, commas: t.matches([',', '，', '、']).count() as u32, words: words.len() as u32 }
+        TextStats {
+            chars: len as u32, commas: t.matches([',', '，', '、']).count() as u32, words: words.len() as u32
+        }
     }
 
     #[test]

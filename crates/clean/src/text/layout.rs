@@ -494,7 +494,8 @@ mod tests {
 
     #[test]
     fn table_rows_are_never_joined() {
-        let rows = "Team        Played   Won   Points\nArsenal         12     9       28\nLiverpool       12     8       26\n";
+        let rows =
+            "Team        Played   Won   Points\nArsenal         12     9       28\nLiverpool       12     8       26\n";
         let raw = format!("{}{rows}{}", wrap(P1, 60), wrap(P2, 60));
         let t = texts(&raw);
         assert_eq!(t.len(), 5);

@@ -30,8 +30,8 @@ use crate::lang;
 use crate::normalize;
 use crate::phrases::{self, Phrases};
 use crate::scan::{self, Counts};
-use crate::stopwords::Stopwords;
 use crate::site::{self, Learned};
+use crate::stopwords::Stopwords;
 use context::{Block, Class, Params};
 use lists::Listed;
 
@@ -169,7 +169,9 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
         let line = match (&unit.joined, rewritten) {
             (None, None) => Line::of_dump(unit.orig, stop),
             (_, Some(r)) => Some(Line::new(unit.orig, normalize::line(&r).into(), stop)).filter(|l| !l.text.is_empty()),
-            (Some(j), None) => Some(Line::new(unit.orig, normalize::line(j).into(), stop)).filter(|l| !l.text.is_empty()),
+            (Some(j), None) => {
+                Some(Line::new(unit.orig, normalize::line(j).into(), stop)).filter(|l| !l.text.is_empty())
+            }
         };
         let Some(mut line) = line else {
             // Nothing but markup (a tag, an image): gone, and said so.
@@ -401,7 +403,9 @@ fn body_runs(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> V
     let prompt = lines.iter().any(|l| l.kind.is_some_and(|w| w.kind() == "comments-prompt"));
     // A body right under its headline, or with a few paragraphs of prose,
     // is a story.
-    let titled = lines[main.0.saturating_sub(HEADING_WINDOW)..main.0].iter().any(|l| l.kind.is_some_and(|w| w.kind() == "title"));
+    let titled = lines[main.0.saturating_sub(HEADING_WINDOW)..main.0]
+        .iter()
+        .any(|l| l.kind.is_some_and(|w| w.kind() == "title"));
     let prose = lines[main.0..=main.1].iter().filter(|l| good(l) >= STORY_PARAGRAPH).count();
     if inside < total && !prompt && !titled && prose < STORY_PARAGRAPHS {
         let mut masked = values.clone();

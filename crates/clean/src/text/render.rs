@@ -42,7 +42,8 @@ const HTML_NAMES: &str = "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo
 static MD_LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(!?)\[([^\[\]]*)\]\(([^()\s]+)(\s+"[^"]*")?\)"#).expect("static regex"));
 static MD_EMPHASIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*|__").expect("static regex"));
-static LYNX_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([0-9]{1,5}|IMG|INLINE|BUTTON)\]").expect("static regex"));
+static LYNX_MARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([0-9]{1,5}|IMG|INLINE|BUTTON)\]").expect("static regex"));
 static URL_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\[?\d{1,5}[.)\]:]?\s+)?(<)?(https?|ftp|file|mailto|javascript):\S*>?$").expect("static regex")
 });
@@ -60,10 +61,15 @@ impl Rendering {
                 md += MD_LINK.find_iter(t).take(4).count();
                 lynx += LYNX_MARK.find_iter(t).filter(|m| glued_after(t, m.end())).take(4).count();
             }
-            if t.starts_with('#') && t.trim_start_matches('#').starts_with(' ') && t.len() - t.trim_start_matches('#').len() <= 6 {
+            if t.starts_with('#')
+                && t.trim_start_matches('#').starts_with(' ')
+                && t.len() - t.trim_start_matches('#').len() <= 6
+            {
                 md += 1;
             }
-            if memchr::memchr(b'*', b).is_some_and(|i| b.get(i + 1) == Some(&b'*') || memchr::memmem::find(b, b"**").is_some()) {
+            if memchr::memchr(b'*', b)
+                .is_some_and(|i| b.get(i + 1) == Some(&b'*') || memchr::memmem::find(b, b"**").is_some())
+            {
                 md += 1;
             }
         }
@@ -84,7 +90,8 @@ impl Rendering {
         }
         if self.markdown {
             if s.contains("](") {
-                let r = MD_LINK.replace_all(&s, |c: &regex::Captures| if &c[1] == "!" { String::new() } else { c[2].to_string() });
+                let r = MD_LINK
+                    .replace_all(&s, |c: &regex::Captures| if &c[1] == "!" { String::new() } else { c[2].to_string() });
                 s = Cow::Owned(r.into_owned());
             }
             if s.contains("**") || s.contains("__") {
@@ -94,9 +101,7 @@ impl Rendering {
             let hashes = t.bytes().take_while(|&b| b == b'#').count();
             let cut = if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
                 Some(hashes)
-            } else if t.starts_with(['*', '-', '+']) && t[1..].starts_with(' ') {
-                Some(1)
-            } else if t.starts_with("> ") {
+            } else if (t.starts_with(['*', '-', '+']) && t[1..].starts_with(' ')) || t.starts_with("> ") {
                 Some(1)
             } else {
                 None
@@ -162,7 +167,12 @@ mod tests {
 
     #[test]
     fn markdown_syntax_goes_words_stay() {
-        let lines = ["# The harbour bridge reopens", "* [Home](https://x.example/)", "It **finally** [reopened](https://x.example/a \"t\") on Monday.", "![A photo](https://x.example/p.jpg)"];
+        let lines = [
+            "# The harbour bridge reopens",
+            "* [Home](https://x.example/)",
+            "It **finally** [reopened](https://x.example/a \"t\") on Monday.",
+            "![A photo](https://x.example/p.jpg)",
+        ];
         let r = Rendering::detect(lines.iter().copied());
         assert!(r.markdown && !r.lynx && !r.tags);
         let out: Vec<_> = lines.iter().map(|l| r.rewrite(l).into_owned()).collect();
@@ -171,7 +181,15 @@ mod tests {
 
     #[test]
     fn lynx_markers_and_references() {
-        let lines = ["[1]Skip to content [2]Home", "The council said the [3]bridge would reopen.", "[4]Share", "References", "1. https://x.example/#content", "2. https://x.example/", "3. https://x.example/bridge"];
+        let lines = [
+            "[1]Skip to content [2]Home",
+            "The council said the [3]bridge would reopen.",
+            "[4]Share",
+            "References",
+            "1. https://x.example/#content",
+            "2. https://x.example/",
+            "3. https://x.example/bridge",
+        ];
         let r = Rendering::detect(lines.iter().copied());
         assert!(r.lynx && !r.markdown);
         assert_eq!(r.rewrite(lines[1]), "The council said the bridge would reopen.");
@@ -180,7 +198,10 @@ mod tests {
 
     #[test]
     fn stray_tags_are_stripped_and_plain_text_is_untouched() {
-        let lines = ["<a href=\"https://ads.example\"><img src=\"/b.png\"></a>", "Prices rose 3 < 4 % in May, a > b, in <The Palace: Tale of Jang Noksu>."];
+        let lines = [
+            "<a href=\"https://ads.example\"><img src=\"/b.png\"></a>",
+            "Prices rose 3 < 4 % in May, a > b, in <The Palace: Tale of Jang Noksu>.",
+        ];
         let r = Rendering::detect(lines.iter().copied());
         assert!(r.tags);
         assert_eq!(r.rewrite(lines[0]).trim(), "");
