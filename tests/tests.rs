@@ -690,3 +690,63 @@ fn inspect_commands_refuse_bad_databases() {
         }
     }
 }
+
+/// Commands whose reader goes away (`thresh stats | head -1`) end quietly
+/// with exit 0: no panic, nothing on stderr.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    let d = db.to_str().unwrap();
+    for args in [
+        vec!["stats", "--db", d],
+        vec!["dups", "--db", d],
+        vec!["runs", "--db", d],
+        vec!["show", "--db", d, "1"],
+        vec!["schema"],
+        vec!["export", "--db", d],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the command writes anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{args:?}: {}", stderr(&out));
+    }
+}
+
+/// Flag values that would overflow, hang or panic are refused up front,
+/// with exit 2 and the flag named.
+#[test]
+fn out_of_range_flags_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    let d = db.to_str().unwrap();
+    let s = samples();
+    let s = s.to_str().unwrap();
+    for (flag, value) in [
+        ("--threads", "100000"),
+        ("--max-input-mib", "17592186044416"),
+        ("--max-input-mib", "0"),
+        ("--near-threshold", "nan"),
+        ("--near-threshold", "1.5"),
+    ] {
+        let out = thresh(&["ingest", "--db", d, flag, value, s]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        assert!(stderr(&out).contains(flag), "{flag}: {}", stderr(&out));
+    }
+    let out = thresh(&["ingest", "--db", d, "--urls", s, "--timeout", "inf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!db.exists(), "nothing was created");
+    // An age past the start of time is every document, not a panic.
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    let out = thresh(&["refresh", "--db", d, "--older-than", "300000y", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -15,11 +15,36 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Most worker threads: more only cost memory (each holds a batch of inputs).
+const MAX_THREADS: u64 = 1024;
+/// Largest size cap in MiB (1 TiB): the cap in bytes must fit in 64 bits.
+const MAX_MIB: u64 = 1 << 20;
+
+/// Seconds, a positive finite number up to a day.
+fn seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if v.is_finite() && v > 0.0 && v <= 86_400.0 {
+        Ok(v)
+    } else {
+        Err("must be more than 0 and at most 86400 seconds".into())
+    }
+}
+
+/// A similarity: a number in (0, 1].
+fn fraction(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err("must be more than 0 and at most 1".into())
+    }
+}
+
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
     /// Worker threads (default: one per core). Results are identical for any value.
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS))]
     pub threads: Option<usize>,
     /// No progress bar and no summary; errors are still printed.
     #[arg(long, short, global = true)]
@@ -71,7 +96,7 @@ pub struct CleanArgs {
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
     /// Largest input accepted, in MiB (after decompression).
-    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    #[arg(long, default_value_t = 64, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=MAX_MIB))]
     pub max_input_mib: u64,
     /// Page URLs for input files: CSV with a `path,url` header, or JSON lines {"path","url"}.
     /// Gives text dumps a site, so per-site boilerplate learning applies to them.
@@ -113,7 +138,7 @@ impl CleanArgs {
 #[derive(Debug, Args, Clone)]
 pub struct DedupArgs {
     /// Estimated Jaccard similarity (word 5-gram MinHash) at which a document is a near duplicate.
-    #[arg(long, default_value_t = 0.8, value_name = "F")]
+    #[arg(long, default_value_t = 0.8, value_name = "F", value_parser = fraction)]
     pub near_threshold: f64,
     /// Only exact duplicates (no MinHash signatures are computed or stored).
     #[arg(long)]
@@ -156,19 +181,19 @@ pub struct HttpArgs {
     #[arg(long, value_name = "UA")]
     pub user_agent: Option<String>,
     /// Whole-request timeout in seconds.
-    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = seconds)]
     pub timeout: f64,
-    /// Largest response body, in MiB.
-    #[arg(long, default_value_t = 16, value_name = "MIB")]
+    /// Largest response body, in MiB (after content decoding).
+    #[arg(long, default_value_t = 16, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=MAX_MIB))]
     pub max_body_mib: u64,
     /// Retries after 429 / 5xx / connection failures (exponential backoff, Retry-After honoured).
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
     /// Requests in flight to one host at a time.
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub per_host: usize,
     /// Pause between two requests to the same host, in milliseconds (robots.txt Crawl-delay wins if larger).
-    #[arg(long, default_value_t = 250, value_name = "MS")]
+    #[arg(long, default_value_t = 250, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub delay_ms: u64,
     /// Do not fetch or obey robots.txt.
     #[arg(long)]

@@ -76,11 +76,11 @@ pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
                 .map(|r| json!({"kind": r.kind, "rule": r.rule, "text": r.text}))
                 .collect::<Vec<_>>());
         }
-        println!("{}", serde_json::to_string_pretty(&j)?);
+        say!("{}", serde_json::to_string_pretty(&j)?);
         return Ok(exit::OK);
     }
     if a.raw {
-        print!("{}", v.raw.unwrap_or_default());
+        say_raw!("{}", v.raw.unwrap_or_default());
         return Ok(exit::OK);
     }
     let field = |k: &str| match &v.row[k] {
@@ -88,7 +88,7 @@ pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
         Value::String(s) => Some(s.clone()),
         x => Some(x.to_string()),
     };
-    println!("# {}", field("title").unwrap_or_else(|| "(untitled)".into()));
+    say!("# {}", field("title").unwrap_or_else(|| "(untitled)".into()));
     for k in [
         "id",
         "source",
@@ -107,32 +107,32 @@ pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
         "updated_at",
     ] {
         if let Some(val) = field(k) {
-            println!("{k:<14} {val}");
+            say!("{k:<14} {val}");
         }
     }
     if v.versions > 0 {
-        println!("{:<14} {} earlier (document_versions)", "versions", v.versions);
+        say!("{:<14} {} earlier (document_versions)", "versions", v.versions);
     }
-    println!();
+    say!();
     let text = field("text").unwrap_or_default();
     if a.explain {
         if field("method").is_some_and(|m| m.ends_with("-fallback")) {
-            println!("fallback: the rules removed everything, so the longest run of prose");
-            println!("          (or, without one, every line that is not noise) was kept");
-            println!();
+            say!("fallback: the rules removed everything, so the longest run of prose");
+            say!("          (or, without one, every line that is not noise) was kept");
+            say!();
         }
         // Kept paragraphs, then what was cut and why.
         for p in text.split('\n') {
-            println!("  KEEP  {p}");
+            say!("  KEEP  {p}");
         }
-        println!();
-        println!("removed ({}):", v.removed.len());
+        say!();
+        say!("removed ({}):", v.removed.len());
         for r in &v.removed {
-            println!("  {:<20} {:<28} {}", r.kind, r.rule, r.text.replace('\n', " "));
+            say!("  {:<20} {:<28} {}", r.kind, r.rule, r.text.replace('\n', " "));
         }
     } else {
         for p in text.split('\n') {
-            println!("{p}\n");
+            say!("{p}\n");
         }
     }
     Ok(exit::OK)
@@ -179,11 +179,11 @@ pub fn runs(a: StatsArgs) -> Result<u8, Fatal> {
     let rows = store.rows("SELECT * FROM run_summary")?;
     if a.format == Format::Json {
         for r in &rows {
-            println!("{r}");
+            say!("{r}");
         }
         return Ok(exit::OK);
     }
-    println!(
+    say!(
         "{:>4}  {:<8} {:<11} {:<24} {:>8} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>7} {:>5} {:>6}",
         "id",
         "command",
@@ -203,7 +203,7 @@ pub fn runs(a: StatsArgs) -> Result<u8, Fatal> {
     for r in &rows {
         let n = |k: &str| r[k].as_i64().unwrap_or(0);
         let secs = r["seconds"].as_f64().map_or("-".to_string(), |s| format!("{s:.2}"));
-        println!(
+        say!(
             "{:>4}  {:<8} {:<11} {:<24} {:>8} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>7} {:>5} {:>6}",
             n("id"),
             r["command"].as_str().unwrap_or(""),
@@ -226,8 +226,8 @@ pub fn runs(a: StatsArgs) -> Result<u8, Fatal> {
 
 pub fn schema() -> Result<u8, Fatal> {
     for (name, sql) in Store::schema_sql() {
-        println!("-- ===== migrations/{name}/up.sql =====");
-        println!("{sql}");
+        say!("-- ===== migrations/{name}/up.sql =====");
+        say!("{sql}");
     }
     Ok(exit::OK)
 }

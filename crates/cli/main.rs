@@ -2,6 +2,28 @@
 //! SQLite out. This file is glue: parse arguments, build every stage's
 //! configuration in one place, run, map the outcome to an exit code.
 
+/// `println!` for command output: when stdout is closed (`thresh stats |
+/// head -1`) the command ends quietly with exit 0; another write error
+/// ends it with that error. Only in functions returning `Result<_, Fatal>`.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($t)*) {
+            return Err($crate::Fatal::output(e));
+        }
+    }};
+}
+
+/// [`say!`] without the newline.
+macro_rules! say_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($t)*) {
+            return Err($crate::Fatal::output(e));
+        }
+    }};
+}
+
 mod args;
 mod extract;
 mod ingest;
@@ -42,6 +64,29 @@ pub struct Fatal {
     pub error: anyhow::Error,
 }
 
+/// Stdout was closed by the reader: not an error.
+#[derive(Debug)]
+pub struct ClosedPipe;
+
+impl std::fmt::Display for ClosedPipe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stdout closed")
+    }
+}
+
+impl std::error::Error for ClosedPipe {}
+
+impl Fatal {
+    /// A failed write of command output.
+    pub fn output(e: std::io::Error) -> Fatal {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Fatal { code: exit::OK, error: ClosedPipe.into() }
+        } else {
+            Fatal { code: exit::FATAL, error: anyhow::Error::new(e).context("writing the output") }
+        }
+    }
+}
+
 impl<E: Into<anyhow::Error>> From<E> for Fatal {
     fn from(e: E) -> Self {
         Fatal { code: exit::FATAL, error: e.into() }
@@ -66,6 +111,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(f) if f.error.is::<ClosedPipe>() => ExitCode::from(f.code),
         Err(f) => {
             eprintln!("thresh: error: {:#}", f.error);
             ExitCode::from(f.code)

@@ -7,30 +7,40 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
     let store = thresh_store::Store::open_existing(&a.db)?;
     let s = store.stats()?;
     if a.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&s.to_json())?);
+        say!("{}", serde_json::to_string_pretty(&s.to_json())?);
         return Ok(exit::OK);
     }
-    println!("database   {}", a.db.display());
-    println!("documents  {} ({} duplicates, {} originals)", s.documents, s.duplicates, s.documents - s.duplicates);
-    println!("by extraction method (a fallback kept the best prose after the rules removed all):");
+    say!("database   {}", a.db.display());
+    say!("documents  {} ({} duplicates, {} originals)", s.documents, s.duplicates, s.documents - s.duplicates);
+    say!("by extraction method (a fallback kept the best prose after the rules removed all):");
     for (k, n) in &s.documents_by_method {
-        println!("  {k:<22} {n}");
+        say!("  {k:<22} {n}");
     }
-    println!("errors     {}", s.errors);
+    say!("errors     {}", s.errors);
     for (k, n) in &s.errors_by_kind {
-        println!("  {k:<22} {n}");
+        say!("  {k:<22} {n}");
     }
-    println!("removed segments by kind:");
+    say!("removed segments by kind:");
     for (k, n) in &s.removals_by_kind {
-        println!("  {k:<22} {n}");
+        say!("  {k:<22} {n}");
     }
-    println!("runs:");
-    println!(
+    say!("runs:");
+    say!(
         "  {:>4}  {:<8} {:<11} {:<24} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>6}",
-        "id", "command", "status", "started", "inputs", "new", "dups", "updated", "unchanged", "drops", "errors"
+        "id",
+        "command",
+        "status",
+        "started",
+        "inputs",
+        "new",
+        "dups",
+        "updated",
+        "unchanged",
+        "drops",
+        "errors"
     );
     for r in &s.runs {
-        println!(
+        say!(
             "  {:>4}  {:<8} {:<11} {:<24} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>6}",
             r.id,
             r.command,
@@ -61,15 +71,15 @@ pub fn dups(a: StatsArgs) -> Result<u8, Fatal> {
                     "kind": m.kind, "similarity": m.similarity,
                 })).collect::<Vec<_>>(),
             });
-            println!("{v}");
+            say!("{v}");
         }
         return Ok(exit::OK);
     }
     for c in &clusters {
-        println!("#{} {}  {}", c.original.id, c.original.source, c.original.title.as_deref().unwrap_or(""));
+        say!("#{} {}  {}", c.original.id, c.original.source, c.original.title.as_deref().unwrap_or(""));
         for m in &c.members {
             let sim = m.similarity.map_or("-".to_string(), |s| format!("{s:.3}"));
-            println!(
+            say!(
                 "  #{:<6} {:<5} {sim:>5}  {}  {}",
                 m.doc.id,
                 m.kind,
@@ -79,6 +89,6 @@ pub fn dups(a: StatsArgs) -> Result<u8, Fatal> {
         }
     }
     let n: usize = clusters.iter().map(|c| c.members.len()).sum();
-    println!("{} clusters, {n} duplicates", clusters.len());
+    say!("{} clusters, {n} duplicates", clusters.len());
     Ok(exit::OK)
 }

@@ -148,7 +148,7 @@ fn parse_header(data: &[u8]) -> Result<(Vec<(String, String)>, usize), String> {
     let mut lines = head.split("\r\n");
     let version = lines.next().unwrap_or("");
     if !version.starts_with("WARC/") {
-        return Err(format!("not a WARC record (starts with {:?})", &version[..version.len().min(20)]));
+        return Err(format!("not a WARC record (starts with {:?})", version.chars().take(20).collect::<String>()));
     }
     let fields = lines
         .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())))
@@ -456,6 +456,18 @@ mod tests {
         let items = collect(&p);
         assert_eq!(items.len(), 1);
         assert!(items[0].as_ref().unwrap_err().to_string().contains("offset 0"));
+    }
+
+    /// A first line cut inside a character at byte 20 (a panic once).
+    #[test]
+    fn junk_with_a_wide_character_at_byte_20_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.warc");
+        std::fs::write(&p, b"aaaaaaaaaaaaaaaaaa\xe2\x86\x92 x\r\n\r\nbody").unwrap();
+        let items = collect(&p);
+        assert_eq!(items.len(), 1);
+        let e = items[0].as_ref().unwrap_err().to_string();
+        assert!(e.contains("offset 0") && e.contains("not a WARC record"), "{e}");
     }
 
     #[test]

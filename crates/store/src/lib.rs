@@ -237,9 +237,17 @@ pub fn now() -> String {
     iso_millis(std::time::SystemTime::now())
 }
 
-/// A time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+/// A time as `YYYY-MM-DDTHH:MM:SS.mmmZ`; times before 1970 are 1970 (no
+/// document is older), times past 9999 are the end of 9999.
 pub fn iso_millis(t: std::time::SystemTime) -> String {
-    chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).and_then(|d| d.and_hms_milli_opt(23, 59, 59, 999));
+    let t = i64::try_from(d.as_secs())
+        .ok()
+        .and_then(|s| chrono::DateTime::from_timestamp(s, d.subsec_nanos()))
+        .filter(|t| last.is_some_and(|l| t.naive_utc() <= l))
+        .unwrap_or_else(|| last.expect("a valid date").and_utc());
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]
@@ -301,6 +309,15 @@ mod tests {
             assert_eq!(at.as_deref(), Some(*want));
             assert_eq!(local.as_deref(), Some(page));
         }
+    }
+
+    #[test]
+    fn times_out_of_range_are_clamped_not_a_panic() {
+        let now = std::time::SystemTime::now();
+        let ancient = now.checked_sub(std::time::Duration::from_secs(300_000 * 366 * 86_400)).unwrap();
+        assert_eq!(iso_millis(ancient), "1970-01-01T00:00:00.000Z");
+        let far = now + std::time::Duration::from_secs(300_000 * 366 * 86_400);
+        assert_eq!(iso_millis(far), "9999-12-31T23:59:59.999Z");
     }
 
     #[test]
