@@ -750,3 +750,40 @@ fn out_of_range_flags_are_refused() {
     let out = thresh(&["refresh", "--db", d, "--older-than", "300000y", "--quiet"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// `report --out` never overwrites the database, a symbolic link or a file
+/// that is not an earlier report (without --force); an earlier report is
+/// replaced.
+#[test]
+fn report_does_not_overwrite_what_it_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    let d = db.to_str().unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let out = thresh(&["report", "--db", d, "--out", d, "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is the database"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+
+    let notes = tmp.path().join("notes.html");
+    std::fs::write(&notes, "my notes").unwrap();
+    let n = notes.to_str().unwrap();
+    let out = thresh(&["report", "--db", d, "--out", n]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes");
+
+    let link = tmp.path().join("link.html");
+    std::os::unix::fs::symlink(&notes, &link).unwrap();
+    let out = thresh(&["report", "--db", d, "--out", link.to_str().unwrap(), "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes");
+
+    let page = tmp.path().join("report.html");
+    let p = page.to_str().unwrap();
+    assert!(thresh(&["report", "--db", d, "--out", p]).status.success());
+    assert!(thresh(&["report", "--db", d, "--out", p]).status.success(), "an earlier report is replaced");
+    assert!(thresh(&["report", "--db", d, "--out", n, "--force"]).status.success());
+    assert!(std::fs::read_to_string(&notes).unwrap().contains("<!-- thresh report -->"));
+}

@@ -361,4 +361,7 @@ pub struct ReportArgs {
     /// Where to write the HTML page.
     #[arg(long, value_name = "FILE", default_value = "report.html")]
     pub out: PathBuf,
+    /// Replace `--out` even when it is not an earlier report (never the database).
+    #[arg(long)]
+    pub force: bool,
 }

@@ -3,6 +3,7 @@
 //! kind, share of text removed per site, duplicate clusters, runs over time.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde_json::Value;
 use thresh_store::Store;
@@ -180,7 +181,7 @@ pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
     let mut html = String::new();
     let _ = write!(
         html,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>thresh report: {db}</title>\n<style>\
+        "<!DOCTYPE html>\n{MARK}\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>thresh report: {db}</title>\n<style>\
          body{{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:980px;color:#222;padding:0 1em}}\
          h1{{font-size:1.6em;margin-bottom:.2em}} h2{{font-size:1.15em;margin:1.6em 0 .4em;border-bottom:1px solid #ddd}}\
          .cards{{display:flex;gap:1em;flex-wrap:wrap}} .card{{background:#f4f6f9;border-radius:6px;padding:.6em 1em;min-width:8em}}\
@@ -238,6 +239,47 @@ pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
     }
     html.push_str(&run_bars(&runs));
     html.push_str("</body></html>\n");
-    std::fs::write(&a.out, html).map_err(|e| anyhow::anyhow!("{}: cannot write report: {e}", a.out.display()))?;
+    write_report(&a.out, &a.db, &html, a.force)?;
     Ok(exit::OK)
+}
+
+/// The line that marks a page as a thresh report (one it may replace).
+const MARK: &str = "<!-- thresh report -->";
+
+/// Write the page to `out`, through a temporary file renamed into place (a
+/// reader never sees half a page). An existing file is replaced only when
+/// it is an earlier report, or with `force`; never when it is the database
+/// itself, and never through a symbolic link.
+fn write_report(out: &Path, db: &Path, html: &str, force: bool) -> anyhow::Result<()> {
+    let shown = out.display();
+    if let Ok(meta) = std::fs::symlink_metadata(out) {
+        let same_as_db = match (out.canonicalize(), db.canonicalize()) {
+            (Ok(o), Ok(d)) => o == d,
+            _ => false,
+        };
+        if same_as_db {
+            anyhow::bail!("{shown}: is the database; write the report elsewhere");
+        }
+        if meta.file_type().is_symlink() {
+            anyhow::bail!("{shown}: is a symbolic link; give the file itself");
+        }
+        if !meta.is_file() {
+            anyhow::bail!("{shown}: exists and is not a file");
+        }
+        let earlier = std::fs::File::open(out).ok().and_then(|f| {
+            let mut head = String::new();
+            std::io::Read::read_to_string(&mut std::io::Read::take(f, 256), &mut head).ok()?;
+            Some(head.contains(MARK))
+        });
+        if earlier != Some(true) && !force {
+            anyhow::bail!("{shown}: exists and is not a thresh report; add --force to replace it");
+        }
+    }
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| anyhow::anyhow!("{shown}: cannot write report: {e}"))?;
+    std::io::Write::write_all(&mut tmp, html.as_bytes())
+        .map_err(|e| anyhow::anyhow!("{shown}: cannot write report: {e}"))?;
+    tmp.persist(out).map_err(|e| anyhow::anyhow!("{shown}: cannot write report: {}", e.error))?;
+    Ok(())
 }
