@@ -787,3 +787,17 @@ fn report_does_not_overwrite_what_it_did_not_write() {
     assert!(thresh(&["report", "--db", d, "--out", n, "--force"]).status.success());
     assert!(std::fs::read_to_string(&notes).unwrap().contains("<!-- thresh report -->"));
 }
+
+/// Gzipped stdin that inflates past the input cap is refused like the same
+/// file given by name, not cut at the cap and stored.
+#[test]
+fn gzipped_stdin_over_the_cap_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    let big = gzip("The council met again on Tuesday to discuss the budget. ".repeat(40_000).as_bytes());
+    let out = thresh_stdin(&["ingest", "--db", db.to_str().unwrap(), "--max-input-mib", "1", "-"], &big);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("input cap"), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM errors"), 1);
+}

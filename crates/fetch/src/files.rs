@@ -106,29 +106,34 @@ pub fn read_maybe_gzip(path: &Path, max: u64) -> Result<Vec<u8>, FetchError> {
     let n = read_full(&mut f, &mut head).map_err(io_err)?;
     let mut raw = head[..n].to_vec();
     if n == 2 && head == [0x1f, 0x8b] {
-        let mut gz = MultiGzDecoder::new(io::Cursor::new(head).chain(f));
-        let mut buf = Vec::new();
-        let mut chunk = vec![0u8; 64 * 1024];
-        loop {
-            match gz.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(k) => {
-                    buf.extend_from_slice(&chunk[..k]);
-                    if buf.len() as u64 > max {
-                        return Err(FetchError::TooLarge { path: path.into(), size: buf.len() as u64, limit: max });
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(source) => return Err(FetchError::Gzip { path: path.into(), offset: buf.len() as u64, source }),
-            }
-        }
-        return Ok(buf);
+        return gunzip(io::Cursor::new(head).chain(f), path, max);
     }
     f.take(max + 1 - raw.len() as u64).read_to_end(&mut raw).map_err(io_err)?;
     if raw.len() as u64 > max {
         return Err(FetchError::TooLarge { path: path.into(), size: raw.len() as u64, limit: max });
     }
     Ok(raw)
+}
+
+/// Decompress gzip (all members) from `r`; more than `max` bytes of output
+/// is an error (a bomb stops at the cap, it is never cut short and kept).
+fn gunzip(r: impl Read, path: &Path, max: u64) -> Result<Vec<u8>, FetchError> {
+    let mut gz = MultiGzDecoder::new(r);
+    let mut buf = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        match gz.read(&mut chunk) {
+            Ok(0) => return Ok(buf),
+            Ok(k) => {
+                buf.extend_from_slice(&chunk[..k]);
+                if buf.len() as u64 > max {
+                    return Err(FetchError::TooLarge { path: path.into(), size: buf.len() as u64, limit: max });
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(source) => return Err(FetchError::Gzip { path: path.into(), offset: buf.len() as u64, source }),
+        }
+    }
 }
 
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -165,16 +170,8 @@ pub fn load(input: &Input, cfg: &LoadConfig) -> Result<Doc, FetchError> {
                 return Err(FetchError::TooLarge { path, size: bytes.len() as u64, limit: cfg.max_bytes });
             }
             // stdin may itself be gzip
-            let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-                let mut out = Vec::new();
-                MultiGzDecoder::new(&bytes[..])
-                    .take(cfg.max_bytes + 1)
-                    .read_to_end(&mut out)
-                    .map_err(|source| FetchError::Gzip { path: path.clone(), offset: out.len() as u64, source })?;
-                out
-            } else {
-                bytes
-            };
+            let bytes =
+                if bytes.starts_with(&[0x1f, 0x8b]) { gunzip(&bytes[..], &path, cfg.max_bytes)? } else { bytes };
             load_bytes(Source::stdin(), &bytes, None, None)
         }
     }
