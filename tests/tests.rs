@@ -801,3 +801,28 @@ fn gzipped_stdin_over_the_cap_is_refused() {
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 0);
     assert_eq!(count(&db, "SELECT count(*) FROM errors"), 1);
 }
+
+/// CSV export puts a ' before a cell a spreadsheet would run as a formula;
+/// --raw-csv writes it as stored.
+#[test]
+fn csv_export_defuses_formulas() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    let page = tmp.path().join("calc.txt");
+    let body = "The council met on Tuesday to discuss the budget for the coming year, and the mayor said the plan would be reviewed again in the spring by the finance committee.";
+    std::fs::write(&page, format!("=cmd|' /C calc'!A0\n\n{body}\n\n{body} Again.\n")).unwrap();
+    assert!(ingest(&db, &[&page], &["--quiet"]).status.success());
+    let title: String = open(&db).query_row("SELECT title FROM documents", [], |r| r.get(0)).unwrap();
+    assert!(title.starts_with('='), "the stored title is as the page wrote it: {title}");
+    let cells = |extra: &[&str]| {
+        let mut args = vec!["export", "--db", db.to_str().unwrap(), "--format", "csv"];
+        args.extend(extra);
+        let out = thresh(&args);
+        let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+        let headers = r.headers().unwrap().clone();
+        let i = headers.iter().position(|h| h == "title").unwrap();
+        r.records().next().unwrap().unwrap()[i].to_string()
+    };
+    assert_eq!(cells(&[]), format!("'{title}"));
+    assert_eq!(cells(&["--raw-csv"]), title);
+}

@@ -351,6 +351,10 @@ pub struct ExportArgs {
     /// Include documents marked as duplicates (default: originals only).
     #[arg(long, alias = "keep-dups")]
     pub include_dups: bool,
+    /// CSV: write text cells exactly as stored. By default a cell that starts
+    /// with = + - @ TAB or CR gets a leading ' so spreadsheets do not run it.
+    #[arg(long)]
+    pub raw_csv: bool,
 }
 
 #[derive(Debug, Args)]

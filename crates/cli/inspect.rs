@@ -154,7 +154,8 @@ pub fn export(a: ExportArgs) -> Result<u8, Fatal> {
                 let r = store.export(a.since_run, a.include_dups, |v| {
                     let cells = thresh_store::EXPORT_COLUMNS.iter().map(|c| match &v[*c] {
                         Value::Null => String::new(),
-                        Value::String(s) => s.clone(),
+                        Value::String(s) if a.raw_csv => s.clone(),
+                        Value::String(s) => defuse_formula(s),
                         x => x.to_string(),
                     });
                     w.write_record(cells).map_err(csv_io)
@@ -165,6 +166,17 @@ pub fn export(a: ExportArgs) -> Result<u8, Fatal> {
     };
     quiet_pipe(res.map(|_| ()))?;
     Ok(exit::OK)
+}
+
+/// A text cell a spreadsheet would run as a formula (it starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return), with a `'` in front, as
+/// OWASP advises for CSV files; other cells as they are.
+fn defuse_formula(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 fn csv_io(e: csv::Error) -> std::io::Error {
