@@ -826,3 +826,23 @@ fn csv_export_defuses_formulas() {
     assert_eq!(cells(&[]), format!("'{title}"));
     assert_eq!(cells(&["--raw-csv"]), title);
 }
+
+/// A bug that panics on one input fails that input only: one line naming
+/// it, recorded in `errors`, the others stored, the run finished (exit 1).
+#[test]
+fn a_panic_on_one_input_fails_only_that_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
+        .args(["ingest", "--db", db.to_str().unwrap(), "--quiet", samples().to_str().unwrap()])
+        .env("THRESH_TEST_PANIC_ON", "002_")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("002_f25422c66ff5e1f2.txt") && err.contains("internal error"), "{err}");
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 4);
+    assert_eq!(count(&db, "SELECT count(*) FROM errors WHERE kind = 'internal'"), 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE status = 'finished' AND n_errors = 1"), 1);
+}

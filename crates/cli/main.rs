@@ -95,6 +95,7 @@ impl<E: Into<anyhow::Error>> From<E> for Fatal {
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    pipeline::install_panic_hook();
     let show_progress = !cli.global.quiet && std::io::stderr().is_terminal();
     let result = match cli.command {
         args::Command::Ingest(a) => ingest::run(&cli.global, a, show_progress),

@@ -44,12 +44,15 @@ pub struct Stages {
     pub manifest: Option<crate::site::Manifest>,
     /// Lines learned per site before this run (ingest with learning on).
     pub site: Option<crate::site::SiteView>,
+    /// [`PANIC_ON`], read once.
+    pub panic_on: Option<String>,
 }
 
 impl Stages {
     /// Stages for cleaning alone.
     pub fn new(load: LoadConfig, cleaner: Cleaner) -> Stages {
-        Stages { load, cleaner, minhasher: None, http: None, manifest: None, site: None }
+        let panic_on = std::env::var(PANIC_ON).ok().filter(|s| !s.is_empty());
+        Stages { load, cleaner, minhasher: None, http: None, manifest: None, site: None, panic_on }
     }
 }
 
@@ -65,6 +68,19 @@ pub enum Job {
     Skipped(String, &'static str),
     /// Something that failed before reaching a worker.
     Failed(FetchError),
+}
+
+impl Job {
+    /// The path, URL or archive record the job is about.
+    pub fn locator(&self) -> String {
+        match self {
+            Job::Load(input) => input.locator(),
+            Job::Loaded(d) => d.source.locator.clone(),
+            Job::Url(url, _) => url.clone(),
+            Job::Skipped(locator, _) => locator.clone(),
+            Job::Failed(e) => e.locator(),
+        }
+    }
 }
 
 /// How many jobs `inputs` make, when that is known up front (an archive's
@@ -173,6 +189,67 @@ pub fn process(job: Job, st: &Stages) -> Processed {
     }
 }
 
+/// [`process`], with a panic (a bug) turned into a failure of that input:
+/// the run goes on with the others, and the input is recorded in `errors`.
+pub fn process_guarded(job: Job, st: &Stages) -> Processed {
+    let locator = job.locator();
+    let fault = st.panic_on.as_deref().is_some_and(|p| locator.contains(p));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        assert!(!fault, "fault injected by {PANIC_ON}");
+        process(job, st)
+    })) {
+        Ok(p) => p,
+        Err(payload) => {
+            let what = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| {
+                payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into())
+            });
+            Processed::Failed {
+                message: format!("{locator}: internal error, please report it: {what}"),
+                locator,
+                stage: "clean",
+                kind: "internal",
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// The last panic on this worker thread: message and place.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Panics on worker threads are kept for [`process_guarded`] to report as
+/// one line with the input's locator; elsewhere the default report stands.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name().is_some_and(|n| n.starts_with(WORKER)) {
+            let msg = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
+        } else {
+            default(info);
+        }
+    }));
+}
+
+/// Fault injection for tests: a worker panics on every input whose locator
+/// holds this variable's value (to show that a bug in one input fails that
+/// input only).
+pub const PANIC_ON: &str = "THRESH_TEST_PANIC_ON";
+
+/// The name prefix of worker threads.
+const WORKER: &str = "thresh-worker-";
+
 /// A clean document's fingerprints.
 pub fn fingerprint(doc: &Doc, st: &Stages) -> Prints {
     let text = doc.text();
@@ -202,7 +279,7 @@ pub fn run_batches(
             chunk
                 .into_par_iter()
                 .map(|job| {
-                    let p = process(job, stages);
+                    let p = process_guarded(job, stages);
                     progress.inc(1);
                     p
                 })
@@ -242,5 +319,5 @@ pub fn confirm_near(a: &[u8], a_shingles: u32, b: &[u8], b_shingles: u32, thresh
 
 /// The rayon pool for `threads` workers.
 pub fn pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
-    Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("thresh-worker-{i}")).build()?)
+    Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("{WORKER}{i}")).build()?)
 }
