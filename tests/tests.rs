@@ -846,3 +846,29 @@ fn a_panic_on_one_input_fails_only_that_input() {
     assert_eq!(count(&db, "SELECT count(*) FROM errors WHERE kind = 'internal'"), 1);
     assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE status = 'finished' AND n_errors = 1"), 1);
 }
+
+/// The body cap holds for the decoded bytes: a 64 KiB gzip response that
+/// inflates to 64 MiB is refused at the cap, with the URL named.
+#[test]
+fn a_gzip_bomb_over_http_stops_at_the_body_cap() {
+    let srv = TestServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let list = tmp.path().join("urls.txt");
+    std::fs::write(&list, format!("{}\n", srv.url("/bomb"))).unwrap();
+    let db = tmp.path().join("t.db");
+    let out = thresh(&[
+        "ingest",
+        "--db",
+        db.to_str().unwrap(),
+        "--urls",
+        list.to_str().unwrap(),
+        "--max-body-mib",
+        "1",
+        "--delay-ms",
+        "0",
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("{}: body larger than the 1048576-byte cap", srv.url("/bomb"))), "{err}");
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 0);
+}

@@ -127,17 +127,17 @@ impl TestServer {
                         |k: &str, val: &str| tiny_http::Header::from_bytes(k.as_bytes(), val.as_bytes()).unwrap();
                     let inm =
                         req.headers().iter().find(|x| x.field.equiv("If-None-Match")).map(|x| x.value.to_string());
-                    let (status, body, headers): (u16, String, Vec<tiny_http::Header>) = match path.as_str() {
+                    let (status, body, headers): (u16, Vec<u8>, Vec<tiny_http::Header>) = match path.as_str() {
                         "/robots.txt" => (200, "User-agent: *\nDisallow: /private\n".into(), vec![]),
                         "/article" | "/gone-later" if path == "/gone-later" && v >= 2 => (410, "gone".into(), vec![]),
                         "/article" | "/gone-later" => {
                             let etag = format!("\"v{v}\"");
                             if inm.as_deref() == Some(etag.as_str()) {
-                                (304, String::new(), vec![header("ETag", &etag)])
+                                (304, Vec::new(), vec![header("ETag", &etag)])
                             } else {
                                 (
                                     200,
-                                    article_html(v, &path),
+                                    article_html(v, &path).into(),
                                     vec![
                                         header("ETag", &etag),
                                         header("Last-Modified", "Tue, 19 Nov 2019 10:00:00 GMT"),
@@ -146,20 +146,26 @@ impl TestServer {
                                 )
                             }
                         }
-                        "/redirect" => (301, String::new(), vec![header("Location", "/article")]),
+                        "/redirect" => (301, Vec::new(), vec![header("Location", "/article")]),
                         "/missing" => (404, "not here".into(), vec![]),
                         "/flaky" if !flaky_seen.swap(true, Ordering::SeqCst) => {
                             (500, "try again".into(), vec![header("Retry-After", "0")])
                         }
-                        "/flaky" => (200, article_html(7, "/flaky"), vec![header("Content-Type", "text/html")]),
+                        "/flaky" => (200, article_html(7, "/flaky").into(), vec![header("Content-Type", "text/html")]),
                         "/slow" => {
                             std::thread::sleep(std::time::Duration::from_secs(3));
-                            (200, article_html(8, "/slow"), vec![header("Content-Type", "text/html")])
+                            (200, article_html(8, "/slow").into(), vec![header("Content-Type", "text/html")])
                         }
+                        // 64 MiB of text in a 64 KiB gzip response.
+                        "/bomb" => (
+                            200,
+                            gzip(&vec![b'a'; 64 << 20]),
+                            vec![header("Content-Type", "text/html"), header("Content-Encoding", "gzip")],
+                        ),
                         _ => (404, "no route".into(), vec![]),
                     };
                     h.lock().unwrap().push((path, status));
-                    let mut resp = tiny_http::Response::from_string(body).with_status_code(status);
+                    let mut resp = tiny_http::Response::from_data(body).with_status_code(status);
                     for hd in headers {
                         resp.add_header(hd);
                     }

@@ -269,12 +269,18 @@ impl HttpFetcher {
             if !(ctype.is_empty() || ctype.contains("html") || ctype.starts_with("text/")) {
                 return Err(fail(format!("not HTML or text: {ctype}")));
             }
-            let body = resp
-                .body_mut()
-                .with_config()
-                .limit(self.cfg.max_body)
-                .read_to_vec()
-                .map_err(|e| fail(format!("reading body: {}", describe(&e))))?;
+            // The cap is on the decoded bytes (a small gzip response can
+            // inflate to gigabytes), read through a cap of our own.
+            let mut body = Vec::new();
+            let max = self.cfg.max_body;
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(resp.body_mut().with_config().limit(u64::MAX).reader(), max + 1),
+                &mut body,
+            )
+            .map_err(|e| fail(format!("reading body: {e}")))?;
+            if body.len() as u64 > max {
+                return Err(fail(format!("body larger than the {max}-byte cap (after content decoding)")));
+            }
             let charset = ctype
                 .split(';')
                 .find_map(|p| p.trim().strip_prefix("charset=").map(|c| c.trim_matches('"').to_string()));
