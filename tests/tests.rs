@@ -872,3 +872,19 @@ fn a_gzip_bomb_over_http_stops_at_the_body_cap() {
     assert!(err.contains(&format!("{}: body larger than the 1048576-byte cap", srv.url("/bomb"))), "{err}");
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 0);
 }
+
+/// A search that would run for minutes (dozens of prefix terms) is refused
+/// with a clear error, exit 2.
+#[test]
+fn an_overly_complex_search_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    let q = vec!["a*"; 50].join(" OR ");
+    let out = thresh(&["search", "--db", db.to_str().unwrap(), &q]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("too complex: 50 terms, 50 of them prefixes"), "{}", stderr(&out));
+    let out = thresh(&["search", "--db", db.to_str().unwrap(), "--max-seconds", "5", "lit* OR kremlin*"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Litvinenko"), "{}", stdout(&out));
+}

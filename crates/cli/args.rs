@@ -308,6 +308,10 @@ pub struct SearchArgs {
     /// Most results.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// Longest the search may run, in seconds; a query that needs longer is
+    /// stopped with an error.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS", value_parser = seconds)]
+    pub max_seconds: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

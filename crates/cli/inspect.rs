@@ -25,6 +25,7 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
         lang: a.lang,
         include_dups: a.include_dups,
         limit: a.limit,
+        budget: Some(std::time::Duration::from_secs_f64(a.max_seconds)),
     };
     let hits = store.search(&a.query, &f)?;
     let mut out = BufWriter::new(std::io::stdout().lock());

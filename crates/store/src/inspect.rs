@@ -21,6 +21,8 @@ pub struct SearchFilter {
     pub include_dups: bool,
     /// Most hits.
     pub limit: usize,
+    /// Longest the search may run (None: [`SEARCH_BUDGET`]).
+    pub budget: Option<std::time::Duration>,
 }
 
 /// One search hit.
@@ -47,6 +49,13 @@ pub struct Hit {
     /// bm25 rank (lower is better).
     pub rank: f64,
 }
+
+/// Most terms in a search query.
+const MAX_TERMS: usize = 64;
+/// Most prefix terms (`word*`) in a search query.
+const MAX_PREFIX_TERMS: usize = 16;
+/// Longest a search may run, by default.
+pub const SEARCH_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A malformed FTS5 query, told apart from other failures.
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +139,44 @@ pub const EXPORT_COLUMNS: &[&str] = &[
 impl Store {
     /// Full-text search, best first (bm25, title weighted over text).
     pub fn search(&self, query: &str, f: &SearchFilter) -> Result<Vec<Hit>, StoreError> {
+        let bad = |why: String| StoreError::Query(BadQuery { query: query.to_string(), why });
+        // Prefix terms each expand to every matching token: many of them
+        // make a query that runs for minutes.
+        let terms = query.split_whitespace().filter(|t| !matches!(*t, "AND" | "OR" | "NOT")).count();
+        let prefixes = query.split_whitespace().filter(|t| t.trim_end_matches([')', '"']).ends_with('*')).count();
+        if prefixes > MAX_PREFIX_TERMS || terms > MAX_TERMS {
+            return Err(bad(format!(
+                "too complex: {terms} terms, {prefixes} of them prefixes (at most {MAX_TERMS} and {MAX_PREFIX_TERMS})"
+            )));
+        }
+        // And a time budget, whatever the query.
+        let budget = f.budget.unwrap_or(SEARCH_BUDGET);
+        let deadline = std::time::Instant::now() + budget;
+        // SQLite checks for an interrupt between steps and inside FTS5's
+        // long loops; a watchdog thread sends it at the deadline.
+        let handle = self.conn.get_interrupt_handle();
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let watchdog = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                wait.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            {
+                handle.interrupt();
+            }
+        });
+        let hits = self.search_unguarded(query, f);
+        drop(done);
+        let _ = watchdog.join();
+        hits.map_err(|e| match e {
+            StoreError::Sqlite { source, .. }
+                if source.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) =>
+            {
+                bad(format!("stopped after {:.1} s (--max-seconds); make it narrower", budget.as_secs_f64()))
+            }
+            e => e,
+        })
+    }
+
+    fn search_unguarded(&self, query: &str, f: &SearchFilter) -> Result<Vec<Hit>, StoreError> {
         let mut st = self
             .conn
             .prepare(
