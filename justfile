@@ -50,3 +50,8 @@ eval-dups:
 # print the database schema (the migrations, in order)
 db-schema:
     @cat migrations/*/up.sql
+
+# fuzz one target (html_extract, html_prescan, text_clean, warc, charset) or all, SECS each (needs nightly and cargo-fuzz)
+fuzz TARGET="all" SECS="1800":
+    cargo +nightly install cargo-fuzz --locked --quiet || true
+    fuzz/run.sh {{TARGET}} {{SECS}}

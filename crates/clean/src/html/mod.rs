@@ -193,6 +193,42 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// The words a reader sees: text outside script, style, svg, noscript and
+/// template, whitespace aside, split at tags: what
+/// [`prescan`] must leave as it is (a proptest and a fuzz target hold it).
+pub fn visible_words(html: &str) -> Vec<String> {
+    let tree = arena::parse(html);
+    let dom = dom::Dom::build(&tree, usize::MAX).unwrap();
+    let mut s = String::new();
+    let mut ends: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < dom.len() {
+        // Blocks are read apart (whitespace before a block's tag is cut): a
+        // space at every tag, start and end, is the simplest test that agrees.
+        while ends.last().is_some_and(|&e| i >= e) {
+            ends.pop();
+            s.push(' ');
+        }
+        match dom.nodes[i].kind {
+            dom::Kind::Elem { el, .. }
+                if matches!(&*el.name.local, "script" | "style" | "svg" | "noscript" | "template") =>
+            {
+                // Cut whole, it leaves no gap ("al<script>…</script>pha").
+                i = dom.nodes[i].end;
+                continue;
+            }
+            dom::Kind::Text(t) => s.push_str(t),
+            dom::Kind::Elem { .. } => {
+                s.push(' ');
+                ends.push(dom.nodes[i].end);
+            }
+            dom::Kind::Other => {}
+        }
+        i += 1;
+    }
+    s.split_whitespace().map(str::to_string).collect()
+}
+
 /// Extract the main content and metadata of an HTML page.
 pub fn extract(raw: &str, url: Option<&str>, cfg: &HtmlConfig, phrases: &Phrases) -> Result<HtmlOutput, DropReason> {
     let pre = prescan::prescan(raw);

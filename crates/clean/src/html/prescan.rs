@@ -116,7 +116,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         let rest = &bytes[lt + 1..];
         // Comment: <!-- ... -->
         if rest.starts_with(b"!--") {
-            let end = memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
+            let end = comment_end(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
             copied_to = end;
             pos = end;
@@ -124,9 +124,11 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         }
         // The tag's name.
         let (is_end, name_start) = if rest.first() == Some(&b'/') { (true, 1) } else { (false, 0) };
+        // A tag name runs to a space, `/` or `>`, as the tokenizer reads
+        // it ("<a<h1>" is one tag, named "a<h1").
         let name_len = rest[name_start..]
             .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'!'))
+            .position(|&b| is_space(b) || b == b'/' || b == b'>')
             .unwrap_or(rest.len() - name_start);
         let name = &rest[name_start..name_start + name_len];
         if name_len == 0 || !name[0].is_ascii_alphabetic() {
@@ -226,10 +228,11 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                         copied_to = end;
                         end
                     }
-                    None => lt + 1,
+                    None => after_tag(bytes, lt),
                 };
             } else {
-                pos = lt + 1;
+                // The whole end tag (what looks like a tag inside it is not one).
+                pos = after_tag(bytes, lt);
             }
             continue;
         };
@@ -373,6 +376,31 @@ fn tag_is(rest: &[u8], name: &[u8]) -> bool {
         && (is_space(rest[name.len()]) || matches!(rest[name.len()], b'>' | b'/'))
 }
 
+/// Just past the comment whose `<!--` is at `lt`, as the tokenizer ends
+/// it: `<!-->` and `<!--->` are whole (empty) comments, and `--!>` closes
+/// one as `-->` does; the end of the input when nothing does.
+fn comment_end(b: &[u8], lt: usize) -> usize {
+    let body = &b[lt + 4..];
+    if body.starts_with(b">") {
+        return lt + 5;
+    }
+    if body.starts_with(b"->") {
+        return lt + 6;
+    }
+    let close = memmem::find(body, b"-->").map(|e| e + 3);
+    let bang = memmem::find(body, b"--!>").map(|e| e + 4);
+    match (close, bang) {
+        (Some(a), Some(c)) => lt + 4 + a.min(c),
+        (Some(a), None) | (None, Some(a)) => lt + 4 + a,
+        (None, None) => b.len(),
+    }
+}
+
+/// Just past the tag starting at `lt` (the end of the input when it never closes).
+fn after_tag(b: &[u8], lt: usize) -> usize {
+    find_tag_end(b, lt + 1).map_or(b.len(), |g| g + 1)
+}
+
 /// The `>` closing a start tag, skipping quoted attribute values.
 fn find_tag_end(b: &[u8], mut i: usize) -> Option<usize> {
     // A quote opens a value only right after `=` (spaces between allowed);
@@ -417,7 +445,7 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
         let rest = &b[lt + 1..];
         if markup {
             if rest.starts_with(b"!--") {
-                i = memmem::find(&b[lt + 4..], b"-->").map_or(b.len(), |e| lt + 4 + e + 3);
+                i = comment_end(b, lt);
                 continue;
             }
             if rest.first().is_some_and(u8::is_ascii_alphabetic) {

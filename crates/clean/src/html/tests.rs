@@ -302,39 +302,21 @@ fn paywalled_article_text_stays_and_recent_posts_go() {
     assert!(!out.paragraphs.iter().any(|p| p.contains("another story")), "{:?}", out.paragraphs);
 }
 
-/// The words a reader sees: text outside script, style, svg, noscript and
-/// template, whitespace aside, split at tags.
-fn visible_words(html: &str) -> Vec<String> {
-    let tree = arena::parse(html);
-    let dom = dom::Dom::build(&tree, usize::MAX).unwrap();
-    let mut s = String::new();
-    let mut ends: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < dom.len() {
-        // Blocks are read apart (whitespace before a block's tag is cut): a
-        // space at every tag, start and end, is the simplest test that agrees.
-        while ends.last().is_some_and(|&e| i >= e) {
-            ends.pop();
-            s.push(' ');
-        }
-        match dom.nodes[i].kind {
-            dom::Kind::Elem { el, .. }
-                if matches!(&*el.name.local, "script" | "style" | "svg" | "noscript" | "template") =>
-            {
-                // Cut whole, it leaves no gap ("al<script>…</script>pha").
-                i = dom.nodes[i].end;
-                continue;
-            }
-            dom::Kind::Text(t) => s.push_str(t),
-            dom::Kind::Elem { .. } => {
-                s.push(' ');
-                ends.push(dom.nodes[i].end);
-            }
-            dom::Kind::Other => {}
-        }
-        i += 1;
+/// Crashers the fuzzer found (fuzz/fuzz_targets/html_prescan.rs), kept.
+#[test]
+fn prescan_fuzz_regressions() {
+    for page in [
+        // An end tag whose attributes hold what looks like a tag.
+        "<header><a>Coastal</a\n  <h1>Harbour</h1></header>",
+        // A tag name holding `<`.
+        "<p>one<a<h1>two</p>",
+        // Empty comments, and one closed by `--!>`.
+        "<!--><",
+        "a<!--->b<!-- c --!>d",
+    ] {
+        let pre = prescan::prescan(page);
+        assert_eq!(visible_words(&pre.html), visible_words(page), "{page:?} -> {:?}", pre.html);
     }
-    s.split_whitespace().map(str::to_string).collect()
 }
 
 proptest::proptest! {
@@ -351,7 +333,7 @@ proptest::proptest! {
         "<script>", "</script>", "<SCRIPT type=text/javascript>", "</script >", "<style>", "</style>",
         "<script type=\"application/ld+json\">", "<svg><path d=\"M0 0\"/><text>label</text></svg>",
         "<noscript>", "</noscript>",
-        "<template>", "</template>", "<!--", "-->", "<!---->", "<!doctype html>",
+        "<template>", "</template>", "<!--", "-->", "<!---->", "<!-->", "<!--->", "--!>", "<!doctype html>",
         "alpha", "beta", " gamma ", "\n", "  ", "&amp;", "&lt;b&gt;", "x<y", "a>b", "'", "\"",
     ]), 0..40)) {
         let page: String = parts.concat();
