@@ -6,8 +6,10 @@
 //! holds it, which is what Common Crawl indexes record and what a range
 //! request needs. `response` records with an HTML payload become HTML
 //! documents, `conversion` records (WET) text documents; everything else is
-//! skipped with a reason. A truncated or corrupt record ends the stream with
-//! an error naming the file and offset; the records before it are kept.
+//! skipped with a reason. A record that does not parse, or whose
+//! Content-Length does not end it where the next begins, is an error naming
+//! the file and offset, and reading resumes at the next `WARC/1.` header; a
+//! gzip stream that breaks off keeps the records decoded before the break.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -49,80 +51,210 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+type FileReader = BufReader<Counting<File>>;
+
+/// Where the record bytes come from.
+enum Bytes {
+    /// A plain WARC: the file itself.
+    Plain(FileReader),
+    /// A gzipped WARC: the member being decoded, which started at `.1`.
+    Member(GzDecoder<FileReader>, u64),
+    /// A gzipped WARC between two members.
+    Between(FileReader),
+    /// Nothing more.
+    Done,
+}
+
 /// Streams the records of one WARC file.
+///
+/// Records are cut from a window of decoded bytes. A record that does not
+/// parse, or whose Content-Length does not end it where the next record
+/// begins, is reported with its offset and skipped: reading resumes at the
+/// next `WARC/1.` header, so one bad record never costs the ones after it.
+/// A gzip stream that breaks off keeps the records decoded before the break.
 pub struct WarcRecords {
     path: PathBuf,
-    reader: BufReader<Counting<File>>,
-    gzip: bool,
-    /// Records decoded from the current gzip member and not yet returned
-    /// (a member may hold several records when the whole file is one stream).
-    pending: std::collections::VecDeque<(u64, Vec<u8>)>,
-    done: bool,
+    bytes: Bytes,
+    /// Decoded bytes not yet cut into records: `window[start..]`.
+    window: Vec<u8>,
+    start: usize,
+    /// Offset of `window[start]` in a plain file; of the member in a gzip one.
+    offset: u64,
+    /// The source of the window has no more bytes (end of file or of member).
+    at_end: bool,
+    /// The source broke off (reported): the incomplete record it cut is not
+    /// reported again.
+    broken: bool,
+    /// In a run of junk already reported.
+    in_junk: bool,
+}
+
+/// Read this much at a time into the window.
+const CHUNK: usize = 256 * 1024;
+/// Longest record header.
+const MAX_HEADER: usize = 64 * 1024;
+
+/// What the front of the window holds.
+#[derive(Debug, PartialEq)]
+enum Step {
+    /// A record of this many bytes.
+    Record(usize),
+    /// This many bytes that are not a good record (reported), up to the next
+    /// record header or the end.
+    Bad(usize, String),
+    /// This many bytes of whitespace between records.
+    Gap(usize),
+    /// This many bytes of something that is not a record (reported once per
+    /// run of such bytes, however long).
+    Junk(usize, String),
+    /// Not enough bytes to tell.
+    More,
+    /// Nothing left.
+    End,
 }
 
 impl WarcRecords {
     /// Open an archive; gzip is recognised by its magic bytes.
     pub fn open(path: &Path) -> Result<WarcRecords, FetchError> {
         let file = File::open(path).map_err(|source| FetchError::Io { path: path.into(), source })?;
-        let mut reader = BufReader::with_capacity(256 * 1024, Counting { inner: file, pos: 0 });
+        let mut reader = BufReader::with_capacity(CHUNK, Counting { inner: file, pos: 0 });
         let head = reader.fill_buf().map_err(|source| FetchError::Io { path: path.into(), source })?;
-        let gzip = head.starts_with(&[0x1f, 0x8b]);
-        Ok(WarcRecords { path: path.into(), reader, gzip, pending: Default::default(), done: false })
-    }
-
-    fn offset(&self) -> u64 {
-        self.reader.get_ref().pos - self.reader.buffer().len() as u64
+        let bytes = if head.starts_with(&[0x1f, 0x8b]) { Bytes::Between(reader) } else { Bytes::Plain(reader) };
+        Ok(WarcRecords {
+            path: path.into(),
+            bytes,
+            window: Vec::new(),
+            start: 0,
+            offset: 0,
+            at_end: false,
+            broken: false,
+            in_junk: false,
+        })
     }
 
     fn err(&self, offset: u64, why: impl Into<String>) -> FetchError {
         FetchError::Warc { path: self.path.clone(), offset, why: why.into() }
     }
 
+    /// Move `n` bytes past the front of the window.
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+        if matches!(self.bytes, Bytes::Plain(_)) {
+            self.offset += n as u64;
+        }
+        if self.start > CHUNK && self.start * 2 > self.window.len() {
+            self.window.drain(..self.start);
+            self.start = 0;
+        }
+    }
+
+    /// Add bytes to the window from the current source; Err is a source
+    /// that broke off (with its offset).
+    fn fill(&mut self) -> Result<(), (u64, String)> {
+        let mut chunk = vec![0u8; CHUNK];
+        loop {
+            let (n, member) = match &mut self.bytes {
+                Bytes::Done => {
+                    self.at_end = true;
+                    return Ok(());
+                }
+                Bytes::Plain(r) => (r.read(&mut chunk), None),
+                Bytes::Member(gz, at) => (gz.read(&mut chunk), Some(*at)),
+                Bytes::Between(r) => {
+                    // The next member, or the end of the file.
+                    let at = r.get_ref().pos - r.buffer().len() as u64;
+                    match r.fill_buf() {
+                        Ok([]) => {
+                            self.bytes = Bytes::Done;
+                            self.at_end = true;
+                            return Ok(());
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            self.bytes = Bytes::Done;
+                            return Err((at, e.to_string()));
+                        }
+                    }
+                    let Bytes::Between(r) = std::mem::replace(&mut self.bytes, Bytes::Done) else { unreachable!() };
+                    self.bytes = Bytes::Member(GzDecoder::new(r), at);
+                    self.offset = at;
+                    continue;
+                }
+            };
+            match n {
+                Ok(0) => {
+                    self.bytes = match std::mem::replace(&mut self.bytes, Bytes::Done) {
+                        Bytes::Member(gz, _) => Bytes::Between(gz.into_inner()),
+                        _ => Bytes::Done,
+                    };
+                    self.at_end = true;
+                    return Ok(());
+                }
+                Ok(k) => {
+                    self.window.extend_from_slice(&chunk[..k]);
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    // A member (or the file) that breaks off: what was decoded
+                    // stays in the window; nothing after it can be trusted.
+                    let at = member.unwrap_or(self.offset + (self.window.len() - self.start) as u64);
+                    self.bytes = Bytes::Done;
+                    self.at_end = true;
+                    let what = if member.is_some() { "truncated or corrupt gzip member" } else { "read error" };
+                    return Err((at, format!("{what}: {e}")));
+                }
+            }
+        }
+    }
+
     /// The next raw record (offset, bytes of header + block), or None at the end.
     fn next_raw(&mut self) -> Option<Result<(u64, Vec<u8>), FetchError>> {
-        if let Some(r) = self.pending.pop_front() {
-            return Some(Ok(r));
-        }
-        if self.done {
-            return None;
-        }
-        if !self.gzip {
-            // Records are separated by blank lines; a record starts after them.
-            if let Err(e) = skip_whitespace(&mut self.reader) {
-                return Some(Err(self.err(self.offset(), e.to_string())));
-            }
-        }
-        let offset = self.offset();
-        match self.reader.fill_buf() {
-            Ok([]) => return None,
-            Ok(_) => {}
-            Err(e) => return Some(Err(self.err(offset, e.to_string()))),
-        }
-        if self.gzip {
-            // One gzip member; it may hold one record (per-record gzip) or many.
-            let mut data = Vec::new();
-            let res = GzDecoder::new(&mut self.reader).take(MAX_RECORD * 4).read_to_end(&mut data);
-            if let Err(e) = res {
-                self.done = true;
-                return Some(Err(self.err(offset, format!("truncated or corrupt gzip member: {e}"))));
-            }
-            match split_records(&data) {
-                Ok(records) => {
-                    self.pending.extend(records.into_iter().map(|r| (offset, r)));
-                    self.next_raw()
+        loop {
+            let step = split_one(&self.window[self.start..], self.at_end);
+            let offset = self.offset;
+            match step {
+                Step::Junk(n, why) => {
+                    let tail = self.start + n == self.window.len();
+                    self.consume(n);
+                    let first = !self.in_junk;
+                    self.in_junk = true;
+                    if first && !(self.broken && tail) {
+                        return Some(Err(self.err(offset, why)));
+                    }
                 }
-                Err(why) => {
-                    self.done = true;
-                    Some(Err(self.err(offset, why)))
+                Step::Record(n) => {
+                    self.in_junk = false;
+                    let rec = self.window[self.start..self.start + n].to_vec();
+                    self.consume(n);
+                    return Some(Ok((offset, rec)));
                 }
-            }
-        } else {
-            match read_plain_record(&mut self.reader) {
-                Ok(Some(rec)) => Some(Ok((offset, rec))),
-                Ok(None) => None,
-                Err(why) => {
-                    self.done = true;
-                    Some(Err(self.err(offset, why)))
+                Step::Bad(n, why) => {
+                    self.in_junk = false;
+                    let tail = self.start + n == self.window.len();
+                    self.consume(n);
+                    if !(self.broken && tail) {
+                        return Some(Err(self.err(offset, why)));
+                    }
+                }
+                Step::Gap(n) => self.consume(n),
+                Step::End if matches!(self.bytes, Bytes::Done) => return None,
+                Step::End | Step::More => {
+                    if self.at_end && !matches!(self.bytes, Bytes::Done) {
+                        // The next gzip member: a fresh window.
+                        self.window.drain(..self.start);
+                        self.start = 0;
+                        if !self.window.is_empty() {
+                            let n = self.window.len();
+                            self.consume(n);
+                            return Some(Err(self.err(offset, "incomplete record at the end of a gzip member")));
+                        }
+                    }
+                    self.at_end = false;
+                    if let Err((at, why)) = self.fill() {
+                        self.broken = true;
+                        return Some(Err(self.err(at, why)));
+                    }
                 }
             }
         }
@@ -138,6 +270,99 @@ impl Iterator for WarcRecords {
             Err(e) => return Some(Err(e)),
         };
         Some(to_item(&self.path, offset, &raw).map_err(|why| self.err(offset, why)))
+    }
+}
+
+/// The next record header at or after `from` in `data` (`WARC/1.` at the
+/// start of a line).
+fn next_header(data: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(p) = memchr::memmem::find(&data[i.min(data.len())..], b"WARC/1.") {
+        let at = i + p;
+        if at == 0 || data[at - 1] == b'\n' {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// Cut the front of `data` (the rest of the source when `at_end`): a whole
+/// record, bad bytes up to the next header, or a call for more bytes.
+fn split_one(data: &[u8], at_end: bool) -> Step {
+    let ws = data.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    if ws > 0 {
+        return Step::Gap(ws);
+    }
+    if data.is_empty() {
+        return if at_end { Step::End } else { Step::More };
+    }
+    // Bad bytes up to the next header after `from` (or all of them).
+    let resync = |from: usize, why: String| match next_header(data, from) {
+        Some(p) => Step::Bad(p, why),
+        None if at_end || data.len() > 2 * MAX_RECORD as usize => Step::Bad(data.len(), why),
+        None => Step::More,
+    };
+    if !data.starts_with(b"WARC/") {
+        if data.len() < 5 && !at_end {
+            return Step::More;
+        }
+        let first = data.split(|&b| b == b'\n').next().unwrap_or(data);
+        let shown: String = String::from_utf8_lossy(first).chars().take(20).collect();
+        let why = format!("not a WARC record (starts with {shown:?})");
+        return match next_header(data, 1) {
+            Some(p) => Step::Junk(p, why),
+            None if at_end => Step::Junk(data.len(), why),
+            // Keep only what could be the start of a header cut in two.
+            None if data.len() > MAX_HEADER => Step::Junk(data.len() - 8, why),
+            None => Step::More,
+        };
+    }
+    let Some(end) = memchr::memmem::find(&data[..data.len().min(MAX_HEADER)], b"\r\n\r\n") else {
+        if data.len() >= MAX_HEADER {
+            return resync(1, "record header larger than 64 KiB".into());
+        }
+        return if at_end { resync(1, "truncated record header".into()) } else { Step::More };
+    };
+    let head_len = end + 4;
+    let len = match parse_header(&data[..head_len]).and_then(|(fields, _)| content_length(&fields)) {
+        Ok(len) => len,
+        Err(why) => return resync(head_len, why),
+    };
+    let stop = head_len + len;
+    // A record ends with two CRLFs, then the next record or the end.
+    let Some(after) = data.get(stop..) else {
+        if at_end {
+            return resync(head_len, format!("truncated record: {} of {len} block bytes", data.len() - head_len));
+        }
+        // A Content-Length past the next header would never fill: look now.
+        return match next_header(data, head_len) {
+            Some(p) if data.len() - head_len > 2 * MAX_RECORD as usize => {
+                Step::Bad(p, "Content-Length runs past the next record".into())
+            }
+            _ => Step::More,
+        };
+    };
+    // The record's own terminator, or whitespace and the next header.
+    if after.starts_with(b"\r\n\r\n") {
+        return Step::Record(stop);
+    }
+    let gap = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    if gap == after.len() && !at_end && after.len() < 8 {
+        return Step::More;
+    }
+    if (gap == after.len() && at_end) || after[gap..].starts_with(b"WARC/") {
+        return Step::Record(stop);
+    }
+    if after.len() - gap < 5 && !at_end {
+        return Step::More;
+    }
+    // The block does not end where the next record begins: its
+    // Content-Length is wrong. Resume at the first header after this one's.
+    match next_header(data, head_len) {
+        Some(p) if p < stop => Step::Bad(p, format!("Content-Length {len} runs past the record's end")),
+        Some(p) => Step::Bad(p, format!("Content-Length {len} stops short of the record's end")),
+        None => resync(head_len, format!("Content-Length {len} does not end the record")),
     }
 }
 
@@ -167,64 +392,6 @@ fn content_length(fields: &[(String, String)]) -> Result<usize, String> {
         return Err(format!("record of {n} bytes exceeds the {MAX_RECORD}-byte cap"));
     }
     Ok(n as usize)
-}
-
-/// Split decompressed bytes into whole records.
-fn split_records(mut data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-    let mut out = Vec::new();
-    while !data.iter().all(u8::is_ascii_whitespace) {
-        let skip = data.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        data = &data[skip..];
-        let (fields, head_len) = parse_header(data)?;
-        let len = content_length(&fields)?;
-        if data.len() < head_len + len {
-            return Err(format!("truncated record: {} of {} block bytes", data.len() - head_len, len));
-        }
-        out.push(data[..head_len + len].to_vec());
-        data = &data[head_len + len..];
-    }
-    Ok(out)
-}
-
-fn skip_whitespace(r: &mut impl BufRead) -> io::Result<()> {
-    loop {
-        let buf = r.fill_buf()?;
-        let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        if ws == 0 {
-            return Ok(());
-        }
-        r.consume(ws);
-    }
-}
-
-fn read_plain_record(r: &mut impl BufRead) -> Result<Option<Vec<u8>>, String> {
-    if r.fill_buf().map_err(|e| e.to_string())?.is_empty() {
-        return Ok(None);
-    }
-    let mut head = Vec::new();
-    while !head.ends_with(b"\r\n\r\n") {
-        let n = r.read_until(b'\n', &mut head).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Err("truncated record header".into());
-        }
-        if head.len() > 64 * 1024 {
-            return Err("record header larger than 64 KiB".into());
-        }
-    }
-    let (fields, _) = parse_header(&head)?;
-    let len = content_length(&fields)?;
-    let mut block = vec![0u8; len];
-    let mut got = 0;
-    while got < len {
-        match r.read(&mut block[got..]) {
-            Ok(0) => return Err(format!("truncated record: {got} of {len} block bytes")),
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-    head.extend_from_slice(&block);
-    Ok(Some(head))
 }
 
 /// Turn one record into a document or a skip.
@@ -468,6 +635,84 @@ mod tests {
         assert_eq!(items.len(), 1);
         let e = items[0].as_ref().unwrap_err().to_string();
         assert!(e.contains("offset 0") && e.contains("not a WARC record"), "{e}");
+    }
+
+    /// Eight HTML responses of about 6 KB each.
+    fn eight() -> Vec<Vec<u8>> {
+        (0..8)
+            .map(|i| {
+                let page = format!("<html><p>Page {i}. {}</p></html>", "Words of the page. ".repeat(300));
+                record("response", &format!("https://a.example/{i}"), &http("text/html", &page))
+            })
+            .collect()
+    }
+
+    /// Documents and errors read from `bytes` written as `name`.
+    fn read(name: &str, bytes: &[u8]) -> (Vec<String>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let (mut docs, mut errs) = (Vec::new(), Vec::new());
+        for item in collect(&p) {
+            match item {
+                Ok(WarcItem::Doc(d)) => docs.push(d.url.unwrap_or_default()),
+                Ok(WarcItem::Skipped { .. }) => {}
+                Err(e) => errs.push(e.to_string()),
+            }
+        }
+        (docs, errs)
+    }
+
+    /// Record 3 with its Content-Length changed by `delta`.
+    fn with_bad_length(recs: &[Vec<u8>], delta: i64) -> Vec<Vec<u8>> {
+        let mut out = recs.to_vec();
+        let r = String::from_utf8(out[3].clone()).unwrap();
+        let len: i64 = r.split("Content-Length: ").nth(1).unwrap().split("\r\n").next().unwrap().parse().unwrap();
+        out[3] =
+            r.replacen(&format!("Content-Length: {len}"), &format!("Content-Length: {}", len + delta), 1).into_bytes();
+        out
+    }
+
+    /// A Content-Length 5,000 too small or too large costs that record only
+    /// (it swallowed or dropped the ones after it once), plain and gzipped.
+    #[test]
+    fn a_wrong_content_length_costs_one_record() {
+        for delta in [-5000, 5000] {
+            let recs = with_bad_length(&eight(), delta);
+            let plain = recs.concat();
+            let per_record: Vec<u8> = recs.iter().flat_map(|r| gz(r)).collect();
+            for (name, bytes) in [("a.warc", plain), ("a.warc.gz", per_record)] {
+                let (docs, errs) = read(name, &bytes);
+                let want: Vec<String> = (0..8).filter(|&i| i != 3).map(|i| format!("https://a.example/{i}")).collect();
+                assert_eq!(docs, want, "{name} {delta}: {errs:?}");
+                assert_eq!(errs.len(), 1, "{name} {delta}: {errs:?}");
+                assert!(errs[0].contains("offset") && errs[0].contains(name), "{}", errs[0]);
+            }
+        }
+    }
+
+    /// A whole-file gzipped WARC cut at 90% keeps the records before the cut.
+    #[test]
+    fn a_cut_gzip_stream_keeps_what_came_before() {
+        let whole = gz(&eight().concat());
+        let (docs, errs) = read("cut.warc.gz", &whole[..whole.len() * 9 / 10]);
+        assert!(docs.len() >= 6, "{docs:?} {errs:?}");
+        assert_eq!(docs[0], "https://a.example/0");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].contains("gzip"), "{}", errs[0]);
+    }
+
+    /// Junk between records is reported once, and reading goes on.
+    #[test]
+    fn junk_between_records_is_skipped_to_the_next_header() {
+        let recs = eight();
+        let mut bytes = recs[..4].concat();
+        bytes.extend_from_slice(b"garbage that is not a record\r\n\r\n");
+        bytes.extend_from_slice(&recs[4..].concat());
+        let (docs, errs) = read("j.warc", &bytes);
+        assert_eq!(docs.len(), 8, "{errs:?}");
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].contains("not a WARC record"), "{}", errs[0]);
     }
 
     #[test]
