@@ -82,7 +82,7 @@ fn name_class(name: &[u8]) -> Name {
         b"plaintext" => Name::Verbatim(b"plaintext"),
         b"pre" | b"listing" => Name::Pre,
         b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"param"
-        | b"source" | b"track" | b"wbr" | b"!doctype" => Name::Void(Tag::of(l).is_block()),
+        | b"source" | b"track" | b"wbr" => Name::Void(Tag::of(l).is_block()),
         _ => match Tag::of(l) {
             t if t.is_block() || t == Tag::Head => Name::Block,
             _ => Name::Other,
@@ -119,6 +119,13 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             let end = comment_end(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
             copied_to = end;
+            pos = end;
+            continue;
+        }
+        // A bogus comment, read up to the next `>` whatever it holds (left
+        // in place for the parser): `<!…>` (a doctype too), `<?…>`, and `</`
+        // not followed by a letter.
+        if let Some(end) = bogus_comment_end(bytes, lt) {
             pos = end;
             continue;
         }
@@ -396,6 +403,20 @@ fn comment_end(b: &[u8], lt: usize) -> usize {
     }
 }
 
+/// Just past the bogus comment at `lt`, when the `<` there opens one:
+/// `<!…>` but `<!--`, `<?…>`, and `</` not followed by a letter, each up to
+/// the next `>`.
+fn bogus_comment_end(b: &[u8], lt: usize) -> Option<usize> {
+    let rest = &b[lt + 1..];
+    let bogus = match rest.first() {
+        Some(b'!') => !rest.starts_with(b"!--"),
+        Some(b'?') => true,
+        Some(b'/') => !rest.get(1).is_some_and(u8::is_ascii_alphabetic),
+        _ => false,
+    };
+    bogus.then(|| memchr::memchr(b'>', rest).map_or(b.len(), |g| lt + 1 + g + 1))
+}
+
 /// Just past the tag starting at `lt` (the end of the input when it never closes).
 fn after_tag(b: &[u8], lt: usize) -> usize {
     find_tag_end(b, lt + 1).map_or(b.len(), |g| g + 1)
@@ -446,6 +467,10 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
         if markup {
             if rest.starts_with(b"!--") {
                 i = comment_end(b, lt);
+                continue;
+            }
+            if let Some(end) = bogus_comment_end(b, lt) {
+                i = end;
                 continue;
             }
             if rest.first().is_some_and(u8::is_ascii_alphabetic) {

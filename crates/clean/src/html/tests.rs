@@ -313,6 +313,9 @@ fn prescan_fuzz_regressions() {
         // Empty comments, and one closed by `--!>`.
         "<!--><",
         "a<!--->b<!-- c --!>d",
+        // Bogus comments hold what looks like markup.
+        "<!<!--><",
+        "x<?php <!-- ?>y</ <b>z",
     ] {
         let pre = prescan::prescan(page);
         assert_eq!(visible_words(&pre.html), visible_words(page), "{page:?} -> {:?}", pre.html);
@@ -333,7 +336,7 @@ proptest::proptest! {
         "<script>", "</script>", "<SCRIPT type=text/javascript>", "</script >", "<style>", "</style>",
         "<script type=\"application/ld+json\">", "<svg><path d=\"M0 0\"/><text>label</text></svg>",
         "<noscript>", "</noscript>",
-        "<template>", "</template>", "<!--", "-->", "<!---->", "<!-->", "<!--->", "--!>", "<!doctype html>",
+        "<template>", "</template>", "<!--", "-->", "<!---->", "<!-->", "<!--->", "--!>", "<!", "<?", "</ ", "</>", "<!doctype html>",
         "alpha", "beta", " gamma ", "\n", "  ", "&amp;", "&lt;b&gt;", "x<y", "a>b", "'", "\"",
     ]), 0..40)) {
         let page: String = parts.concat();
