@@ -53,6 +53,17 @@ pub enum StoreError {
         /// SQLite's complaint.
         source: rusqlite::Error,
     },
+    /// A database that cannot be written, made by an older thresh: it needs
+    /// migrating, which needs writing.
+    #[error("{path}: read-only, and its schema (version {version}) is older than this thresh's ({latest}); run thresh once where it can be written")]
+    ReadOnlyBehind {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        version: i64,
+        /// This thresh's.
+        latest: i64,
+    },
     /// The file is an SQLite database, but not one thresh made.
     #[error("{path}: an SQLite database, but not a thresh database; refusing to touch it")]
     Foreign {
@@ -118,11 +129,33 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }
+        if !writable(path) {
+            return Store::open_read_only(path);
+        }
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|e| classify(path, e))?;
         let store = Store::setup(conn, path, false)?;
         Ok(store)
+    }
+
+    /// A database that cannot be written (a read-only file, or one in a
+    /// read-only folder, where SQLite could not make its WAL index): opened
+    /// immutable, for reading only, and never migrated.
+    fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let mut uri = url_path(path);
+        uri.push_str("?mode=ro&immutable=1");
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&uri, flags).map_err(|e| classify(path, e))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
+        if !is_ours(&conn, path)? {
+            return Err(StoreError::Foreign { path: path.to_path_buf() });
+        }
+        let latest = Store::schema_sql().len() as i64;
+        if version < latest {
+            return Err(StoreError::ReadOnlyBehind { path: path.to_path_buf(), version, latest });
+        }
+        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None, pending: site::Pending::default() })
     }
 
     fn setup(mut conn: Connection, path: &Path, create: bool) -> Result<Store, StoreError> {
@@ -131,20 +164,11 @@ impl Store {
         let objects: i64 =
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
-        if objects > 0 && version == 0 {
-            // Someone else's database: leave it untouched.
+        // Is it ours? Decided before anything is written (journal mode
+        // included): a database with tables must have thresh's, and a
+        // user_version thresh set.
+        if (objects > 0 || !create) && (version == 0 || !is_ours(&conn, path)?) {
             return Err(StoreError::Foreign { path: path.to_path_buf() });
-        }
-        if !create {
-            // Never migrate a database that thresh did not make.
-            let is_thresh: bool = conn
-                .query_row("SELECT count(*) = 1 FROM sqlite_master WHERE type='table' AND name='documents'", [], |r| {
-                    r.get(0)
-                })
-                .map_err(|e| classify(path, e))?;
-            if !is_thresh {
-                return Err(StoreError::Foreign { path: path.to_path_buf() });
-            }
         }
         if create {
             let mode: String =
@@ -237,6 +261,38 @@ pub fn now() -> String {
     iso_millis(std::time::SystemTime::now())
 }
 
+/// Whether thresh made the database: its `documents` and `runs` tables are there.
+fn is_ours(conn: &Connection, path: &Path) -> Result<bool, StoreError> {
+    conn.query_row(
+        "SELECT count(*) = 2 FROM sqlite_master WHERE type='table' AND name IN ('documents', 'runs')",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(|e| classify(path, e))
+}
+
+/// Whether this process may write `path` and make files beside it (SQLite's
+/// WAL index and journal).
+fn writable(path: &Path) -> bool {
+    let file_ok = std::fs::OpenOptions::new().append(true).open(path).is_ok();
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    file_ok && tempfile::tempfile_in(dir).is_ok()
+}
+
+/// `path` as a `file:` URI (percent-encoding what a URI cannot hold).
+fn url_path(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::from("file:");
+    for b in abs.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// A time as `YYYY-MM-DDTHH:MM:SS.mmmZ`; times before 1970 are 1970 (no
 /// document is older), times past 9999 are the end of 9999.
 pub fn iso_millis(t: std::time::SystemTime) -> String {
@@ -318,6 +374,47 @@ mod tests {
         assert_eq!(iso_millis(ancient), "1970-01-01T00:00:00.000Z");
         let far = now + std::time::Duration::from_secs(300_000 * 366 * 86_400);
         assert_eq!(iso_millis(far), "9999-12-31T23:59:59.999Z");
+    }
+
+    /// Another app's database with a user_version of its own is refused
+    /// before anything is written: its journal mode stays as it was.
+    #[test]
+    fn a_foreign_database_is_refused_untouched() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("app.db");
+        let c = Connection::open(&p).unwrap();
+        c.execute_batch("CREATE TABLE notes(x); PRAGMA user_version = 7;").unwrap();
+        drop(c);
+        let before = std::fs::read(&p).unwrap();
+        assert!(matches!(Store::open(&p), Err(StoreError::Foreign { .. })));
+        assert!(matches!(Store::open_existing(&p), Err(StoreError::Foreign { .. })));
+        assert_eq!(std::fs::read(&p).unwrap(), before);
+        let mode: String = Connection::open(&p).unwrap().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "delete");
+    }
+
+    /// A database in a folder this process cannot write is read (opened
+    /// immutable). Skipped where permissions do not bind (root).
+    #[test]
+    fn a_read_only_database_can_be_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("ro");
+        std::fs::create_dir(&dir).unwrap();
+        let p = dir.join("t.db");
+        drop(Store::open(&p).unwrap());
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // The read-only way in, whoever runs the test.
+        let s = Store::open_read_only(&p).unwrap();
+        assert_eq!(s.stats().unwrap().documents, 0);
+        drop(s);
+        let binding = std::fs::File::create(dir.join("probe")).is_err();
+        if binding {
+            let s = Store::open_existing(&p).unwrap();
+            assert_eq!(s.stats().unwrap().documents, 0);
+        }
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
     #[test]
