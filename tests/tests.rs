@@ -441,6 +441,7 @@ fn url_list_then_refresh_against_a_local_server() {
         format!("{v:?}")
     };
     assert_eq!(src("/missing", "last_status"), "Text(\"gone\")");
+    assert!(err.contains(&format!("{}: HTTP 404", srv.url("/missing"))), "{err}");
     assert_eq!(src("/article", "etag"), "Text(\"\\\"v1\\\"\")");
     assert_eq!(src("/redirect", "final_url"), format!("Text(\"{}\")", srv.url("/article")));
     assert!(src("/redirect", "redirects").contains("/redirect"));
@@ -845,6 +846,20 @@ fn a_panic_on_one_input_fails_only_that_input() {
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 4);
     assert_eq!(count(&db, "SELECT count(*) FROM errors WHERE kind = 'internal'"), 1);
     assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE status = 'finished' AND n_errors = 1"), 1);
+}
+
+/// A URL list whose only failure is a 404 exits 1 (cron hears of it).
+#[test]
+fn a_404_in_a_url_list_is_a_failure() {
+    let srv = TestServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let list = tmp.path().join("urls.txt");
+    std::fs::write(&list, format!("{}\n{}\n", srv.url("/article"), srv.url("/missing"))).unwrap();
+    let db = tmp.path().join("t.db");
+    let out = thresh(&["ingest", "--db", db.to_str().unwrap(), "--urls", list.to_str().unwrap(), "--delay-ms", "0"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("{}: HTTP 404", srv.url("/missing"))), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 1);
 }
 
 /// The body cap holds for the decoded bytes: a 64 KiB gzip response that

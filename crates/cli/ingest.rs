@@ -62,6 +62,8 @@ struct Summary {
     skipped: u64,
     gone: u64,
     errors: u64,
+    /// URLs given to ingest that answered 404 / 410 (also counted as gone).
+    missing: u64,
 }
 
 /// Read a URL list: one URL per line; blank lines and `#` comments ignored.
@@ -193,6 +195,13 @@ fn execute(
                                 stats.errors += 1;
                                 eprintln!("thresh: error: {message}");
                             }
+                            // A URL given to ingest that is not there is a failure
+                            // (cron must hear of it); it is also recorded as gone.
+                            // To refresh, a known page that went away is news, not one.
+                            Processed::Gone(url, status) if command == "ingest" => {
+                                summary.missing += 1;
+                                eprintln!("thresh: error: {url}: HTTP {status}");
+                            }
                             Processed::NotModified(_) | Processed::Gone(..) => {}
                         }
                         match o {
@@ -246,7 +255,7 @@ fn execute(
     store.finish_run(run, "finished")?;
 
     // A summary for people at a terminal; cron logs stay clean unless something failed.
-    if show_progress || (!g.quiet && summary.errors > 0) {
+    if show_progress || (!g.quiet && summary.errors + summary.missing > 0) {
         eprintln!(
             "thresh: {command} run {run}: {} new ({} duplicates), {} updated, {} unchanged, {} gone, {} dropped, {} skipped, {} failed",
             summary.new,
@@ -259,5 +268,5 @@ fn execute(
             summary.errors
         );
     }
-    Ok(if summary.errors > 0 { exit::INPUT_ERRORS } else { exit::OK })
+    Ok(if summary.errors + summary.missing > 0 { exit::INPUT_ERRORS } else { exit::OK })
 }
