@@ -1,7 +1,7 @@
 //! Charset: BOM, then a declared charset, then detection; and HTML sniffing.
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8};
 use thresh_doc::MediaType;
 
 /// How far into a document a `<meta charset>` declaration is looked for.
@@ -11,10 +11,12 @@ const META_SCAN: usize = 4096;
 ///
 /// Order: a byte-order mark; then `declared` (e.g. from an HTTP header) or a
 /// `<meta charset>` / `http-equiv` declaration in the first 4 KiB; then
-/// chardetng. A declared single-byte Western charset (ISO-8859-1,
-/// windows-1252, ASCII) is overridden when the bytes are valid UTF-8 with
-/// non-ASCII content: pages mis-declare this way far more often than Latin-1
-/// text happens to be valid UTF-8.
+/// chardetng. A declaration is overridden when the bytes say otherwise: any
+/// declared legacy charset when the bytes are valid UTF-8 with non-ASCII
+/// content (legacy text is valid UTF-8 by accident almost never; pages
+/// mis-declare this way often), and any declared charset that does not
+/// decode the bytes cleanly when the detector's guess does (cp1251 bytes
+/// declared UTF-8). The name returned is the charset used.
 pub fn decode(bytes: &[u8], declared: Option<&str>) -> (String, &'static str) {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
@@ -23,19 +25,31 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> (String, &'static str) {
     let declared = declared
         .and_then(|l| Encoding::for_label(l.trim().as_bytes()))
         .or_else(|| meta_charset(&bytes[..bytes.len().min(META_SCAN)]));
+    let detect = || {
+        let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+        det.feed(bytes, true);
+        det.guess(None, Utf8Detection::Allow)
+    };
     let enc = match declared {
         // UTF-16 cannot be declared inside an ASCII-compatible document.
         Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => UTF_8,
-        Some(e) if e == WINDOWS_1252 && looks_utf8(bytes) => UTF_8,
+        Some(e) if e != UTF_8 && looks_utf8(bytes) => UTF_8,
         Some(e) => e,
         None if std::str::from_utf8(bytes).is_ok() => UTF_8,
-        None => {
-            let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
-            det.feed(bytes, true);
-            det.guess(None, Utf8Detection::Allow)
-        }
+        None => detect(),
     };
-    let (text, _, _) = enc.decode(bytes);
+    let (text, _, errors) = enc.decode(bytes);
+    // (UTF-8 with a few bad bytes among good multi-byte characters stays UTF-8.)
+    let some_good_utf8 = enc == UTF_8 && text.chars().any(|c| !c.is_ascii() && c != '\u{fffd}');
+    if errors && declared.is_some() && !some_good_utf8 {
+        let guess = detect();
+        if guess != enc {
+            let (better, _, still) = guess.decode(bytes);
+            if !still {
+                return (better.into_owned(), guess.name());
+            }
+        }
+    }
     (text.into_owned(), enc.name())
 }
 
@@ -185,6 +199,24 @@ mod tests {
         assert!(t.contains("Zürich – naïve “quotes”"));
     }
 
+    /// cp1251 bytes declared UTF-8, and UTF-8 declared Shift_JIS: the
+    /// bytes win, and the charset used is the one named.
+    #[test]
+    fn a_wrong_declaration_gives_way_to_the_bytes() {
+        let russian = "Москва — столица России, крупнейший по численности населения город страны.";
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(russian);
+        let (t, c) = decode(&cp1251, Some("utf-8"));
+        assert_eq!(c, "windows-1251");
+        assert_eq!(t, russian);
+        let japanese = "東京は日本の首都であり、世界有数の大都市である。";
+        let (t, c) = decode(japanese.as_bytes(), Some("Shift_JIS"));
+        assert_eq!(c, "UTF-8");
+        assert_eq!(t, japanese);
+        // A right declaration stands.
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(japanese);
+        assert_eq!(decode(&sjis, Some("shift_jis")), (japanese.to_string(), "Shift_JIS"));
+    }
+
     #[test]
     fn undeclared_latin1_is_detected() {
         let (t, _) = decode(b"Le caf\xe9 est tr\xe8s bon, d\xe9j\xe0 vu, \xe0 la fran\xe7aise.", None);
@@ -194,9 +226,17 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_replaced_not_fatal() {
-        let (t, _) = decode(b"ok \xff\xfe\xfd then more ascii text here", Some("utf-8"));
+        // A bad byte among good UTF-8 stays UTF-8, replaced.
+        let (t, c) = decode(
+            "ok \u{e9}t\u{e9} \u{2014} ".bytes().chain(*b"\xff then more").collect::<Vec<_>>().as_slice(),
+            Some("utf-8"),
+        );
+        assert_eq!(c, "UTF-8");
+        assert!(t.starts_with("ok \u{e9}t\u{e9}") && t.contains('\u{fffd}'), "{t}");
+        // Bytes that are no UTF-8 at all: the detector's charset.
+        let (t, c) = decode(b"ok \xff\xfe\xfd then more ascii text here", Some("utf-8"));
         assert!(t.starts_with("ok "));
-        assert!(t.contains('\u{fffd}'));
+        assert_ne!(c, "UTF-8");
     }
 
     #[test]
