@@ -422,28 +422,44 @@ fn after_tag(b: &[u8], lt: usize) -> usize {
     find_tag_end(b, lt + 1).map_or(b.len(), |g| g + 1)
 }
 
-/// The `>` closing a start tag, skipping quoted attribute values.
+/// The `>` closing the tag whose name (or what follows it) starts at `i`,
+/// read as the tokenizer reads it: the rest of the name, then attributes,
+/// where a quote opens a value only after an attribute name and `=`.
 fn find_tag_end(b: &[u8], mut i: usize) -> Option<usize> {
-    // A quote opens a value only right after `=` (spaces between allowed);
-    // elsewhere (a tag name, an attribute name) it is an ordinary character.
-    let mut quote = 0u8;
-    let mut after_eq = false;
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        Name,
+        BeforeAttr,
+        AttrName,
+        AfterAttr,
+        BeforeValue,
+        Quoted(u8),
+        Unquoted,
+    }
+    let mut st = St::Name;
     while i < b.len() {
         let c = b[i];
-        if quote != 0 {
-            if c == quote {
-                quote = 0;
-            }
-        } else if (c == b'"' || c == b'\'') && after_eq {
-            quote = c;
-            after_eq = false;
-        } else if c == b'>' {
-            return Some(i);
-        } else if c == b'=' {
-            after_eq = true;
-        } else if !is_space(c) {
-            after_eq = false;
-        }
+        let space = is_space(c);
+        st = match (st, c) {
+            (St::Quoted(q), _) if c == q => St::BeforeAttr,
+            (St::Quoted(q), _) => St::Quoted(q),
+            (_, b'>') => return Some(i),
+            (St::Name, _) if space || c == b'/' => St::BeforeAttr,
+            (St::Name, _) => St::Name,
+            (St::BeforeAttr, _) if space || c == b'/' => St::BeforeAttr,
+            (St::BeforeAttr, _) => St::AttrName,
+            (St::AttrName, b'=') | (St::AfterAttr, b'=') => St::BeforeValue,
+            (St::AttrName, b'/') | (St::AfterAttr, b'/') => St::BeforeAttr,
+            (St::AttrName, _) if space => St::AfterAttr,
+            (St::AttrName, _) => St::AttrName,
+            (St::AfterAttr, _) if space => St::AfterAttr,
+            (St::AfterAttr, _) => St::AttrName,
+            (St::BeforeValue, _) if space => St::BeforeValue,
+            (St::BeforeValue, b'"' | b'\'') => St::Quoted(c),
+            (St::BeforeValue, _) => St::Unquoted,
+            (St::Unquoted, _) if space => St::BeforeAttr,
+            (St::Unquoted, _) => St::Unquoted,
+        };
         i += 1;
     }
     None

@@ -316,6 +316,10 @@ fn prescan_fuzz_regressions() {
         // Bogus comments hold what looks like markup.
         "<!<!--><",
         "x<?php <!-- ?>y</ <b>z",
+        // A quote in a tag name, or after an `=` that starts an attribute
+        // name, opens no value.
+        "<G=\"><t p=\"><a \">P",
+        "<t =\"x>\">y",
     ] {
         let pre = prescan::prescan(page);
         assert_eq!(visible_words(&pre.html), visible_words(page), "{page:?} -> {:?}", pre.html);
@@ -330,7 +334,7 @@ proptest::proptest! {
     /// foreign content, not raw text: it is cut whole, so it comes closed.)
     #[test]
     fn the_prescan_changes_no_visible_text(parts in proptest::collection::vec(proptest::sample::select(vec![
-        "<p>", "</p>", "<div class=x>", "</div>", "<p title='a>b'>", "<span data-x=\"</script>\">", "<i x=a'b>", "<b>", "</b>", "<br>", "<pre>", "</pre>", "<span>", "</span>",
+        "<p>", "</p>", "<div class=x>", "</div>", "<p title='a>b'>", "<span data-x=\"</script>\">", "<i x=a'b>", "<g=\">", "<t =\"", " p=\"", "<b>", "</b>", "<br>", "<pre>", "</pre>", "<span>", "</span>",
         "<title>", "</title>", "<textarea>", "</textarea>", "<xmp>", "</xmp>", "<iframe>", "</iframe>",
         "<noembed>", "</noembed>", "<noframes>", "</noframes>",
         "<script>", "</script>", "<SCRIPT type=text/javascript>", "</script >", "<style>", "</style>",
