@@ -51,6 +51,10 @@ fn lock_path(db: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Fault injection for tests: the process aborts (as if killed) right after
+/// committing this many batches.
+const STOP_AFTER: &str = "THRESH_TEST_ABORT_AFTER_BATCHES";
+
 /// Counts shown in the summary line.
 #[derive(Default)]
 struct Summary {
@@ -166,6 +170,8 @@ fn execute(
                 let mut summary = Summary::default();
                 let mut stats = StageStats::default();
                 let mut skipped = std::collections::BTreeMap::new();
+                let mut batches = 0u64;
+                let stop_after: Option<u64> = std::env::var(STOP_AFTER).ok().and_then(|v| v.parse().ok());
                 let stages = &stages;
                 let pool = &pool;
                 for batch in rx {
@@ -186,6 +192,11 @@ fn execute(
                         Ok(o) => o,
                         Err(e) => return (summary, stats, skipped, Some(e)),
                     };
+                    batches += 1;
+                    if stop_after == Some(batches) {
+                        // A crash right after a commit, as kill -9 would make it.
+                        std::process::abort();
+                    }
                     for (p, o) in batch.iter().zip(&outcomes) {
                         match p {
                             Processed::Kept(doc, _) => stats.count(doc, None),
