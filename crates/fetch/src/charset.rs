@@ -40,8 +40,8 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> (String, &'static str) {
     };
     let (text, _, errors) = enc.decode(bytes);
     // (UTF-8 with a few bad bytes among good multi-byte characters stays UTF-8.)
-    let some_good_utf8 = enc == UTF_8 && text.chars().any(|c| !c.is_ascii() && c != '\u{fffd}');
-    if errors && declared.is_some() && !some_good_utf8 {
+    let some_good_utf8 = || enc == UTF_8 && text.chars().any(|c| !c.is_ascii() && c != '\u{fffd}');
+    if errors && declared.is_some() && !some_good_utf8() {
         let guess = detect();
         if guess != enc {
             let (better, _, still) = guess.decode(bytes);

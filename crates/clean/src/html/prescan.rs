@@ -394,13 +394,20 @@ fn comment_end(b: &[u8], lt: usize) -> usize {
     if body.starts_with(b"->") {
         return lt + 6;
     }
-    let close = memmem::find(body, b"-->").map(|e| e + 3);
-    let bang = memmem::find(body, b"--!>").map(|e| e + 4);
-    match (close, bang) {
-        (Some(a), Some(c)) => lt + 4 + a.min(c),
-        (Some(a), None) | (None, Some(a)) => lt + 4 + a,
-        (None, None) => b.len(),
+    // The first "--" followed by ">" or "!>" (one scan: looking for each
+    // ending apart would cross the whole page for every comment).
+    let mut i = 0;
+    while let Some(p) = memmem::find(&body[i..], b"--") {
+        let after = &body[i + p + 2..];
+        if after.starts_with(b">") {
+            return lt + 4 + i + p + 3;
+        }
+        if after.starts_with(b"!>") {
+            return lt + 4 + i + p + 4;
+        }
+        i += p + 1;
     }
+    b.len()
 }
 
 /// Just past the bogus comment at `lt`, when the `<` there opens one:
