@@ -228,14 +228,16 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 let name_end = lt + 1 + name_len;
                 let keep_href = name.eq_ignore_ascii_case(b"link") || name.eq_ignore_ascii_case(b"base");
                 pos = match prune_attributes(html, name_end, keep_href) {
-                    Some((end, kept)) => {
+                    Some((end, Some(kept))) => {
                         push(&mut out.html, &html[copied_to..name_end], pre);
                         out.html.push_str(&kept);
                         out.html.push('>');
                         copied_to = end;
                         end
                     }
-                    None => after_tag(bytes, lt),
+                    // Nothing dropped: the tag stays as it is.
+                    Some((end, None)) => end,
+                    None => bytes.len(),
                 };
             } else {
                 // The whole end tag (what looks like a tag inside it is not one).
@@ -314,11 +316,12 @@ fn kept_attribute(name: &[u8], keep_href: bool) -> bool {
 
 /// The attributes of the start tag whose name ends at `from`, reduced to
 /// the kept ones: `(end of the tag just past '>', the kept attributes as
-/// source text, each after one space)`. None when nothing would be dropped
-/// or the tag does not end (the tokenizer then sees it unchanged). Follows
+/// source text, each after one space, or None when nothing would be
+/// dropped)`. None when the tag does not end (the tokenizer then reads the
+/// rest of the input into it). Follows
 /// the tokenizer's attribute states: names run to whitespace, `/`, `>` or
 /// `=`; values are quoted or run to whitespace or `>`.
-fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, String)> {
+fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, Option<String>)> {
     let b = html.as_bytes();
     let mut i = from;
     let mut kept: Vec<(usize, usize)> = Vec::new();
@@ -365,14 +368,14 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
         }
     }
     if !dropped {
-        return None;
+        return Some((i + 1, None));
     }
     let mut out = String::with_capacity(kept.iter().map(|k| k.1 - k.0 + 1).sum());
     for (s, e) in kept {
         out.push(' ');
         out.push_str(&html[s..e]);
     }
-    Some((i + 1, out))
+    Some((i + 1, Some(out)))
 }
 
 /// `rest` (just after `<`) starts with tag `name`, case-insensitively, and
