@@ -893,3 +893,34 @@ fn an_overly_complex_search_is_refused() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("Litvinenko"), "{}", stdout(&out));
 }
+
+/// A FIFO named on the command line is refused at once (it blocked for
+/// ever); the other inputs are stored.
+#[test]
+fn a_fifo_is_refused_not_waited_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("pipe.txt");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let db = tmp.path().join("t.db");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
+        .args(["ingest", "--quiet", "--db", db.to_str().unwrap(), fifo.to_str().unwrap(), samples().to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("thresh waited on the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(err.contains("pipe.txt") && err.contains("not a regular file"), "{err}");
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 5);
+}

@@ -104,8 +104,11 @@ impl SiteView {
             return l.clone();
         }
         // A read failure (the writer is busy past the timeout) costs only the
-        // learned lines for this document; the writer's catch-up re-cleans it.
-        let keys = self.reader.lock().expect("reader lock").learned_before(&host, self.run).unwrap_or_default();
+        // learned lines for this document, and is not remembered: the next
+        // document of the host reads again.
+        let Ok(keys) = self.reader.lock().expect("reader lock").learned_before(&host, self.run) else {
+            return Arc::default();
+        };
         let learned = Arc::new(Learned::new(keys));
         let mut cache = self.cache.lock().expect("cache lock");
         if cache.len() >= CACHED_HOSTS {

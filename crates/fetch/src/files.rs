@@ -90,6 +90,11 @@ pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
                     }
                 }
             }
+            // A FIFO, socket or device would block or never end: not an input.
+            Ok(m) if !m.is_file() => out.push(Err(FetchError::Io {
+                path: p.clone(),
+                source: io::Error::other("not a regular file (a FIFO, socket or device); pipe it to stdin with -"),
+            })),
             Ok(_) if is_warc_name(&p.to_string_lossy()) => out.push(Ok(Input::Warc(p.clone()))),
             Ok(_) => out.push(Ok(Input::File(p.clone()))),
         }
