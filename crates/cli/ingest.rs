@@ -247,9 +247,14 @@ fn execute(
     let (summary, stats, skipped, write_error) = result.map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
 
     if let Some(e) = write_error {
-        // Every batch committed before this one is kept; this run is marked aborted.
-        let _ = store.finish_run(run, "aborted");
-        return Err(anyhow::Error::new(e).context(format!("run {run} aborted")).into());
+        // Every batch committed before this one is kept; this run is marked
+        // aborted, or (when the database cannot be written even for that: an
+        // outside lock) left for the next run, which marks it interrupted.
+        let what = match store.finish_run(run, "aborted") {
+            Ok(()) => format!("run {run} aborted"),
+            Err(_) => format!("run {run} stopped (it could not be marked aborted; the next run marks it interrupted)"),
+        };
+        return Err(anyhow::Error::new(e).context(what).into());
     }
     let mut values: Vec<(String, u64)> = vec![
         ("docs_in".into(), stats.docs_in),
