@@ -64,6 +64,12 @@ pub enum StoreError {
         /// This thresh's.
         latest: i64,
     },
+    /// The file is empty: no thresh run has written it (yet).
+    #[error("{path}: an empty database; no thresh run has written to it")]
+    Empty {
+        /// The database file.
+        path: PathBuf,
+    },
     /// The file is an SQLite database, but not one thresh made.
     #[error("{path}: an SQLite database, but not a thresh database; refusing to touch it")]
     Foreign {
@@ -161,8 +167,22 @@ impl Store {
     fn setup(mut conn: Connection, path: &Path, create: bool) -> Result<Store, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| classify(path, e))?;
         // Touch the file header first: a non-database file fails here, clearly.
-        let objects: i64 =
-            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
+        let count_objects = |conn: &Connection| -> Result<i64, StoreError> {
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| classify(path, e))
+        };
+        let mut objects = count_objects(&conn)?;
+        if objects == 0 && !create {
+            // An empty file: most likely a first ingest that is creating the
+            // schema this very moment. Give it the busy timeout to appear.
+            let until = std::time::Instant::now() + BUSY_TIMEOUT;
+            while objects == 0 && std::time::Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(50));
+                objects = count_objects(&conn)?;
+            }
+            if objects == 0 {
+                return Err(StoreError::Empty { path: path.to_path_buf() });
+            }
+        }
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
         // Is it ours? Decided before anything is written (journal mode
         // included): a database with tables must have thresh's, and a
@@ -415,6 +435,25 @@ mod tests {
             assert_eq!(s.stats().unwrap().documents, 0);
         }
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    /// A reader that opens the database while the first ingest is still
+    /// creating it waits for the schema instead of calling it foreign.
+    #[test]
+    fn a_reader_racing_the_first_writer_waits_for_the_schema() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("new.db");
+        std::fs::File::create(&p).unwrap();
+        let writer = {
+            let p = p.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(300));
+                drop(Store::open(&p).unwrap());
+            })
+        };
+        let s = Store::open_existing(&p).unwrap();
+        assert_eq!(s.stats().unwrap().documents, 0);
+        writer.join().unwrap();
     }
 
     #[test]
