@@ -118,6 +118,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         if rest.starts_with(b"!--") {
             let end = comment_end(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
+            seal(&mut out.html);
             copied_to = end;
             pos = end;
             continue;
@@ -146,6 +147,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         if keep_noscript && name.eq_ignore_ascii_case(b"noscript") {
             let gt = find_tag_end(bytes, lt + 1).map_or(bytes.len(), |g| g + 1);
             push(&mut out.html, &html[copied_to..lt], pre);
+            seal(&mut out.html);
             copied_to = gt;
             pos = gt;
             continue;
@@ -200,6 +202,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             if cut {
                 let gt = find_tag_end(bytes, lt + 1).map_or(bytes.len(), |g| g + 1);
                 push(&mut out.html, &html[copied_to..lt], pre);
+                seal(&mut out.html);
                 copied_to = gt;
                 pos = gt;
                 continue;
@@ -270,6 +273,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             out.json_ld.push(html[content_start..content_end].to_string());
         }
         push(&mut out.html, &html[copied_to..lt], pre);
+        seal(&mut out.html);
         copied_to = end;
         pos = end;
     }
@@ -384,6 +388,17 @@ fn tag_is(rest: &[u8], name: &[u8]) -> bool {
     rest.len() > name.len()
         && rest[..name.len()].eq_ignore_ascii_case(name)
         && (is_space(rest[name.len()]) || matches!(rest[name.len()], b'>' | b'/'))
+}
+
+/// Before a cut: a `<` left at the end of the output (text, as the
+/// tokenizer read it) must not meet what follows the cut and open a tag
+/// ("<" + "c" after cutting "<!-->" from "<<!-->c"); written as `&lt;`, it
+/// stays the same text.
+fn seal(out: &mut String) {
+    if out.ends_with('<') {
+        out.pop();
+        out.push_str("&lt;");
+    }
 }
 
 /// Just past the comment whose `<!--` is at `lt`, as the tokenizer ends

@@ -319,6 +319,9 @@ fn prescan_fuzz_regressions() {
         // A quote in a tag name, or after an `=` that starts an attribute
         // name, opens no value.
         "<G=\"><t p=\"><a \">P",
+        // A stray `<` must not meet what follows a cut span.
+        "<<!-->c",
+        "a<<script>x</script>b",
         "<t =\"x>\">y",
     ] {
         let pre = prescan::prescan(page);
@@ -340,7 +343,7 @@ proptest::proptest! {
         "<script>", "</script>", "<SCRIPT type=text/javascript>", "</script >", "<style>", "</style>",
         "<script type=\"application/ld+json\">", "<svg><path d=\"M0 0\"/><text>label</text></svg>",
         "<noscript>", "</noscript>",
-        "<template>", "</template>", "<!--", "-->", "<!---->", "<!-->", "<!--->", "--!>", "<!", "<?", "</ ", "</>", "<!doctype html>",
+        "<template>", "</template>", "<!--", "-->", "<!---->", "<!-->", "<!--->", "--!>", "<!", "<?", "</ ", "</>", "<", "c", "<!doctype html>",
         "alpha", "beta", " gamma ", "\n", "  ", "&amp;", "&lt;b&gt;", "x<y", "a>b", "'", "\"",
     ]), 0..40)) {
         let page: String = parts.concat();
