@@ -892,6 +892,11 @@ fn an_overly_complex_search_is_refused() {
     let out = thresh(&["search", "--db", db.to_str().unwrap(), "--max-seconds", "5", "lit* OR kremlin*"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("Litvinenko"), "{}", stdout(&out));
+    assert!(!stderr(&out).contains("--limit"), "all matches shown: {}", stderr(&out));
+    // Results cut at --limit say so.
+    let out = thresh(&["search", "--db", db.to_str().unwrap(), "--limit", "1", "the"]);
+    assert_eq!(stdout(&out).lines().filter(|l| l.starts_with('#')).count(), 1);
+    assert!(stderr(&out).contains("the first 1 matches, best first; --limit N shows more"), "{}", stderr(&out));
 }
 
 /// A FIFO named on the command line is refused at once (it blocked for

@@ -24,10 +24,13 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
         until: a.until,
         lang: a.lang,
         include_dups: a.include_dups,
-        limit: a.limit,
+        // One more than asked: whether there are more to tell of.
+        limit: a.limit.max(1) + 1,
         budget: Some(std::time::Duration::from_secs_f64(a.max_seconds)),
     };
-    let hits = store.search(&a.query, &f)?;
+    let mut hits = store.search(&a.query, &f)?;
+    let more = hits.len() > a.limit.max(1);
+    hits.truncate(a.limit.max(1));
     let mut out = BufWriter::new(std::io::stdout().lock());
     let w = |r: std::io::Result<()>| r.map_err(StoreError::Output);
     let res: Result<(), StoreError> = (|| {
@@ -56,6 +59,9 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
     quiet_pipe(res)?;
     if a.format == Format::Text && hits.is_empty() {
         eprintln!("no matches");
+    }
+    if more {
+        eprintln!("(the first {} matches, best first; --limit N shows more)", hits.len());
     }
     Ok(exit::OK)
 }
