@@ -145,7 +145,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         }
         let class = name_class(name);
         if keep_noscript && name.eq_ignore_ascii_case(b"noscript") {
-            let gt = find_tag_end(bytes, lt + 1).map_or(bytes.len(), |g| g + 1);
+            let gt = after_tag(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
             seal(&mut out.html);
             copied_to = gt;
@@ -200,7 +200,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 false
             };
             if cut {
-                let gt = find_tag_end(bytes, lt + 1).map_or(bytes.len(), |g| g + 1);
+                let gt = after_tag(bytes, lt);
                 push(&mut out.html, &html[copied_to..lt], pre);
                 seal(&mut out.html);
                 copied_to = gt;
@@ -444,7 +444,9 @@ fn bogus_comment_end(b: &[u8], lt: usize) -> Option<usize> {
 
 /// Just past the tag starting at `lt` (the end of the input when it never closes).
 fn after_tag(b: &[u8], lt: usize) -> usize {
-    find_tag_end(b, lt + 1).map_or(b.len(), |g| g + 1)
+    // (An end tag's name starts after its `/`.)
+    let name = if b.get(lt + 1) == Some(&b'/') { lt + 2 } else { lt + 1 };
+    find_tag_end(b, name).map_or(b.len(), |g| g + 1)
 }
 
 /// The `>` closing the tag whose name (or what follows it) starts at `i`,
@@ -514,6 +516,12 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
                 i = end;
                 continue;
             }
+            // An end tag other than the template's, read whole (its
+            // attributes may hold what looks like `</template>`).
+            if rest.first() == Some(&b'/') && !tag_is(&rest[1..], name) {
+                i = after_tag(b, lt);
+                continue;
+            }
             if rest.first().is_some_and(u8::is_ascii_alphabetic) {
                 // A start tag, read whole as the tokenizer reads it (its
                 // name runs to a space, `/` or `>`: "<y<title>" is one tag).
@@ -537,7 +545,7 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
             }
         }
         if rest.first() == Some(&b'/') && tag_is(&rest[1..], name) {
-            let gt = memchr::memchr(b'>', &b[lt..]).map_or(b.len(), |g| lt + g + 1);
+            let gt = after_tag(b, lt);
             if depth == 0 {
                 return Some((lt, gt));
             }
@@ -585,8 +593,7 @@ fn find_script_close(b: &[u8], from: usize) -> Option<(usize, usize)> {
                 i = at + 2;
                 continue;
             }
-            let gt = memchr::memchr(b'>', rest).map_or(b.len(), |g| at + g + 1);
-            return Some((at, gt));
+            return Some((at, after_tag(b, at)));
         }
         if rest.starts_with(b"<") && state == State::Escaped && tag_is(&rest[1..], b"script") {
             state = State::DoubleEscaped;
