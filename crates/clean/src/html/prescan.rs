@@ -207,11 +207,13 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 pos = gt;
                 continue;
             }
-            let opens_block = !is_end
-                && matches!(class, Name::Block | Name::Void(true))
-                && !name.eq_ignore_ascii_case(b"html")
-                && !name.eq_ignore_ascii_case(b"head")
-                && !name.eq_ignore_ascii_case(b"body");
+            // (Not the tags a parser may ignore as stray: `html`, `head`,
+            // `body`, and the parts of a table outside one.)
+            let ignorable =
+                [&b"html"[..], b"head", b"body", b"td", b"th", b"tr", b"tbody", b"thead", b"tfoot", b"caption"]
+                    .iter()
+                    .any(|n| name.eq_ignore_ascii_case(n));
+            let opens_block = !is_end && matches!(class, Name::Block | Name::Void(true)) && !ignorable;
             if opens_block && pre == 0 {
                 // Whitespace before a block's start tag makes no text (blocks
                 // are trimmed), but the tree builder would make a text node
