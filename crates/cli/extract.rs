@@ -113,10 +113,7 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
         true
     });
     if let Some(e) = io_error.or_else(|| out.flush().err()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Ok(exit::OK);
-        }
-        return Err(anyhow::Error::new(e).context("writing output").into());
+        return Err(Fatal::output(e));
     }
     Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK })
 }

@@ -8,10 +8,11 @@ use thresh_store::{SearchFilter, Store, StoreError};
 use crate::args::{ExportArgs, ExportFormat, Format, SearchArgs, ShowArgs, StatsArgs};
 use crate::{exit, Fatal};
 
-/// A broken pipe (`thresh export | head`) is not an error.
+/// A failed write of the output goes through [`Fatal::output`] (a broken
+/// pipe, `thresh export | head`, is not an error).
 fn quiet_pipe(r: Result<(), StoreError>) -> Result<(), Fatal> {
     match r {
-        Err(StoreError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(StoreError::Output(e)) => Err(Fatal::output(e)),
         r => Ok(r?),
     }
 }

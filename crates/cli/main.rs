@@ -82,7 +82,7 @@ impl Fatal {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             Fatal { code: exit::OK, error: ClosedPipe.into() }
         } else {
-            Fatal { code: exit::FATAL, error: anyhow::Error::new(e).context("writing the output") }
+            Fatal { code: exit::FATAL, error: anyhow::Error::new(e).context("writing output") }
         }
     }
 }

@@ -213,13 +213,16 @@ impl WarcRecords {
         loop {
             let step = split_one(&self.window[self.start..], self.at_end);
             let offset = self.offset;
+            let junk = matches!(step, Step::Junk(..));
             match step {
-                Step::Junk(n, why) => {
+                Step::Bad(n, why) | Step::Junk(n, why) => {
+                    // Reported once per run of junk, and not when it is the
+                    // remains of a source that broke off (already reported).
                     let tail = self.start + n == self.window.len();
                     self.consume(n);
-                    let first = !self.in_junk;
-                    self.in_junk = true;
-                    if first && !(self.broken && tail) {
+                    let quiet = (junk && self.in_junk) || (self.broken && tail);
+                    self.in_junk = junk;
+                    if !quiet {
                         return Some(Err(self.err(offset, why)));
                     }
                 }
@@ -228,14 +231,6 @@ impl WarcRecords {
                     let rec = self.window[self.start..self.start + n].to_vec();
                     self.consume(n);
                     return Some(Ok((offset, rec)));
-                }
-                Step::Bad(n, why) => {
-                    self.in_junk = false;
-                    let tail = self.start + n == self.window.len();
-                    self.consume(n);
-                    if !(self.broken && tail) {
-                        return Some(Err(self.err(offset, why)));
-                    }
                 }
                 Step::Gap(n) => self.consume(n),
                 Step::End if matches!(self.bytes, Bytes::Done) => return None,
