@@ -65,7 +65,11 @@ fn lower<'b>(name: &[u8], buf: &'b mut [u8; 12]) -> Option<&'b [u8]> {
 /// switches on length first), instead of a comparison per known name.
 fn name_class(name: &[u8]) -> Name {
     let mut buf = [0u8; 12];
-    let Some(l) = lower(name, &mut buf) else { return Name::Other };
+    lower(name, &mut buf).map_or(Name::Other, lower_class)
+}
+
+/// [`name_class`] of a name already lower-cased.
+fn lower_class(l: &[u8]) -> Name {
     match l {
         b"script" => Name::Cut(b"script"),
         b"style" => Name::Cut(b"style"),
@@ -143,7 +147,9 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             pos = lt + 1;
             continue;
         }
-        let class = name_class(name);
+        let mut buf = [0u8; 12];
+        let lowered = lower(name, &mut buf);
+        let class = lowered.map_or(Name::Other, lower_class);
         if keep_noscript && name.eq_ignore_ascii_case(b"noscript") {
             let gt = after_tag(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
@@ -209,10 +215,10 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             }
             // (Not the tags a parser may ignore as stray: `html`, `head`,
             // `body`, and the parts of a table outside one.)
-            let ignorable =
-                [&b"html"[..], b"head", b"body", b"td", b"th", b"tr", b"tbody", b"thead", b"tfoot", b"caption"]
-                    .iter()
-                    .any(|n| name.eq_ignore_ascii_case(n));
+            let ignorable = matches!(
+                lowered,
+                Some(b"html" | b"head" | b"body" | b"td" | b"th" | b"tr" | b"tbody" | b"thead" | b"tfoot" | b"caption")
+            );
             let opens_block = !is_end && matches!(class, Name::Block | Name::Void(true)) && !ignorable;
             if opens_block && pre == 0 {
                 // Whitespace before a block's start tag makes no text (blocks
@@ -227,23 +233,34 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 }
             }
             if !is_end {
-                out.start_tags += 1;
                 // Attributes nothing downstream reads (srcset, data-*, event
-                // handlers, link targets) are dropped from the start tag.
+                // handlers, link targets) are dropped from the start tag,
+                // and a `<link>` other than the canonical one altogether.
                 let name_end = lt + 1 + name_len;
-                let keep_href = name.eq_ignore_ascii_case(b"link") || name.eq_ignore_ascii_case(b"base");
-                pos = match prune_attributes(html, name_end, keep_href) {
-                    Some((end, Some(kept))) => {
+                let Some(tag) = prune_attributes(html, name_end, Owner::of(lowered)) else {
+                    // A tag that never ends: the tokenizer reads the rest of the input into it.
+                    out.start_tags += 1;
+                    pos = bytes.len();
+                    continue;
+                };
+                pos = tag.end;
+                match tag.kept {
+                    _ if tag.drop => {
+                        push(&mut out.html, &html[copied_to..lt], pre);
+                        seal(&mut out.html);
+                        copied_to = tag.end;
+                        continue;
+                    }
+                    Some(kept) => {
                         push(&mut out.html, &html[copied_to..name_end], pre);
                         out.html.push_str(&kept);
                         out.html.push('>');
-                        copied_to = end;
-                        end
+                        copied_to = tag.end;
                     }
                     // Nothing dropped: the tag stays as it is.
-                    Some((end, None)) => end,
-                    None => bytes.len(),
-                };
+                    None => {}
+                }
+                out.start_tags += 1;
             } else {
                 // The whole end tag (what looks like a tag inside it is not one).
                 pos = after_tag(bytes, lt);
@@ -304,34 +321,69 @@ fn push_collapsed(out: &mut String, s: &str) {
     out.push_str(&s[from..]);
 }
 
+/// The elements whose attributes are read for more than junk marking and
+/// scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Html,
+    Meta,
+    Link,
+    Other,
+}
+
+impl Owner {
+    /// Of a lower-cased name.
+    fn of(lowered: Option<&[u8]>) -> Owner {
+        match lowered {
+            Some(b"html") => Owner::Html,
+            Some(b"meta") => Owner::Meta,
+            Some(b"link") => Owner::Link,
+            _ => Owner::Other,
+        }
+    }
+}
+
 /// Attributes read after parsing: junk marking and scoring (class, id,
-/// style, role, itemprop, hidden, aria-hidden), metadata (lang, meta
-/// name/property/content, time datetime/pubdate, link rel/href), charset.
-fn kept_attribute(name: &[u8], keep_href: bool) -> bool {
+/// style, role, itemprop, hidden, aria-hidden), metadata (`html` lang,
+/// `meta` name/property/content, time datetime/pubdate, microdata content
+/// and itemtype, rel=author, the canonical `link`'s rel and href). The
+/// charset is read before the pre-scan, from the bytes.
+fn kept_attribute(name: &[u8], owner: Owner) -> bool {
     let mut buf = [0u8; 12];
     match lower(name, &mut buf) {
         Some(
-            b"class" | b"id" | b"style" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"lang" | b"xml:lang"
-            | b"name" | b"property" | b"content" | b"datetime" | b"pubdate" | b"rel" | b"type" | b"charset"
-            | b"itemtype" | b"http-equiv",
+            b"class" | b"id" | b"style" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"content" | b"datetime"
+            | b"pubdate" | b"rel" | b"itemtype",
         ) => true,
-        Some(b"href") => keep_href,
+        Some(b"lang" | b"xml:lang") => owner == Owner::Html,
+        Some(b"name" | b"property") => owner == Owner::Meta,
+        Some(b"href") => owner == Owner::Link,
         _ => false,
     }
 }
 
+/// A start tag as [`prune_attributes`] read it.
+struct Pruned {
+    /// Just past its `>`.
+    end: usize,
+    /// The kept attributes as source text, each after one space; None
+    /// when nothing would be dropped.
+    kept: Option<String>,
+    /// The whole tag goes: a `<link>` that is not `rel=canonical`.
+    drop: bool,
+}
+
 /// The attributes of the start tag whose name ends at `from`, reduced to
-/// the kept ones: `(end of the tag just past '>', the kept attributes as
-/// source text, each after one space, or None when nothing would be
-/// dropped)`. None when the tag does not end (the tokenizer then reads the
-/// rest of the input into it). Follows
-/// the tokenizer's attribute states: names run to whitespace, `/`, `>` or
-/// `=`; values are quoted or run to whitespace or `>`.
-fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, Option<String>)> {
+/// the kept ones. None when the tag does not end (the tokenizer then reads
+/// the rest of the input into it). Follows the tokenizer's attribute
+/// states: names run to whitespace, `/`, `>` or `=`; values are quoted or
+/// run to whitespace or `>`.
+fn prune_attributes(html: &str, from: usize, owner: Owner) -> Option<Pruned> {
     let b = html.as_bytes();
     let mut i = from;
     let mut kept: Vec<(usize, usize)> = Vec::new();
     let mut dropped = false;
+    let mut canonical = false;
     let skip_space = |mut j: usize| {
         while j < b.len() && is_space(b[j]) {
             j += 1;
@@ -352,36 +404,50 @@ fn prune_attributes(html: &str, from: usize, keep_href: bool) -> Option<(usize, 
             i += 1;
         }
         let name = &b[start..i];
+        let mut value = &b[i..i];
         let mut j = skip_space(i);
         if b.get(j) == Some(&b'=') {
             j = skip_space(j + 1);
             match *b.get(j)? {
-                q @ (b'"' | b'\'') => j += 1 + memchr::memchr(q, &b[j + 1..])? + 1,
+                q @ (b'"' | b'\'') => {
+                    let close = j + 1 + memchr::memchr(q, &b[j + 1..])?;
+                    value = &b[j + 1..close];
+                    j = close + 1;
+                }
                 b'>' => {}
                 _ => {
+                    let v = j;
                     while j < b.len() && !is_space(b[j]) && b[j] != b'>' {
                         j += 1;
                     }
+                    value = &b[v..j];
                 }
             }
             i = j;
         }
-        let keep = kept_attribute(name, keep_href);
-        if keep {
+        // (Any rel naming it: metadata looks closer.)
+        if owner == Owner::Link && name.eq_ignore_ascii_case(b"rel") {
+            canonical |= value.split(|&c| is_space(c)).any(|t| t.eq_ignore_ascii_case(b"canonical"));
+        }
+        if kept_attribute(name, owner) {
             kept.push((start, i));
         } else {
             dropped = true;
         }
     }
+    let end = i + 1;
+    if owner == Owner::Link && !canonical {
+        return Some(Pruned { end, kept: None, drop: true });
+    }
     if !dropped {
-        return Some((i + 1, None));
+        return Some(Pruned { end, kept: None, drop: false });
     }
     let mut out = String::with_capacity(kept.iter().map(|k| k.1 - k.0 + 1).sum());
     for (s, e) in kept {
         out.push(' ');
         out.push_str(&html[s..e]);
     }
-    Some((i + 1, Some(out)))
+    Some(Pruned { end, kept: Some(out), drop: false })
 }
 
 /// `rest` (just after `<`) starts with tag `name`, case-insensitively, and
@@ -667,6 +733,23 @@ mod tests {
         for same in [r#"<p class=a id="b" ITEMPROP='c'>x</p>"#, "<p>x</p><div data-x='open"] {
             assert_eq!(prescan(same).html, same);
         }
+    }
+
+    #[test]
+    fn only_the_canonical_link_and_metadata_attributes_stay() {
+        let html = concat!(
+            r#"<html lang=en><head><meta charset=utf-8><meta name=author content="A B" http-equiv=x>"#,
+            r#"<link rel=stylesheet href=/s.css><link rel="Canonical alternate" href="https://e.x/a"><LINK href=/i.png>"#,
+            r#"</head><body><p lang=fr name=n type=t property=p content=c>x<link rel=preload href=/f>y</p></body></html>"#
+        );
+        assert_eq!(
+            prescan(html).html,
+            concat!(
+                r#"<html lang=en><head><meta><meta name=author content="A B">"#,
+                r#"<link rel="Canonical alternate" href="https://e.x/a">"#,
+                r#"</head><body><p content=c>xy</p></body></html>"#
+            )
+        );
     }
 
     #[test]

@@ -45,25 +45,25 @@ pub struct Stats {
 /// commas and its words: one pass over the text.
 pub fn text_stats(t: &str) -> TextStats {
     let (mut chars, mut commas, mut words, mut after_space) = (0u32, 0u32, 0u32, true);
-    if t.is_ascii() {
-        // Most text is ASCII: the same count over bytes.
-        for &b in t.as_bytes() {
-            let space = matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
-            let start = !space && after_space;
-            words += u32::from(start);
-            chars += u32::from(!space) + u32::from(start);
-            commas += u32::from(b == b',');
-            after_space = space;
-        }
-    } else {
-        for c in t.chars() {
-            let space = c.is_whitespace();
-            let start = !space && after_space;
-            words += u32::from(start);
-            chars += u32::from(!space) + u32::from(start);
-            commas += u32::from(matches!(c, ',' | '，' | '、'));
-            after_space = space;
-        }
+    let b = t.as_bytes();
+    // ASCII (the most of any text, curly quotes and accents between) a
+    // byte at a time, other characters decoded.
+    let mut i = 0;
+    while i < b.len() {
+        let (space, comma) = if b[i].is_ascii() {
+            let c = b[i];
+            i += 1;
+            (matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), c == b',')
+        } else {
+            let c = t[i..].chars().next().expect("a character at a boundary");
+            i += c.len_utf8();
+            (c.is_whitespace(), matches!(c, '，' | '、'))
+        };
+        let start = !space && after_space;
+        words += u32::from(start);
+        chars += u32::from(!space) + u32::from(start);
+        commas += u32::from(comma);
+        after_space = space;
     }
     // A space before each word but the first; whitespace before the first
     // word counts one space.
