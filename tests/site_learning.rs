@@ -180,3 +180,50 @@ fn syndicated_text_is_not_learned_as_boilerplate() {
         }
     }
 }
+
+/// A kill between the batch that learns a site's lines and the re-clean of
+/// the documents stored before leaves the queue on disk: the next run, on
+/// unrelated input, cleans them, and the database ends as an uninterrupted
+/// run leaves it.
+#[test]
+fn a_reclean_cut_short_by_a_kill_is_finished_by_the_next_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("dumps");
+    std::fs::create_dir(&dir).unwrap();
+    let mut pool = paragraphs();
+    let pages = site_pages(&dir, "gazette.example", "Meridian Gazette", GAZETTE_CHROME, &mut pool, 6);
+    let manifest = write_manifest(&dir, &pages.iter().collect::<Vec<_>>());
+    let m = manifest.to_str().unwrap();
+    let whole = tmp.path().join("whole.db");
+    assert!(ingest(&whole, &[&dir], &["--quiet", "--manifest", m]).status.success());
+
+    // The writer aborts right after its first commit: the lines are learned,
+    // the pages stored before they were still hold them.
+    let db = tmp.path().join("killed.db");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
+        .args(["ingest", "--quiet", "--db", db.to_str().unwrap(), "--manifest", m, dir.to_str().unwrap()])
+        .env("THRESH_TEST_ABORT_AFTER_BATCHES", "1")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let queued = count(&db, "SELECT count(*) FROM reclean_queue");
+    assert!(queued >= 2, "{queued} queued");
+    let holding = |db: &Path| texts(db).values().filter(|t| t.contains(GAZETTE_CHROME[1])).count();
+    assert!(holding(&db) >= 2, "the kill must leave documents to fix for this test to mean anything");
+
+    // An unrelated run (one sample dump, no URL) finishes the re-clean.
+    let other = samples().join("003_ef1a346737207dae.txt");
+    let out = ingest(&db, &[&other], &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM reclean_queue"), 0);
+    assert_eq!(holding(&db), 0, "{:#?}", texts(&db));
+    let mut fixed = texts(&db);
+    fixed.remove("003_ef1a346737207dae.txt");
+    assert_eq!(fixed, texts(&whole));
+
+    // Re-running the first ingest then changes nothing: no new versions.
+    let versions = count(&db, "SELECT count(*) FROM document_versions");
+    let out = ingest(&db, &[&dir], &["--quiet", "--manifest", m]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM document_versions"), versions);
+}

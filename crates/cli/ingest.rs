@@ -174,6 +174,12 @@ fn execute(
                 let stop_after: Option<u64> = std::env::var(STOP_AFTER).ok().and_then(|v| v.parse().ok());
                 let stages = &stages;
                 let pool = &pool;
+                // What an earlier run queued for re-cleaning and did not get
+                // to (it was killed) is done first.
+                match crate::site::reclean(store, stages, pool) {
+                    Ok(n) => stats.recleaned += n as u64,
+                    Err(e) => return (summary, stats, skipped, Some(e)),
+                }
                 for batch in rx {
                     let items: Vec<Item<'_>> = batch
                         .iter()

@@ -135,12 +135,13 @@ pub fn sample(doc: &Doc, key: u64) -> Option<String> {
     found.or_else(|| doc.paragraphs.iter().chain(doc.removed.iter().map(|r| &r.text)).find(|p| hit(p)).cloned())
 }
 
-/// Clean again the stored documents the writer queued (lines of their site
-/// were learned), on the worker pool, and store the new results. Returns how
-/// many documents changed. A document that would clean to nothing keeps its
-/// stored text.
+/// Clean again the stored documents queued for it (lines of their site were
+/// learned, in this run or in one that stopped first), on the worker pool,
+/// and store the new results; each chunk leaves the queue as it is stored.
+/// Returns how many documents changed. A document that would clean to
+/// nothing keeps its stored text.
 pub fn reclean(store: &mut Store, stages: &Stages, pool: &rayon::ThreadPool) -> Result<usize, StoreError> {
-    let ids = store.take_reclean();
+    let ids = store.queued_reclean()?;
     let mut changed = 0;
     for chunk in ids.chunks(crate::pipeline::BATCH) {
         let mut learned: HashMap<String, Arc<Learned>> = HashMap::new();
@@ -171,7 +172,7 @@ pub fn reclean(store: &mut Store, stages: &Stages, pool: &rayon::ThreadPool) -> 
                 .collect()
         });
         let items: Vec<_> = done.iter().map(|(id, doc, p)| (*id, doc, p.fingerprint())).collect();
-        store.replace_clean(&items)?;
+        store.replace_clean(&items, chunk)?;
         changed += items.len();
     }
     Ok(changed)

@@ -118,7 +118,6 @@ pub struct Store {
     path: PathBuf,
     near: Option<NearDupConfig>,
     site: Option<SiteConfig>,
-    pending: site::Pending,
 }
 
 impl Store {
@@ -161,7 +160,7 @@ impl Store {
         if version < latest {
             return Err(StoreError::ReadOnlyBehind { path: path.to_path_buf(), version, latest });
         }
-        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None, pending: site::Pending::default() })
+        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None })
     }
 
     fn setup(mut conn: Connection, path: &Path, create: bool) -> Result<Store, StoreError> {
@@ -200,7 +199,7 @@ impl Store {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
             source => StoreError::Migration { path: path.to_path_buf(), source },
         })?;
-        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None, pending: site::Pending::default() })
+        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None })
     }
 
     /// Turn on near-duplicate detection for the documents written from now on.

@@ -9,8 +9,9 @@
 //! keys include a line learned earlier in the same run is queued too: the
 //! workers clean with what was learned before the run began (so the result
 //! does not depend on thread timing), the writer catches up in input order.
+//! The queue is the `reclean_queue` table, written in the transaction that
+//! learned the line: a crash before the re-clean leaves it for the next run.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
@@ -30,12 +31,6 @@ pub struct SiteConfig {
     pub sample: SampleFn,
 }
 
-/// What learning left for the caller to do after a batch.
-#[derive(Debug, Default)]
-pub(crate) struct Pending {
-    pub reclean: BTreeSet<i64>,
-}
-
 /// The host learning groups a document under: its input URL's host (a
 /// canonical URL found in the page is not trusted for this).
 pub fn learning_host(doc: &Doc) -> Option<String> {
@@ -51,7 +46,6 @@ pub(crate) fn learn(
     doc: &Doc,
     counted: bool,
     cfg: &SiteConfig,
-    pending: &mut Pending,
 ) -> rusqlite::Result<()> {
     let Some(host) = learning_host(doc) else { return Ok(()) };
     // An updated document counts with its new lines only.
@@ -68,6 +62,8 @@ pub(crate) fn learn(
     )?;
     let mut holders = tx.prepare_cached("SELECT document_id FROM site_line_docs WHERE host = ?1 AND line_key = ?2")?;
     let mut forget = tx.prepare_cached("DELETE FROM site_line_docs WHERE host = ?1 AND line_key = ?2")?;
+    let mut queue =
+        tx.prepare_cached("INSERT OR IGNORE INTO reclean_queue(document_id, queued_run) VALUES (?1, ?2)")?;
     let mut put = tx.prepare_cached(
         "INSERT INTO site_lines(host, line_key, n_documents, sample, learned_run) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
@@ -79,7 +75,7 @@ pub(crate) fn learn(
             }
             if learned_run == run {
                 // Learned during this run, after the worker cleaned this document.
-                pending.reclean.insert(id);
+                queue.execute(params![id, run])?;
             }
             continue;
         }
@@ -92,7 +88,7 @@ pub(crate) fn learn(
             continue;
         }
         for d in holders.query_map(params![host, key], |r| r.get::<_, i64>(0))? {
-            pending.reclean.insert(d?);
+            queue.execute(params![d?, run])?;
         }
         forget.execute(params![host, key])?;
         put.execute(params![host, key, n, (cfg.sample)(doc, k), run])?;
@@ -146,9 +142,15 @@ impl Store {
     }
 
     /// Documents that need cleaning again because lines of their site were
-    /// learned, in id order; the queue is emptied.
-    pub fn take_reclean(&mut self) -> Vec<i64> {
-        std::mem::take(&mut self.pending.reclean).into_iter().collect()
+    /// learned (in this run or in one that stopped before it got to them),
+    /// in id order. Each stays queued until [`Store::replace_clean`] settles it.
+    pub fn queued_reclean(&self) -> Result<Vec<i64>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT document_id FROM reclean_queue ORDER BY document_id")
+            .map_err(|e| classify(&self.path, e))?;
+        let ids = st.query_map([], |r| r.get(0)).and_then(Iterator::collect);
+        ids.map_err(|e| classify(&self.path, e))
     }
 
     /// Every key learned for `host`.

@@ -144,14 +144,13 @@ impl Store {
         let err = |e| classify(&path, e);
         let near = self.near;
         let site = self.site;
-        let pending = &mut self.pending;
         let tx = self.conn.transaction().map_err(err)?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let o = match item {
                 Item::Doc { doc, fp } => write_doc(&tx, run, doc, fp, near.as_ref()).and_then(|o| {
                     if let (Some(cfg), Outcome::New { id, dup_of } | Outcome::Updated { id, dup_of }) = (&site, o) {
-                        crate::site::learn(&tx, run, id, doc, dup_of.is_none(), cfg, pending)?;
+                        crate::site::learn(&tx, run, id, doc, dup_of.is_none(), cfg)?;
                     }
                     Ok(o)
                 }),
@@ -190,12 +189,20 @@ impl Store {
 impl Store {
     /// Replace the clean result of stored documents cleaned again from their
     /// stored input (per-site learning): text, metadata, removed segments and
-    /// fingerprints change; duplicate decisions and run counters do not. One
-    /// transaction.
-    pub fn replace_clean(&mut self, items: &[(i64, &Doc, Fingerprint<'_>)]) -> Result<(), StoreError> {
+    /// fingerprints change; duplicate decisions and run counters do not. The
+    /// `settled` documents (these, and those that would clean to nothing or
+    /// are gone) leave the re-clean queue. One transaction.
+    pub fn replace_clean(&mut self, items: &[(i64, &Doc, Fingerprint<'_>)], settled: &[i64]) -> Result<(), StoreError> {
         let path = self.path.clone();
         let err = |e| classify(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
+        // Off the re-clean queue in the same transaction as their new text:
+        // a kill leaves either both or neither.
+        for id in settled {
+            tx.prepare_cached("DELETE FROM reclean_queue WHERE document_id = ?1")
+                .and_then(|mut st| st.execute([id]))
+                .map_err(err)?;
+        }
         for (id, doc, fp) in items {
             let text = doc.text();
             tx.prepare_cached(
