@@ -244,8 +244,13 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                     continue;
                 };
                 pos = tag.end;
-                match tag.kept {
-                    _ if tag.drop => {
+                // (A `<link>` between two words stays, bare: its element
+                // is a seam where they meet.)
+                let apart = |c: Option<&u8>| c.is_none_or(|&c| is_space(c) || c == b'<' || c == b'>');
+                let drop = tag.drop && apart(lt.checked_sub(1).map(|p| &bytes[p])) && apart(bytes.get(tag.end));
+                let kept = if tag.drop && !drop { Some(String::new()) } else { tag.kept };
+                match kept {
+                    _ if drop => {
                         push(&mut out.html, &html[copied_to..lt], pre);
                         seal(&mut out.html);
                         copied_to = tag.end;
@@ -740,14 +745,14 @@ mod tests {
         let html = concat!(
             r#"<html lang=en><head><meta charset=utf-8><meta name=author content="A B" http-equiv=x>"#,
             r#"<link rel=stylesheet href=/s.css><link rel="Canonical alternate" href="https://e.x/a"><LINK href=/i.png>"#,
-            r#"</head><body><p lang=fr name=n type=t property=p content=c>x<link rel=preload href=/f>y</p></body></html>"#
+            r#"</head><body><p lang=fr name=n type=t property=p content=c>x<link rel=preload href=/f>y <link rel=x> z</p></body></html>"#
         );
         assert_eq!(
             prescan(html).html,
             concat!(
                 r#"<html lang=en><head><meta><meta name=author content="A B">"#,
                 r#"<link rel="Canonical alternate" href="https://e.x/a">"#,
-                r#"</head><body><p content=c>xy</p></body></html>"#
+                r#"</head><body><p content=c>x<link>y  z</p></body></html>"#
             )
         );
     }

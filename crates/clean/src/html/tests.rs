@@ -323,6 +323,8 @@ fn prescan_fuzz_regressions() {
         "<<!-->c",
         // A table cell outside a table is ignored: the words around it stay apart.
         ">\n<tH>H",
+        // A `<link>` dropped between two words would glue them.
+        "en-GB<link r?l=x href=\"/\">Coastal",
         // An end tag's attributes are read like a start tag's.
         "</s= s=\"><d \">c",
         "a<<script>x</script>b",
