@@ -55,3 +55,8 @@ db-schema:
 fuzz TARGET="all" SECS="1800":
     cargo +nightly install cargo-fuzz --locked --quiet || true
     fuzz/run.sh {{TARGET}} {{SECS}}
+
+# crash consistency: kill -9 ingest and refresh at random points (20 trials), compare with an uninterrupted run
+crash TRIALS="20":
+    cargo build --release
+    python3 bench/crash.py target/release/thresh {{TRIALS}}
