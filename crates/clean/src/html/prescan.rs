@@ -94,6 +94,34 @@ fn lower_class(l: &[u8]) -> Name {
     }
 }
 
+/// The elements the parser keeps on its list of active formatting elements.
+fn is_formatting(lowered: Option<&[u8]>) -> bool {
+    matches!(
+        lowered,
+        Some(
+            b"a" | b"b"
+                | b"big"
+                | b"code"
+                | b"em"
+                | b"font"
+                | b"i"
+                | b"nobr"
+                | b"s"
+                | b"small"
+                | b"strike"
+                | b"strong"
+                | b"tt"
+                | b"u"
+        )
+    )
+}
+
+/// Scope boundaries: a formatting element opened outside one is not "in
+/// scope" inside it, and its end tag there leaves it on the list.
+fn hides_formatting(lowered: Option<&[u8]>) -> bool {
+    matches!(lowered, Some(b"table" | b"td" | b"th" | b"caption" | b"applet" | b"marquee" | b"object" | b"html"))
+}
+
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
@@ -114,6 +142,14 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
     let mut depth = 0usize;
     let mut flattened = 0usize; // start tags dropped and not yet closed
     let mut pre = 0usize; // open <pre> elements: whitespace is kept as it is
+                          // Formatting elements (`<a>`, `<b>`, …) not yet closed: whitespace text
+                          // makes the parser reopen them ("reconstruct the active formatting
+                          // elements"), so it is a node then; and, once one of them was open at a
+                          // boundary that can hide it from its end tag (a table, a cell, an
+                          // object), for the rest of the page.
+    let mut formatting = 0usize;
+    let mut hidden_formatting = false;
+    let mut kept = Vec::new(); // the kept attributes of a start tag
     let push = |out: &mut String, s: &str, pre: usize| if pre > 0 { out.push_str(s) } else { push_collapsed(out, s) };
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
         let lt = pos + off;
@@ -219,8 +255,14 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 lowered,
                 Some(b"html" | b"head" | b"body" | b"td" | b"th" | b"tr" | b"tbody" | b"thead" | b"tfoot" | b"caption")
             );
+            match (is_formatting(lowered), is_end) {
+                (true, false) => formatting += 1,
+                (true, true) => formatting = formatting.saturating_sub(1),
+                (false, false) if formatting > 0 && hides_formatting(lowered) => hidden_formatting = true,
+                _ => {}
+            }
             let opens_block = !is_end && matches!(class, Name::Block | Name::Void(true)) && !ignorable;
-            if opens_block && pre == 0 {
+            if opens_block && pre == 0 && formatting == 0 && !hidden_formatting {
                 // Whitespace before a block's start tag makes no text (blocks
                 // are trimmed), but the tree builder would make a text node
                 // of it. (Not before an end tag, nor `html`, `head`, `body`:
@@ -237,7 +279,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 // handlers, link targets) are dropped from the start tag,
                 // and a `<link>` other than the canonical one altogether.
                 let name_end = lt + 1 + name_len;
-                let Some(tag) = prune_attributes(html, name_end, Owner::of(lowered)) else {
+                let Some(tag) = prune_attributes(html, name_end, Owner::of(lowered), &mut kept) else {
                     // A tag that never ends: the tokenizer reads the rest of the input into it.
                     out.start_tags += 1;
                     pos = bytes.len();
@@ -247,24 +289,24 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 // (A `<link>` between two words stays, bare: its element
                 // is a seam where they meet.)
                 let apart = |c: Option<&u8>| c.is_none_or(|&c| is_space(c) || c == b'<' || c == b'>');
-                let drop = tag.drop && apart(lt.checked_sub(1).map(|p| &bytes[p])) && apart(bytes.get(tag.end));
-                let kept = if tag.drop && !drop { Some(String::new()) } else { tag.kept };
-                match kept {
-                    _ if drop => {
-                        push(&mut out.html, &html[copied_to..lt], pre);
-                        seal(&mut out.html);
-                        copied_to = tag.end;
-                        continue;
-                    }
-                    Some(kept) => {
-                        push(&mut out.html, &html[copied_to..name_end], pre);
-                        out.html.push_str(&kept);
-                        out.html.push('>');
-                        copied_to = tag.end;
-                    }
-                    // Nothing dropped: the tag stays as it is.
-                    None => {}
+                if tag.drop && apart(lt.checked_sub(1).map(|p| &bytes[p])) && apart(bytes.get(tag.end)) {
+                    push(&mut out.html, &html[copied_to..lt], pre);
+                    seal(&mut out.html);
+                    copied_to = tag.end;
+                    continue;
                 }
+                if tag.dropped || tag.drop {
+                    push(&mut out.html, &html[copied_to..name_end], pre);
+                    if !tag.drop {
+                        for &(s, e) in &kept {
+                            out.html.push(' ');
+                            out.html.push_str(&html[s..e]);
+                        }
+                    }
+                    out.html.push('>');
+                    copied_to = tag.end;
+                }
+                // (Otherwise nothing is dropped: the tag stays as it is.)
                 out.start_tags += 1;
             } else {
                 // The whole end tag (what looks like a tag inside it is not one).
@@ -371,22 +413,21 @@ fn kept_attribute(name: &[u8], owner: Owner) -> bool {
 struct Pruned {
     /// Just past its `>`.
     end: usize,
-    /// The kept attributes as source text, each after one space; None
-    /// when nothing would be dropped.
-    kept: Option<String>,
+    /// Some attribute goes: the tag is written again from the kept ones.
+    dropped: bool,
     /// The whole tag goes: a `<link>` that is not `rel=canonical`.
     drop: bool,
 }
 
-/// The attributes of the start tag whose name ends at `from`, reduced to
-/// the kept ones. None when the tag does not end (the tokenizer then reads
-/// the rest of the input into it). Follows the tokenizer's attribute
-/// states: names run to whitespace, `/`, `>` or `=`; values are quoted or
-/// run to whitespace or `>`.
-fn prune_attributes(html: &str, from: usize, owner: Owner) -> Option<Pruned> {
+/// The attributes of the start tag whose name ends at `from`: the spans of
+/// the kept ones go into `kept` (cleared first, a buffer the caller reuses).
+/// None when the tag does not end (the tokenizer then reads the rest of
+/// the input into it). Follows the tokenizer's attribute states: names run
+/// to whitespace, `/`, `>` or `=`; values are quoted or run to whitespace or `>`.
+fn prune_attributes(html: &str, from: usize, owner: Owner, kept: &mut Vec<(usize, usize)>) -> Option<Pruned> {
     let b = html.as_bytes();
     let mut i = from;
-    let mut kept: Vec<(usize, usize)> = Vec::new();
+    kept.clear();
     let mut dropped = false;
     let mut canonical = false;
     let skip_space = |mut j: usize| {
@@ -440,19 +481,7 @@ fn prune_attributes(html: &str, from: usize, owner: Owner) -> Option<Pruned> {
             dropped = true;
         }
     }
-    let end = i + 1;
-    if owner == Owner::Link && !canonical {
-        return Some(Pruned { end, kept: None, drop: true });
-    }
-    if !dropped {
-        return Some(Pruned { end, kept: None, drop: false });
-    }
-    let mut out = String::with_capacity(kept.iter().map(|k| k.1 - k.0 + 1).sum());
-    for (s, e) in kept {
-        out.push(' ');
-        out.push_str(&html[s..e]);
-    }
-    Some(Pruned { end, kept: Some(out), drop: false })
+    Some(Pruned { end: i + 1, dropped, drop: owner == Owner::Link && !canonical })
 }
 
 /// `rest` (just after `<`) starts with tag `name`, case-insensitively, and

@@ -323,6 +323,9 @@ fn prescan_fuzz_regressions() {
         "<<!-->c",
         // A table cell outside a table is ignored: the words around it stay apart.
         ">\n<tH>H",
+        // Whitespace reopens a formatting element left open ("reconstruct
+        // the active formatting elements"): it is not cut before a block then.
+        "<header><a></header>\n<div><main><article><h2><main><article><h1><p>r</a>o",
         // A `<link>` dropped between two words would glue them.
         "en-GB<link r?l=x href=\"/\">Coastal",
         // An end tag's attributes are read like a start tag's.
