@@ -244,7 +244,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     keys.dedup();
     out.keys = keys;
     appeal_regions(&mut lines);
-    end_of_article(&mut lines);
+    let posts = end_of_article(&mut lines);
 
     let list = {
         let texts: Vec<&str> = lines.iter().map(|l| &*l.text).collect();
@@ -258,7 +258,7 @@ pub fn clean(raw: &str, phrases: &Phrases, params: &Params, learned: &Learned, w
     let blocks: Vec<Block> =
         lines.iter().map(|l| Block { class: l.class, chars: l.counts.eff_chars(), heading: l.heading }).collect();
     let in_context = context::revise(params, &blocks);
-    let runs = body_runs(&lines, &in_context, &list);
+    let runs = body_runs(&lines, &in_context, &list, posts);
     let in_body = |i: usize| runs.iter().any(|&(s, e)| (s..=e).contains(&i));
 
     let mut keep: Vec<bool> = lines
@@ -388,8 +388,9 @@ const SENTENCE_WORDS: usize = 6;
 /// repeated further down (a page title, then the article's own heading), the
 /// body follows that heading: the best run starting there is preferred
 /// unless a run elsewhere is several times larger. None when no run has a
-/// positive score.
-fn body_runs(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> Vec<(usize, usize)> {
+/// positive score. `posts`: the page is a thread of posts ([`end_of_article`]),
+/// each a run of its own.
+fn body_runs(lines: &[Line], in_context: &[Class], list: &[Option<Listed>], posts: bool) -> Vec<(usize, usize)> {
     let values = line_values(lines, in_context, list);
     let Some(main) = body_run(lines, &values) else { return Vec::new() };
     let mut runs = vec![main];
@@ -407,7 +408,11 @@ fn body_runs(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> V
         .iter()
         .any(|l| l.kind.is_some_and(|w| w.kind() == "title"));
     let prose = lines[main.0..=main.1].iter().filter(|l| good(l) >= STORY_PARAGRAPH).count();
-    if inside < total && !prompt && !titled && prose < STORY_PARAGRAPHS {
+    let posts = posts || dated_posts(lines, main, good);
+    // A thread of posts is not one article either, whatever its first
+    // post looks like: a question under its headline, an answer of several
+    // paragraphs.
+    if inside < total && (posts || !prompt && !titled && prose < STORY_PARAGRAPHS) {
         let mut masked = values.clone();
         let score = |r: (usize, usize)| values[r.0..=r.1].iter().sum::<f64>();
         let floor = MORE_RUNS * score(main);
@@ -426,8 +431,36 @@ fn body_runs(lines: &[Line], in_context: &[Class], list: &[Option<Listed>]) -> V
 }
 
 /// Another run of a page that is not one article is content when it is
-/// worth this share of the body run.
-const MORE_RUNS: f64 = 0.2;
+/// worth this share of the body run (a short section of a service page, a
+/// post of a thread: the gate above has already said the page is not a story).
+const MORE_RUNS: f64 = 0.1;
+
+/// A thread whose posts each carry a date ("Mar 27, 2025" over every post
+/// of a forum): [`POST_DATES`] datelines or more, and between two of them,
+/// away from the body run, a post worth [`DATED_POST_SHARE`] of the good
+/// text of the body run. Under an article, dated comments come nowhere
+/// near the article's length; in a thread the first post (or the one the
+/// body run found) is one post among others of its size.
+fn dated_posts(lines: &[Line], main: (usize, usize), good: impl Fn(&Line) -> usize) -> bool {
+    let dates: Vec<usize> =
+        (0..lines.len()).filter(|&i| lines[i].kind.is_some_and(|w| w.kind() == "dateline")).collect();
+    if dates.len() < POST_DATES {
+        return false;
+    }
+    let inside: usize = lines[main.0..=main.1].iter().map(&good).sum();
+    let post = dates
+        .windows(2)
+        .filter(|w| w[1] < main.0 || w[0] > main.1)
+        .map(|w| lines[w[0] + 1..w[1]].iter().map(&good).sum::<usize>())
+        .max()
+        .unwrap_or(0);
+    post > 0 && post as f64 >= DATED_POST_SHARE * inside as f64
+}
+
+/// Datelines that make a page a thread of dated posts (see [`dated_posts`]).
+const POST_DATES: usize = 4;
+/// Share of the body run's good text one other dated post must hold.
+const DATED_POST_SHARE: f64 = 0.5;
 /// A body with this many good paragraphs this long (characters) is a story.
 const STORY_PARAGRAPHS: usize = 3;
 const STORY_PARAGRAPH: usize = 150;
@@ -639,20 +672,33 @@ const THREAD_MIN_ARTICLE: usize = 200;
 /// is the comment section or page chrome — when there is more good text
 /// before the marker than after it, or when what follows is plainly a
 /// thread (two commenter bylines), however long the thread runs.
-fn end_of_article(lines: &mut [Line]) {
+///
+/// Unless the prompt is a button under every post (the same prompt line
+/// [`POST_PROMPTS`] times or more) and some post between two of them is
+/// worth [`POST_SHARE`] of the good text above the first: then the page is
+/// a thread of posts (a forum, a question with its answers), nothing is
+/// cut, and the answer is true. Under an article the same button follows
+/// each comment, but no comment comes near the article's length.
+fn end_of_article(lines: &mut [Line]) -> bool {
     let kind_is = |l: &Line, k: &str| l.kind.is_some_and(|w| w.kind() == k);
     let good_chars = |ls: &[Line]| ls.iter().filter(|l| l.class == Class::Good).map(|l| l.text.len()).sum::<usize>();
     let Some(m) = lines.iter().position(|l| kind_is(l, "comments-prompt")) else {
-        return;
+        return false;
     };
     let before = good_chars(&lines[..m]);
+    let prompts: Vec<usize> =
+        (m..lines.len()).filter(|&i| kind_is(&lines[i], "comments-prompt") && lines[i].key == lines[m].key).collect();
+    let post = prompts.windows(2).map(|w| good_chars(&lines[w[0] + 1..w[1]])).max().unwrap_or(0);
+    if prompts.len() >= POST_PROMPTS && post > 0 && post as f64 >= POST_SHARE * before as f64 {
+        return true;
+    }
     // A thread: commenter bylines, or the timestamps each comment carries.
     let after = &lines[m + 1..];
     let thread = before >= THREAD_MIN_ARTICLE
         && (after.iter().filter(|l| kind_is(l, "comment-byline")).count() >= 2
             || after.iter().filter(|l| kind_is(l, "dateline")).count() >= 3);
     if before == 0 || (good_chars(after) >= before && !thread) {
-        return;
+        return false;
     }
     for l in &mut lines[m + 1..] {
         if l.kind.is_none() {
@@ -660,7 +706,14 @@ fn end_of_article(lines: &mut [Line]) {
             l.kind = Some(Why::Fixed("comments", "after-comments-prompt"));
         }
     }
+    false
 }
+
+/// A comment prompt seen this many times is a button under every post.
+const POST_PROMPTS: usize = 3;
+/// A post worth this share of the good text above the first prompt makes
+/// the page a thread of posts rather than an article with comments.
+const POST_SHARE: f64 = 1.0 / 3.0;
 
 #[cfg(test)]
 mod tests {
@@ -747,6 +800,40 @@ mod tests {
         ));
         assert_eq!(t.paragraphs, [P1, P2]);
         assert!(t.removed.iter().any(|r| r.kind == "comment-byline" && r.text == "joetoronto says:"));
+    }
+
+    /// A question and its answers, each under the same comment button:
+    /// a thread of posts, not an article with comments, so nothing is cut.
+    #[test]
+    fn a_prompt_under_every_post_does_not_cut_the_thread() {
+        let a1 = "You can book a one-way ticket and buy the return later, which is usually cheaper when you do not know the date of your trip home yet. I did that twice.";
+        let a2 = "Check the terms of a return ticket before you skip the second leg, because some airlines cancel the rest of the booking when you do not show up.";
+        let a3 = "Low-cost airlines sell one-way fares at half the price of a return, so the question only matters for the long-haul flights in the end, as far as I know.";
+        let t = run(&format!(
+            "Title of it\n{P1}\n{P2}\nAdd a comment |\n{a1}\nShare\nAdd a comment |\n{a2}\nShare\nAdd a comment |\n{a3}\nAdd a comment |\n"
+        ));
+        for a in [a1, a2, a3] {
+            assert!(t.paragraphs.iter().any(|p| p == a), "{a} dropped: {:?}", t.paragraphs);
+        }
+        assert!(!t.removed.iter().any(|r| r.kind == "comments"));
+    }
+
+    /// A forum thread: every post under a date, far apart in the dump. The
+    /// posts are all content, not only the longest.
+    #[test]
+    fn dated_posts_of_a_thread_are_all_kept() {
+        let posts = [P1, P2, "Officials on both sides said the talks would cover the ceasefire, the flow of aid and the future of the peace process in the coming months."];
+        let chrome = "Quote\nBookmark\nLike\nJoined\nMessages\nPoints\nLocation\n";
+        let mut dump = String::from("Forum home\nMembers\nNew posts\n");
+        for (i, p) in posts.iter().enumerate() {
+            dump += &format!("member{i}\nMar 2{i}, 2025\n{p}\n{chrome}");
+        }
+        dump += "Mar 29, 2025\nYou must log in or register to reply here.\n";
+        let t = run(&dump);
+        for p in posts {
+            assert!(t.paragraphs.iter().any(|k| k == p), "{p} dropped: {:?}", t.paragraphs);
+        }
+        assert!(!t.paragraphs.iter().any(|k| k == "Messages"));
     }
 
     #[test]
