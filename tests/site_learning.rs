@@ -227,3 +227,49 @@ fn a_reclean_cut_short_by_a_kill_is_finished_by_the_next_run() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(count(&db, "SELECT count(*) FROM document_versions"), versions);
 }
+
+/// A page stored as a near copy of another, which re-cleaning then makes
+/// identical to it (the other held the site's chrome, learned later in the
+/// run), is an exact duplicate, as it is when the two arrive in separate runs.
+#[test]
+fn a_copy_that_re_cleaning_makes_identical_is_exact_however_runs_split() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("dumps");
+    std::fs::create_dir(&dir).unwrap();
+    let mut pool = paragraphs();
+    let pages = site_pages(&dir, "gazette.example", "Meridian Gazette", GAZETTE_CHROME, &mut pool, 4);
+    // The first page again, on another URL of the site, without the chrome.
+    let first = std::fs::read_to_string(&pages[0].path).unwrap();
+    let bare: Vec<&str> = first.lines().filter(|l| !GAZETTE_CHROME.contains(l)).collect();
+    let copy = dir.join("copy.txt");
+    std::fs::write(&copy, bare.join("\n")).unwrap();
+    let mut all: Vec<&Page> = pages.iter().collect();
+    let copy_page = Page { path: copy.clone(), url: "https://www.gazette.example/reprint/0".into(), body: vec![] };
+    all.push(&copy_page);
+    let manifest = write_manifest(&dir, &all);
+    let m = manifest.to_str().unwrap();
+    let dup = |db: &Path| -> Vec<(String, String)> {
+        let c = open(db);
+        let mut st =
+            c.prepare("SELECT d.dup_kind, o.source FROM documents d JOIN documents o ON o.id = d.dup_of").unwrap();
+        st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .map(|(k, s)| (k, Path::new(&s).file_name().unwrap().to_str().unwrap().to_string()))
+            .collect()
+    };
+    // One run: the copy comes second, before the chrome is learned.
+    let one = tmp.path().join("one.db");
+    let order = [&pages[0].path, &copy, &pages[1].path, &pages[2].path, &pages[3].path];
+    let paths: Vec<&Path> = order.iter().map(|p| p.as_path()).collect();
+    assert!(ingest(&one, &paths, &["--quiet", "--manifest", m]).status.success());
+    // Two runs: the copy after the chrome was learned.
+    let two = tmp.path().join("two.db");
+    let first_run: Vec<&Path> = pages.iter().map(|p| p.path.as_path()).collect();
+    assert!(ingest(&two, &first_run, &["--quiet", "--manifest", m]).status.success());
+    assert!(ingest(&two, &[&copy], &["--quiet", "--manifest", m]).status.success());
+    let expected = vec![("exact".to_string(), pages[0].path.file_name().unwrap().to_str().unwrap().to_string())];
+    assert_eq!(dup(&two), expected);
+    assert_eq!(dup(&one), expected);
+    assert_eq!(count(&one, "SELECT count(*) FROM documents WHERE dup_kind = 'exact' AND dup_similarity = 1.0"), 1);
+}

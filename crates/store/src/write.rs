@@ -237,6 +237,7 @@ impl Store {
             }
             tx.execute("DELETE FROM removed_segments WHERE document_id = ?1", [id]).map_err(err)?;
             write_removed(&tx, *id, doc).map_err(err)?;
+            settle_exact(&tx, *id, fp.text_sha256).map_err(err)?;
         }
         tx.commit().map_err(err)
     }
@@ -591,6 +592,38 @@ fn write_doc(
             Ok(Outcome::New { id, dup_of: d.dup_of })
         }
     }
+}
+
+/// A re-cleaned document's new text may equal another's: the two are exact
+/// duplicates then, the later of the earliest original, as they would be had
+/// the later one been stored after the re-clean (in a later run). Whatever
+/// pointed at the one that became a duplicate points at the original.
+fn settle_exact(tx: &Transaction<'_>, id: i64, sha: &str) -> rusqlite::Result<()> {
+    // Its near duplicates that now read the same are exact ones.
+    tx.prepare_cached(
+        "UPDATE documents SET dup_kind = 'exact', dup_similarity = 1.0
+         WHERE dup_of = ?1 AND dup_kind = 'near' AND text_sha256 = ?2",
+    )?
+    .execute(params![id, sha])?;
+    let (dup_of, kind): (Option<i64>, Option<String>) = tx
+        .prepare_cached("SELECT dup_of, dup_kind FROM documents WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let Some(other) = find_original(tx, sha, id)? else { return Ok(()) };
+    let (dup, original) = if other < id {
+        if kind.as_deref() == Some("exact") && dup_of == Some(other) {
+            return Ok(());
+        }
+        (id, other)
+    } else if dup_of.is_none() {
+        (other, id)
+    } else {
+        // A duplicate itself, of something earlier: the later original stays.
+        return Ok(());
+    };
+    tx.prepare_cached("UPDATE documents SET dup_of = ?1 WHERE dup_of = ?2")?.execute(params![original, dup])?;
+    tx.prepare_cached("UPDATE documents SET dup_of = ?1, dup_kind = 'exact', dup_similarity = 1.0 WHERE id = ?2")?
+        .execute(params![original, dup])?;
+    Ok(())
 }
 
 /// A document's text changed: the documents that pointed at it as their
