@@ -12,6 +12,13 @@ seed() {
     case $t in
         html_extract|html_prescan) cp -n ../tests/fixtures/html/*.html "$dir"/ 2>/dev/null || true ;;
         text_clean|charset) cp -n ../samples/*.txt "$dir"/ 2>/dev/null || true ;;
+        fts_query)
+            # what people type
+            for q in "Putin's" 'U.S. e-mail' '"prime minister" OR chancellor' 'kreml* NOT (moscow OR "red square")' \
+                'title:bridge' '"unclosed' 'C++ 50% what?'; do
+                printf '%s' "$q" > "$dir/$(printf '%s' "$q" | sha1sum | cut -c1-12)"
+            done
+            ;;
         warc)
             # a small archive of two records, plain and gzipped
             printf 'WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.example/\r\nContent-Length: 86\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>One two three.</p></body></html>\r\n\r\n' > "$dir/one.warc"
@@ -20,7 +27,7 @@ seed() {
     esac
 }
 targets=$target
-[ "$target" = all ] && targets="html_extract html_prescan text_clean warc charset"
+[ "$target" = all ] && targets="html_extract html_prescan text_clean warc charset fts_query"
 for t in $targets; do
     seed "$t"
     echo "== $t for ${secs}s"

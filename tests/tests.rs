@@ -567,10 +567,37 @@ fn search_show_export_runs_schema() {
     );
     assert_eq!(n(&["search", "--db", d, "bridge", "--format", "json", "--since", "2022"]), 0);
     assert_eq!(n(&["search", "--db", d, "Putin", "--format", "json", "--lang", "en"]), 5);
-    let bad = thresh(&["search", "--db", d, "Putin AND ("]);
+    // What people type is searched, not rejected as FTS5 syntax.
+    // Each finds what its words, as FTS5 spells them, find.
+    for (q, fts5) in [
+        ("Putin AND (", "putin"),
+        ("Putin's", "\"putin s\""),
+        ("\"unclosed", "unclosed"),
+        ("e-mail", "\"e mail\""),
+        ("U.S.", "\"u s\""),
+        ("don't OR 50% OR C++ OR what?", "\"don t\" OR 50 OR c OR what"),
+    ] {
+        let out = thresh(&["search", "--db", d, q, "--format", "json", "--limit", "1000"]);
+        assert!(out.status.success(), "{q}: {}", stderr(&out));
+        let expected = count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
+                 WHERE documents_fts MATCH '{}' AND d.dup_of IS NULL",
+                fts5.replace('\'', "''")
+            ),
+        );
+        assert!(expected > 0 || matches!(q, "e-mail" | "\"unclosed" | "U.S."), "{q} must find something here");
+        assert_eq!(stdout(&out).lines().count() as i64, expected, "{q}");
+    }
+    // FTS5 syntax as it is, when asked for: its errors are one line, exit 2.
+    let bad = thresh(&["search", "--db", d, "--syntax", "fts5", "Putin AND ("]);
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(stderr(&bad).lines().count(), 1, "{}", stderr(&bad));
     assert!(stderr(&bad).contains("malformed search query"));
+    let none = thresh(&["search", "--db", d, "?!"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(stderr(&none).contains("nothing to search for"), "{}", stderr(&none));
 
     let out = thresh(&["show", "--db", d, "5", "--explain"]);
     let s = stdout(&out);
@@ -896,7 +923,12 @@ fn an_overly_complex_search_is_refused() {
     // Results cut at --limit say so.
     let out = thresh(&["search", "--db", db.to_str().unwrap(), "--limit", "1", "the"]);
     assert_eq!(stdout(&out).lines().filter(|l| l.starts_with('#')).count(), 1);
-    assert!(stderr(&out).contains("the first 1 matches, best first; --limit N shows more"), "{}", stderr(&out));
+    let total = count(&db, "SELECT count(*) FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid WHERE documents_fts MATCH 'the' AND d.dup_of IS NULL");
+    assert!(
+        stderr(&out).contains(&format!("1 of {total} matches shown, best first; --limit N shows more")),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A FIFO named on the command line is refused at once (it blocked for

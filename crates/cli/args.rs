@@ -283,13 +283,28 @@ pub struct StatsArgs {
     pub format: Format,
 }
 
+/// How `search` reads its query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QuerySyntax {
+    /// What a person types.
+    Plain,
+    /// SQLite FTS5 query syntax, as it is.
+    Fts5,
+}
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The SQLite database.
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
-    /// An FTS5 query: words, "phrases", AND / OR / NOT, prefix*.
+    /// What to look for: words, "phrases", AND / OR / NOT, prefix*,
+    /// title:word, (groups). Anything else is searched as plain words
+    /// (`Putin's`, `e-mail`, `C++` need no quoting).
     pub query: String,
+    /// How to read the query: `plain` (what a person types; FTS5 syntax kept
+    /// where it is used as such) or `fts5` (passed to SQLite as it is).
+    #[arg(long, value_enum, default_value_t = QuerySyntax::Plain)]
+    pub syntax: QuerySyntax,
     /// Only this site (site name or host).
     #[arg(long)]
     pub site: Option<String>,

@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use serde_json::{json, Value};
 use thresh_store::{SearchFilter, Store, StoreError};
 
-use crate::args::{ExportArgs, ExportFormat, Format, SearchArgs, ShowArgs, StatsArgs};
+use crate::args::{ExportArgs, ExportFormat, Format, QuerySyntax, SearchArgs, ShowArgs, StatsArgs};
 use crate::{exit, Fatal};
 
 /// A failed write of the output goes through [`Fatal::output`] (a broken
@@ -25,12 +25,12 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
         until: a.until,
         lang: a.lang,
         include_dups: a.include_dups,
-        // One more than asked: whether there are more to tell of.
-        limit: a.limit.max(1) + 1,
+        limit: a.limit.max(1),
         budget: Some(std::time::Duration::from_secs_f64(a.max_seconds)),
+        raw: a.syntax == QuerySyntax::Fts5,
     };
-    let mut hits = store.search(&a.query, &f)?;
-    let more = hits.len() > a.limit.max(1);
+    let found = store.search(&a.query, &f)?;
+    let mut hits = found.hits;
     hits.truncate(a.limit.max(1));
     let mut out = BufWriter::new(std::io::stdout().lock());
     let w = |r: std::io::Result<()>| r.map_err(StoreError::Output);
@@ -61,8 +61,8 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
     if a.format == Format::Text && hits.is_empty() {
         eprintln!("no matches");
     }
-    if more {
-        eprintln!("(the first {} matches, best first; --limit N shows more)", hits.len());
+    if found.total > hits.len() as u64 {
+        eprintln!("({} of {} matches shown, best first; --limit N shows more)", hits.len(), found.total);
     }
     Ok(exit::OK)
 }

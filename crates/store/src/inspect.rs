@@ -23,6 +23,18 @@ pub struct SearchFilter {
     pub limit: usize,
     /// Longest the search may run (None: [`SEARCH_BUDGET`]).
     pub budget: Option<std::time::Duration>,
+    /// The query is FTS5 syntax, passed as it is (else it is read as a
+    /// person types it: [`crate::query::to_fts5`]).
+    pub raw: bool,
+}
+
+/// The hits of a search and how many documents match in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hits {
+    /// Best first, at most the filter's limit.
+    pub hits: Vec<Hit>,
+    /// Every matching document (the filters applied).
+    pub total: u64,
 }
 
 /// One search hit.
@@ -138,8 +150,18 @@ pub const EXPORT_COLUMNS: &[&str] = &[
 
 impl Store {
     /// Full-text search, best first (bm25, title weighted over text).
-    pub fn search(&self, query: &str, f: &SearchFilter) -> Result<Vec<Hit>, StoreError> {
-        let bad = |why: String| StoreError::Query(BadQuery { query: query.to_string(), why });
+    pub fn search(&self, typed: &str, f: &SearchFilter) -> Result<Hits, StoreError> {
+        let bad = |why: String| StoreError::Query(BadQuery { query: typed.to_string(), why });
+        let rewritten;
+        let query = if f.raw {
+            typed
+        } else {
+            rewritten = crate::query::to_fts5(typed);
+            if rewritten.is_empty() {
+                return Err(bad("nothing to search for (no letters or digits)".into()));
+            }
+            &rewritten
+        };
         // Prefix terms each expand to every matching token: many of them
         // make a query that runs for minutes.
         let terms = query.split_whitespace().filter(|t| !matches!(*t, "AND" | "OR" | "NOT")).count();
@@ -176,22 +198,36 @@ impl Store {
         })
     }
 
-    fn search_unguarded(&self, query: &str, f: &SearchFilter) -> Result<Vec<Hit>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT d.id, d.title, d.source, d.url, d.published_at, d.site, d.lang, d.dup_of,
-                        snippet(documents_fts, 1, '[', ']', '…', 16), bm25(documents_fts, 4.0, 1.0) AS rank
-                 FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
+    fn search_unguarded(&self, query: &str, f: &SearchFilter) -> Result<Hits, StoreError> {
+        const MATCHING: &str = "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
                  WHERE documents_fts MATCH ?1
                    AND (?2 IS NULL OR d.site = ?2 COLLATE NOCASE OR d.url LIKE '%://' || ?2 || '/%'
                         OR d.url LIKE '%://www.' || ?2 || '/%')
                    AND (?3 IS NULL OR d.published_at >= ?3)
                    AND (?4 IS NULL OR d.published_at <= ?4 || 'z')
                    AND (?5 IS NULL OR d.lang = ?5)
-                   AND (?6 OR d.dup_of IS NULL)
-                 ORDER BY rank, d.id LIMIT ?7",
+                   AND (?6 OR d.dup_of IS NULL)";
+        let bad_query = |e: rusqlite::Error| match e {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") || msg.contains("syntax") => {
+                StoreError::Query(BadQuery { query: query.to_string(), why: msg })
+            }
+            e => self.err(e),
+        };
+        let total: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) {MATCHING}"),
+                params![query, f.site, f.since, f.until, f.lang, f.include_dups],
+                |r| r.get(0),
             )
+            .map_err(bad_query)?;
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT d.id, d.title, d.source, d.url, d.published_at, d.site, d.lang, d.dup_of,
+                        snippet(documents_fts, 1, '[', ']', '…', 16), bm25(documents_fts, 4.0, 1.0) AS rank
+                 {MATCHING} ORDER BY rank, d.id LIMIT ?7"
+            ))
             .map_err(|e| self.err(e))?;
         let rows = st.query_map(
             params![query, f.site, f.since, f.until, f.lang, f.include_dups, f.limit.max(1) as i64],
@@ -210,13 +246,8 @@ impl Store {
                 })
             },
         );
-        let collect = rows.and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
-        collect.map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") || msg.contains("syntax") => {
-                StoreError::Query(BadQuery { query: query.to_string(), why: msg })
-            }
-            e => self.err(e),
-        })
+        let hits = rows.and_then(|rows| rows.collect::<Result<Vec<_>, _>>()).map_err(bad_query)?;
+        Ok(Hits { hits, total: total as u64 })
     }
 
     /// A document by id, or by URL / source locator.
@@ -327,19 +358,61 @@ mod tests {
     fn search_ranks_filters_and_hides_duplicates() {
         let (_d, s) = store_with_docs();
         let all = SearchFilter { limit: 10, ..Default::default() };
-        let hits = s.search("bridge", &all).unwrap();
+        let found = s.search("bridge", &all).unwrap();
+        assert_eq!(found.total, 2);
+        let hits = found.hits;
         assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), [1, 2], "c is a duplicate of a");
         assert!(hits[0].snippet.contains("[bridge]"), "{}", hits[0].snippet);
+        let n = |f: &SearchFilter| s.search("bridge", f).unwrap().hits.len();
         let with_dups = SearchFilter { include_dups: true, ..all.clone() };
-        assert_eq!(s.search("bridge", &with_dups).unwrap().len(), 3);
+        assert_eq!(n(&with_dups), 3);
         let site = SearchFilter { site: Some("herald.example".into()), ..all.clone() };
-        assert_eq!(s.search("bridge", &site).unwrap()[0].id, 2);
+        assert_eq!(s.search("bridge", &site).unwrap().hits[0].id, 2);
         let since = SearchFilter { since: Some("2021-04".into()), ..all.clone() };
-        assert_eq!(s.search("bridge", &since).unwrap().len(), 1);
+        assert_eq!(n(&since), 1);
         let until = SearchFilter { until: Some("2021-03-04".into()), ..all.clone() };
-        assert_eq!(s.search("bridge", &until).unwrap().len(), 1);
-        let e = s.search("bridge AND (", &all).unwrap_err();
+        assert_eq!(n(&until), 1);
+        let one = SearchFilter { limit: 1, ..all.clone() };
+        let found = s.search("bridge", &one).unwrap();
+        assert_eq!((found.hits.len(), found.total), (1, 2));
+        // What a person types is searched; FTS5 syntax errors only when asked for it raw.
+        assert_eq!(s.search("bridge AND (", &all).unwrap().total, 2);
+        assert_eq!(s.search("harbour's \"tues", &all).unwrap().total, 0);
+        assert_eq!(s.search("bridge's", &all).unwrap().total, 0);
+        assert_eq!(s.search("e-mail OR tuesday", &all).unwrap().total, 1);
+        let raw = SearchFilter { raw: true, ..all.clone() };
+        let e = s.search("bridge AND (", &raw).unwrap_err();
         assert!(matches!(e, StoreError::Query(_)), "{e}");
+        let e = s.search("?!", &all).unwrap_err();
+        assert!(e.to_string().contains("nothing to search for"), "{e}");
+    }
+
+    /// Whatever is typed, the rewritten query is valid FTS5.
+    #[test]
+    fn any_typed_query_is_valid_fts5() {
+        let (_d, s) = store_with_docs();
+        let all = SearchFilter { limit: 10, ..Default::default() };
+        let alphabet: Vec<char> = "ab \"()*:-'%?+^.AND OR NOT title text{}[]~,;\\".chars().collect();
+        let mut x: u64 = 0x9E3779B97F4A7C15;
+        for _ in 0..3000 {
+            let mut q = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 24) as usize;
+            for k in 0..len {
+                let c = alphabet[((x >> (k % 8 * 8)) as usize + k * 7) % alphabet.len()];
+                q.push(c);
+                if c == 'N' {
+                    q.push_str("OT ");
+                }
+            }
+            match s.search(&q, &all) {
+                Ok(_) => {}
+                Err(StoreError::Query(b)) if b.why.starts_with("nothing to search") => {}
+                Err(e) => panic!("{q:?} -> {:?}: {e}", crate::query::to_fts5(&q)),
+            }
+        }
     }
 
     #[test]

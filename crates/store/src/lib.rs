@@ -17,11 +17,12 @@
 #![warn(missing_docs)]
 
 mod inspect;
+pub mod query;
 mod read;
 mod site;
 mod write;
 
-pub use inspect::{BadQuery, DocView, Hit, RemovedRow, SearchFilter, EXPORT_COLUMNS};
+pub use inspect::{BadQuery, DocView, Hit, Hits, RemovedRow, SearchFilter, EXPORT_COLUMNS};
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
 pub use site::{learning_host, SampleFn, SiteConfig, SiteReader, StoredInput};
 pub use write::{ConfirmFn, Fingerprint, Item, NearDupConfig, Outcome, VerifyFn};
