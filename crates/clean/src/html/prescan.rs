@@ -287,9 +287,16 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 };
                 pos = tag.end;
                 // (A `<link>` between two words stays, bare: its element
-                // is a seam where they meet.)
-                let apart = |c: Option<&u8>| c.is_none_or(|&c| is_space(c) || c == b'<' || c == b'>');
-                if tag.drop && apart(lt.checked_sub(1).map(|p| &bytes[p])) && apart(bytes.get(tag.end)) {
+                // is a seam where they meet. It goes with whitespace on a
+                // side, or a tag right after it.)
+                let space = |c: Option<&u8>| c.is_none_or(|&c| is_space(c));
+                let tag_next = {
+                    let after = &bytes[tag.end.min(bytes.len())..];
+                    let after = after.strip_prefix(b"</").or_else(|| after.strip_prefix(b"<"));
+                    after.and_then(|a| a.first()).is_some_and(u8::is_ascii_alphabetic)
+                };
+                let apart = space(lt.checked_sub(1).map(|p| &bytes[p])) || space(bytes.get(tag.end)) || tag_next;
+                if tag.drop && apart {
                     push(&mut out.html, &html[copied_to..lt], pre);
                     seal(&mut out.html);
                     copied_to = tag.end;
@@ -391,22 +398,42 @@ impl Owner {
 }
 
 /// Attributes read after parsing: junk marking and scoring (class, id,
-/// style, role, itemprop, hidden, aria-hidden), metadata (`html` lang,
-/// `meta` name/property/content, time datetime/pubdate, microdata content
-/// and itemtype, rel=author, the canonical `link`'s rel and href). The
-/// charset is read before the pre-scan, from the bytes.
-fn kept_attribute(name: &[u8], owner: Owner) -> bool {
+/// role, itemprop, hidden; `style` and `aria-hidden` only where they can
+/// hide: a style naming "none" or "hidden", aria-hidden "true"), metadata
+/// (`html` lang, `meta` name/property/content, time datetime/pubdate,
+/// microdata content and itemtype, rel naming "author" or "canonical", the
+/// canonical `link`'s href). The charset is read before the pre-scan, from
+/// the bytes. Each costs the parser thousands of instructions, so the
+/// attributes nothing would read are left out. A value holding a character
+/// reference (`&…;`) is kept: what it spells is known only after parsing.
+fn kept_attribute(name: &[u8], value: &[u8], owner: Owner) -> Keep {
+    let says = |w: &[u8]| value.contains(&b'&') || value.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
     let mut buf = [0u8; 12];
+    let yes = |b: bool| if b { Keep::Yes } else { Keep::No };
     match lower(name, &mut buf) {
-        Some(
-            b"class" | b"id" | b"style" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"content" | b"datetime"
-            | b"pubdate" | b"rel" | b"itemtype",
-        ) => true,
-        Some(b"lang" | b"xml:lang") => owner == Owner::Html,
-        Some(b"name" | b"property") => owner == Owner::Meta,
-        Some(b"href") => owner == Owner::Link,
-        _ => false,
+        Some(b"class" | b"id" | b"role" | b"itemprop" | b"hidden" | b"datetime" | b"pubdate" | b"itemtype") => {
+            Keep::Yes
+        }
+        Some(b"style") => yes(says(b"none") || says(b"hidden")),
+        Some(b"aria-hidden") => yes(value == b"true" || value.contains(&b'&')),
+        Some(b"rel") => yes(says(b"author") || says(b"canonical")),
+        Some(b"content") if owner == Owner::Meta => Keep::Yes,
+        Some(b"content") => Keep::WithItemprop,
+        Some(b"lang" | b"xml:lang") => yes(owner == Owner::Html),
+        Some(b"name" | b"property") => yes(owner == Owner::Meta),
+        Some(b"href") => yes(owner == Owner::Link),
+        _ => Keep::No,
     }
+}
+
+/// Whether an attribute stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Yes,
+    No,
+    /// Microdata's value (`<span itemprop=datePublished content=…>`): when
+    /// the element has an itemprop.
+    WithItemprop,
 }
 
 /// A start tag as [`prune_attributes`] read it.
@@ -430,6 +457,12 @@ fn prune_attributes(html: &str, from: usize, owner: Owner, kept: &mut Vec<(usize
     kept.clear();
     let mut dropped = false;
     let mut canonical = false;
+    let mut itemprop = false;
+    // A `content` kept if an itemprop turns up.
+    let mut content: Option<(usize, usize)> = None;
+    // The parser keeps the first of two attributes of one name: once one
+    // of those decided by their value has been seen, later ones go.
+    let mut seen = [false; 4];
     let skip_space = |mut j: usize| {
         while j < b.len() && is_space(b[j]) {
             j += 1;
@@ -475,8 +508,24 @@ fn prune_attributes(html: &str, from: usize, owner: Owner, kept: &mut Vec<(usize
         if owner == Owner::Link && name.eq_ignore_ascii_case(b"rel") {
             canonical |= value.split(|&c| is_space(c)).any(|t| t.eq_ignore_ascii_case(b"canonical"));
         }
-        if kept_attribute(name, owner) {
-            kept.push((start, i));
+        let by_value =
+            [&b"style"[..], b"aria-hidden", b"rel", b"content"].iter().position(|n| name.eq_ignore_ascii_case(n));
+        let keep = match by_value {
+            Some(k) if std::mem::replace(&mut seen[k], true) => Keep::No,
+            _ => kept_attribute(name, value, owner),
+        };
+        itemprop |= name.eq_ignore_ascii_case(b"itemprop");
+        match keep {
+            Keep::Yes => kept.push((start, i)),
+            Keep::WithItemprop => content = Some((start, i)),
+            Keep::No => dropped = true,
+        }
+    }
+    if let Some(c) = content {
+        if itemprop {
+            // (In its place among the others: their order is kept.)
+            let at = kept.partition_point(|k| k.0 < c.0);
+            kept.insert(at, c);
         } else {
             dropped = true;
         }
@@ -781,9 +830,28 @@ mod tests {
             concat!(
                 r#"<html lang=en><head><meta><meta name=author content="A B">"#,
                 r#"<link rel="Canonical alternate" href="https://e.x/a">"#,
-                r#"</head><body><p content=c>x<link>y  z</p></body></html>"#
+                r#"</head><body><p>x<link>y  z</p></body></html>"#
             )
         );
+    }
+
+    #[test]
+    fn attributes_read_for_their_value_stay_only_with_a_value_that_counts() {
+        let cases = [
+            (r#"<div style="color:red" aria-hidden=false rel=nofollow>"#, "<div>"),
+            (r#"<div STYLE="Display: None" aria-hidden="true">"#, r#"<div STYLE="Display: None" aria-hidden="true">"#),
+            (r#"<a rel="author noopener" href=/x>"#, r#"<a rel="author noopener">"#),
+            // The parser keeps the first of two: a second style that hides does not count.
+            (r#"<p style=a style="display:none">"#, "<p>"),
+            // Microdata's content stays with its itemprop, in its place.
+            (r#"<span content=2021 title=t itemprop=datePublished>"#, "<span content=2021 itemprop=datePublished>"),
+            (r#"<span content=2021>"#, "<span>"),
+            // A character reference may spell anything.
+            (r#"<div style="n&#111;ne;x">"#, r#"<div style="n&#111;ne;x">"#),
+        ];
+        for (html, want) in cases {
+            assert_eq!(prescan(html).html, want, "{html}");
+        }
     }
 
     #[test]

@@ -328,6 +328,7 @@ fn prescan_fuzz_regressions() {
         "<header><a></header>\n<div><main><article><h2><main><article><h1><p>r</a>o",
         // A `<link>` dropped between two words would glue them.
         "en-GB<link r?l=x href=\"/\">Coastal",
+        "<<link><",
         // An end tag's attributes are read like a start tag's.
         "</s= s=\"><d \">c",
         "a<<script>x</script>b",
