@@ -94,6 +94,31 @@ fn lower_class(l: &[u8]) -> Name {
     }
 }
 
+/// Start tags a parser may ignore as stray: `html`, `head`, `body`, the
+/// parts of a table outside one, frames outside a frameset (and a name too
+/// long to know).
+fn may_be_ignored(lowered: Option<&[u8]>) -> bool {
+    matches!(
+        lowered,
+        None | Some(
+            b"html"
+                | b"head"
+                | b"body"
+                | b"td"
+                | b"th"
+                | b"tr"
+                | b"tbody"
+                | b"thead"
+                | b"tfoot"
+                | b"caption"
+                | b"col"
+                | b"colgroup"
+                | b"frame"
+                | b"frameset"
+        )
+    )
+}
+
 /// The elements the parser keeps on its list of active formatting elements.
 fn is_formatting(lowered: Option<&[u8]>) -> bool {
     matches!(
@@ -251,10 +276,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             }
             // (Not the tags a parser may ignore as stray: `html`, `head`,
             // `body`, and the parts of a table outside one.)
-            let ignorable = matches!(
-                lowered,
-                Some(b"html" | b"head" | b"body" | b"td" | b"th" | b"tr" | b"tbody" | b"thead" | b"tfoot" | b"caption")
-            );
+            let ignorable = may_be_ignored(lowered);
             match (is_formatting(lowered), is_end) {
                 (true, false) => formatting += 1,
                 (true, true) => formatting = formatting.saturating_sub(1),
@@ -290,11 +312,13 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 // is a seam where they meet. It goes with whitespace on a
                 // side, or a tag right after it.)
                 let space = |c: Option<&u8>| c.is_none_or(|&c| is_space(c));
-                let tag_next = {
-                    let after = &bytes[tag.end.min(bytes.len())..];
-                    let after = after.strip_prefix(b"</").or_else(|| after.strip_prefix(b"<"));
-                    after.and_then(|a| a.first()).is_some_and(u8::is_ascii_alphabetic)
-                };
+                let tag_next = bytes[tag.end.min(bytes.len())..].strip_prefix(b"<").is_some_and(|after| {
+                    // A start tag that makes an element wherever it stands
+                    // (an end tag may be a stray one, ignored).
+                    let n = after.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+                    let mut buf = [0u8; 12];
+                    n > 0 && after[0].is_ascii_alphabetic() && !may_be_ignored(lower(&after[..n], &mut buf))
+                });
                 let apart = space(lt.checked_sub(1).map(|p| &bytes[p])) || space(bytes.get(tag.end)) || tag_next;
                 if tag.drop && apart {
                     push(&mut out.html, &html[copied_to..lt], pre);
@@ -829,7 +853,8 @@ mod tests {
             prescan(html).html,
             concat!(
                 r#"<html lang=en><head><meta><meta name=author content="A B">"#,
-                r#"<link rel="Canonical alternate" href="https://e.x/a">"#,
+                // (Before an end tag, which may be a stray one, it stays bare.)
+                r#"<link rel="Canonical alternate" href="https://e.x/a"><LINK>"#,
                 r#"</head><body><p>x<link>y  z</p></body></html>"#
             )
         );

@@ -329,6 +329,7 @@ fn prescan_fuzz_regressions() {
         // A `<link>` dropped between two words would glue them.
         "en-GB<link r?l=x href=\"/\">Coastal",
         "<<link><",
+        "e<link></i>0",
         // An end tag's attributes are read like a start tag's.
         "</s= s=\"><d \">c",
         "a<<script>x</script>b",
