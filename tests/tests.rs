@@ -961,3 +961,41 @@ fn a_fifo_is_refused_not_waited_on() {
     assert!(err.contains("pipe.txt") && err.contains("not a regular file"), "{err}");
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 5);
 }
+
+/// Nothing is skipped without a word: files a directory walk leaves out are
+/// counted by extension (stderr, `stats`), named with --verbose, and taken
+/// with --include-ext; a directory with nothing to take and a URL given as a
+/// path are one-line errors, exit 1.
+#[test]
+fn skipped_files_are_told_and_empty_directories_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mirror = tmp.path().join("mirror");
+    std::fs::create_dir(&mirror).unwrap();
+    let page = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).unwrap();
+    std::fs::write(mirror.join("index.php"), &page).unwrap();
+    std::fs::write(mirror.join("about"), format!("{page}\nA different closing line, so not a duplicate.\n")).unwrap();
+    let db = tmp.path().join("t.db");
+    let out = ingest(&db, &[&mirror], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("2 files skipped in directories by extension: no extension 1, .php 1"), "{err}");
+    assert!(err.contains("--include-ext none,php"), "{err}");
+    assert!(err.contains("no page, text or archive files in this directory"), "{err}");
+    let out = thresh(&["stats", "--db", db.to_str().unwrap()]);
+    assert!(stdout(&out).contains("inputs skipped, by reason:\n  extension              2"), "{}", stdout(&out));
+
+    let out = ingest(&db, &[&mirror], &["--include-ext", "php,none", "--verbose"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 2);
+
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = ingest(&db, &[&empty], &["--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("no files in this directory"), "{}", stderr(&out));
+
+    let out = thresh(&["extract", "https://example.com/story"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("to fetch URLs, list them in a file: thresh ingest --urls LIST"), "{}", stderr(&out));
+}

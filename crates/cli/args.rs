@@ -229,6 +229,8 @@ pub struct IngestArgs {
     #[arg(long, value_name = "LIST")]
     pub urls: Option<PathBuf>,
     #[command(flatten)]
+    pub walk: WalkArgs,
+    #[command(flatten)]
     pub clean: CleanArgs,
     #[command(flatten)]
     pub dedup: DedupArgs,
@@ -270,7 +272,48 @@ pub struct ExtractArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
+    pub walk: WalkArgs,
+    #[command(flatten)]
     pub clean: CleanArgs,
+}
+
+/// How directories named as inputs are walked.
+#[derive(Debug, Args, Clone)]
+pub struct WalkArgs {
+    /// In directories, also take files with these extensions (comma-separated,
+    /// no dot; `none` for files without one), e.g. `php,asp,none` for a site
+    /// mirror. Pages, text and archives (.html .htm .xhtml .txt .warc .wet,
+    /// and .gz of each) are always taken; a file named on the command line
+    /// is taken whatever its name.
+    #[arg(long, value_name = "EXT,...", value_delimiter = ',')]
+    pub include_ext: Vec<String>,
+    /// Name every file a directory walk skipped, one line each.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+impl WalkArgs {
+    /// Walk the inputs; say on stderr what was skipped (unless `quiet`).
+    pub fn enumerate(&self, paths: &[PathBuf], quiet: bool) -> thresh_fetch::Enumerated {
+        let walk = thresh_fetch::Walk {
+            include_ext: self
+                .include_ext
+                .iter()
+                .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+                .filter(|e| !e.is_empty())
+                .collect(),
+        };
+        let e = thresh_fetch::enumerate_walk(paths, &walk);
+        if self.verbose {
+            for (path, ext) in &e.skipped {
+                eprintln!("thresh: skipped {} (extension: {ext})", path.display());
+            }
+        }
+        if let Some(line) = thresh_fetch::skipped_summary(&e.skipped).filter(|_| !quiet) {
+            eprintln!("thresh: {line}");
+        }
+        e
+    }
 }
 
 #[derive(Debug, Args)]

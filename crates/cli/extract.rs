@@ -78,7 +78,7 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
     let cfg = a.clean.clean_config();
     let mut stages = pipeline::Stages::new(a.clean.load_config(), Cleaner::new(&cfg)?);
     stages.manifest = a.clean.manifest()?;
-    let inputs = thresh_fetch::enumerate(&a.paths);
+    let inputs = a.walk.enumerate(&a.paths, g.quiet).inputs;
     let pool = pipeline::pool(g.threads())?;
     let progress = pipeline::progress_bar(pipeline::known_len(&inputs), show_progress, "extract");
     let stdout = std::io::stdout();

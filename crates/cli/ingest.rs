@@ -88,7 +88,9 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     let _lock = lock(&a.db)?;
     let mut store = Store::open(&a.db)?;
     let validators = store.validators(&urls)?;
-    let inputs = thresh_fetch::enumerate(&a.paths);
+    let walked = a.walk.enumerate(&a.paths, g.quiet);
+    let skipped_ext = walked.skipped.len() as u64;
+    let inputs = walked.inputs;
     let count = pipeline::known_len(&inputs).map(|n| n + urls.len());
     let url_jobs = urls.into_iter().map(move |u| {
         let v = validators.get(&u).cloned().map(|(etag, last_modified)| Validators { etag, last_modified });
@@ -96,7 +98,7 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     });
     let jobs = pipeline::jobs(inputs).chain(url_jobs);
     let http = (a.urls.is_some()).then(|| a.http.config());
-    execute(g, &mut store, "ingest", &a.clean, &a.dedup, http, jobs, count, show_progress)
+    execute(g, &mut store, "ingest", &a.clean, &a.dedup, http, jobs, count, show_progress, skipped_ext)
 }
 
 pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fatal> {
@@ -110,7 +112,7 @@ pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fa
     let count = Some(sources.len());
     let jobs =
         sources.into_iter().map(|(url, (etag, last_modified))| Job::Url(url, Some(Validators { etag, last_modified })));
-    execute(g, &mut store, "refresh", &a.clean, &a.dedup, Some(a.http.config()), jobs, count, show_progress)
+    execute(g, &mut store, "refresh", &a.clean, &a.dedup, Some(a.http.config()), jobs, count, show_progress, 0)
 }
 
 /// Run jobs through the workers into the writer; record the run.
@@ -125,6 +127,7 @@ fn execute(
     jobs: impl Iterator<Item = Job>,
     count: Option<usize>,
     show_progress: bool,
+    skipped_ext: u64,
 ) -> Result<u8, Fatal> {
     let clean_cfg = clean.clean_config();
     let near = dedup.near_config()?;
@@ -273,6 +276,10 @@ fn execute(
     values.extend(stats.dropped.iter().map(|(k, v)| (format!("dropped:{k}"), *v)));
     values.extend(stats.removed_by_kind.iter().map(|(k, v)| (format!("removed:{k}"), *v)));
     values.extend(skipped.iter().map(|(k, v)| (format!("skipped:{k}"), *v)));
+    if skipped_ext > 0 {
+        // Files a directory walk left out (their extension), told on stderr too.
+        values.push(("skipped:extension".into(), skipped_ext));
+    }
     store.put_run_stats(run, "clean", &values)?;
     store.finish_run(run, "finished")?;
 

@@ -20,6 +20,12 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
     for (k, n) in &s.errors_by_kind {
         say!("  {k:<22} {n}");
     }
+    if !s.skipped_by_reason.is_empty() {
+        say!("inputs skipped, by reason:");
+        for (k, n) in &s.skipped_by_reason {
+            say!("  {k:<22} {n}");
+        }
+    }
     say!("removed segments by kind:");
     for (k, n) in &s.removals_by_kind {
         say!("  {k:<22} {n}");

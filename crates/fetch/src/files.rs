@@ -51,11 +51,38 @@ impl Default for LoadConfig {
     }
 }
 
-/// File names taken when walking a directory.
-fn wanted(name: &str) -> bool {
+/// How directories are walked.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// Extensions taken besides the page and archive ones (lower case, no
+    /// dot; `none` for files without one): `php`, `asp`, … of a site mirror.
+    pub include_ext: Vec<String>,
+}
+
+/// Inputs, and what walking directories left out.
+#[derive(Debug, Default)]
+pub struct Enumerated {
+    /// In order; a path that cannot be read is an error in its place.
+    pub inputs: Vec<Result<Input, FetchError>>,
+    /// Files in directories not taken, with their extension (`none` when
+    /// they have none), in walk order.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// The extension a walk judges a file by: lower case, `.gz` aside; `none`.
+fn extension(name: &str) -> String {
     let n = name.to_ascii_lowercase();
     let n = n.strip_suffix(".gz").unwrap_or(&n);
-    [".html", ".htm", ".txt", ".xhtml", ".warc", ".wet"].iter().any(|e| n.ends_with(e))
+    match n.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => ext.to_string(),
+        _ => "none".into(),
+    }
+}
+
+/// File names taken when walking a directory.
+fn wanted(name: &str, walk: &Walk) -> bool {
+    let ext = extension(name);
+    ["html", "htm", "txt", "xhtml", "warc", "wet"].contains(&ext.as_str()) || walk.include_ext.contains(&ext)
 }
 
 /// Expand user-named paths into inputs, in a deterministic order: each path
@@ -64,22 +91,39 @@ fn wanted(name: &str) -> bool {
 /// explicitly is taken whatever its name. Paths that cannot be read come back
 /// as errors, in place, so the caller can report them and go on.
 pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
+    enumerate_walk(paths, &Walk::default()).inputs
+}
+
+/// [`enumerate`], taking the extensions `walk` adds, and saying which files
+/// of the directories were left out. A directory that yields no input is
+/// an error in its place (with how many files it skipped).
+pub fn enumerate_walk(paths: &[PathBuf], walk: &Walk) -> Enumerated {
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(Ok(Input::Stdin));
             continue;
         }
         match std::fs::metadata(p) {
+            // A URL where a path goes (as trafilatura takes one): say how thresh fetches.
+            Err(e) if e.kind() == io::ErrorKind::NotFound && looks_like_url(p) => out.push(Err(FetchError::Io {
+                path: p.clone(),
+                source: io::Error::other("no such file; to fetch URLs, list them in a file: thresh ingest --urls LIST"),
+            })),
             Err(e) => out.push(Err(FetchError::Io { path: p.clone(), source: e })),
             Ok(m) if m.is_dir() => {
-                let walk = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name();
-                for entry in walk {
+                let (before, skipped_before) = (out.len(), skipped.len());
+                for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
                     match entry {
-                        Ok(e) if e.file_type().is_file() && wanted(&e.file_name().to_string_lossy()) => {
-                            let warc = is_warc_name(&e.file_name().to_string_lossy());
+                        Ok(e) if e.file_type().is_file() => {
+                            let name = e.file_name().to_string_lossy().into_owned();
+                            if !wanted(&name, walk) {
+                                skipped.push((e.into_path(), extension(&name)));
+                                continue;
+                            }
                             let p = e.into_path();
-                            out.push(Ok(if warc { Input::Warc(p) } else { Input::File(p) }))
+                            out.push(Ok(if is_warc_name(&name) { Input::Warc(p) } else { Input::File(p) }))
                         }
                         Ok(_) => {}
                         Err(e) => {
@@ -88,6 +132,15 @@ pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
                             out.push(Err(FetchError::Io { path, source }));
                         }
                     }
+                }
+                if out.len() == before {
+                    let n = skipped.len() - skipped_before;
+                    let why = if n == 0 {
+                        "no files in this directory".to_string()
+                    } else {
+                        format!("no page, text or archive files in this directory ({n} others skipped: --include-ext takes them)")
+                    };
+                    out.push(Err(FetchError::Io { path: p.clone(), source: io::Error::other(why) }));
                 }
             }
             // A FIFO, socket or device would block or never end: not an input.
@@ -99,7 +152,34 @@ pub fn enumerate(paths: &[PathBuf]) -> Vec<Result<Input, FetchError>> {
             Ok(_) => out.push(Ok(Input::File(p.clone()))),
         }
     }
-    out
+    Enumerated { inputs: out, skipped }
+}
+
+fn looks_like_url(p: &Path) -> bool {
+    let s = p.to_string_lossy();
+    ["http://", "https://"].iter().any(|scheme| s.get(..scheme.len()).is_some_and(|h| h.eq_ignore_ascii_case(scheme)))
+}
+
+/// One line on what walking left out, by extension ("3 files skipped in
+/// directories: .php 2, none 1 (--include-ext php,none takes them)"), or
+/// None when nothing was.
+pub fn skipped_summary(skipped: &[(PathBuf, String)]) -> Option<String> {
+    if skipped.is_empty() {
+        return None;
+    }
+    let mut by: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (_, ext) in skipped {
+        *by.entry(ext.as_str()).or_default() += 1;
+    }
+    let counts: Vec<String> =
+        by.iter().map(|(e, n)| if *e == "none" { format!("no extension {n}") } else { format!(".{e} {n}") }).collect();
+    let names: Vec<&str> = by.keys().copied().collect();
+    Some(format!(
+        "{} files skipped in directories by extension: {} (--include-ext {} takes them)",
+        skipped.len(),
+        counts.join(", "),
+        names.join(",")
+    ))
 }
 
 /// Read a whole file, transparently gunzipping it when it starts with the gzip
@@ -248,6 +328,32 @@ mod tests {
             .map(|l| l.strip_prefix(&*d.path().to_string_lossy()).unwrap().to_string())
             .collect();
         assert_eq!(got, ["/a.txt", "/b.html", "/sub/c.htm.gz", "/z.TXT"]);
+    }
+
+    #[test]
+    fn skipped_files_are_told_and_include_ext_takes_them() {
+        let d = tempfile::tempdir().unwrap();
+        for n in ["a.php", "b", "c.html", "d.PHP.gz", "e.jpg"] {
+            std::fs::write(d.path().join(n), "x").unwrap();
+        }
+        let e = enumerate_walk(&[d.path().to_path_buf()], &Walk::default());
+        assert_eq!(e.inputs.len(), 1);
+        let exts: Vec<&str> = e.skipped.iter().map(|s| s.1.as_str()).collect();
+        assert_eq!(exts, ["php", "none", "php", "jpg"]);
+        assert_eq!(
+            skipped_summary(&e.skipped).unwrap(),
+            "4 files skipped in directories by extension: .jpg 1, no extension 1, .php 2 (--include-ext jpg,none,php takes them)"
+        );
+        let walk = Walk { include_ext: vec!["php".into(), "none".into()] };
+        let e = enumerate_walk(&[d.path().to_path_buf()], &walk);
+        assert_eq!(e.inputs.len(), 4);
+        assert_eq!(e.skipped.len(), 1);
+        // A directory with nothing to take is an error in its place.
+        let empty = tempfile::tempdir().unwrap();
+        let e = enumerate_walk(&[empty.path().to_path_buf()], &Walk::default());
+        assert!(e.inputs[0].as_ref().is_err_and(|e| e.to_string().contains("no files in this directory")));
+        let only_skipped = enumerate_walk(&[d.path().to_path_buf()], &Walk { include_ext: vec![] });
+        assert_eq!(only_skipped.inputs.len(), 1, "c.html is taken");
     }
 
     #[test]

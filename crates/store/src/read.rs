@@ -50,6 +50,9 @@ pub struct Stats {
     pub errors: i64,
     /// Errors by kind, most first.
     pub errors_by_kind: Vec<(String, i64)>,
+    /// Inputs skipped over all runs, by reason (`extension`: files a
+    /// directory walk left out), most first.
+    pub skipped_by_reason: Vec<(String, i64)>,
     /// Every run, oldest first.
     pub runs: Vec<RunStats>,
 }
@@ -64,6 +67,7 @@ impl Stats {
             "removals_by_kind": self.removals_by_kind.iter().map(|(k, n)| json!({"kind": k, "count": n})).collect::<Vec<_>>(),
             "errors": self.errors,
             "errors_by_kind": self.errors_by_kind.iter().map(|(k, n)| json!({"kind": k, "count": n})).collect::<Vec<_>>(),
+            "skipped_by_reason": self.skipped_by_reason.iter().map(|(k, n)| json!({"reason": k, "count": n})).collect::<Vec<_>>(),
             "runs": self.runs.iter().map(|r| json!({
                 "id": r.id, "command": r.command, "status": r.status,
                 "started_at": r.started_at, "finished_at": r.finished_at,
@@ -92,6 +96,10 @@ impl Store {
             pairs("SELECT coalesce(method, '-'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1")?;
         let errors_by_kind = pairs("SELECT kind, count(*) FROM errors GROUP BY kind ORDER BY 2 DESC, 1")?;
         let errors = errors_by_kind.iter().map(|(_, n)| n).sum();
+        let skipped_by_reason = pairs(
+            "SELECT substr(name, 9), sum(value) FROM run_stats WHERE stage = 'clean' AND name LIKE 'skipped:%'
+             GROUP BY 1 ORDER BY 2 DESC, 1",
+        )?;
         let mut st = c
             .prepare(
                 "SELECT id, command, status, started_at, finished_at, n_inputs, n_new, n_updated, n_unchanged,
@@ -118,7 +126,16 @@ impl Store {
             .map_err(e)?
             .collect::<Result<_, _>>()
             .map_err(e)?;
-        Ok(Stats { documents, duplicates, documents_by_method, removals_by_kind, errors, errors_by_kind, runs })
+        Ok(Stats {
+            documents,
+            duplicates,
+            documents_by_method,
+            removals_by_kind,
+            errors,
+            errors_by_kind,
+            skipped_by_reason,
+            runs,
+        })
     }
 }
 
