@@ -183,7 +183,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         if rest.starts_with(b"!--") {
             let end = comment_end(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
-            seal(&mut out.html);
+            seal(&mut out.html, bytes.get(end).copied());
             copied_to = end;
             pos = end;
             continue;
@@ -214,7 +214,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         if keep_noscript && name.eq_ignore_ascii_case(b"noscript") {
             let gt = after_tag(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
-            seal(&mut out.html);
+            seal(&mut out.html, bytes.get(gt).copied());
             copied_to = gt;
             pos = gt;
             continue;
@@ -269,7 +269,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             if cut {
                 let gt = after_tag(bytes, lt);
                 push(&mut out.html, &html[copied_to..lt], pre);
-                seal(&mut out.html);
+                seal(&mut out.html, bytes.get(gt).copied());
                 copied_to = gt;
                 pos = gt;
                 continue;
@@ -322,7 +322,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 let apart = space(lt.checked_sub(1).map(|p| &bytes[p])) || space(bytes.get(tag.end)) || tag_next;
                 if tag.drop && apart {
                     push(&mut out.html, &html[copied_to..lt], pre);
-                    seal(&mut out.html);
+                    seal(&mut out.html, bytes.get(tag.end).copied());
                     copied_to = tag.end;
                     continue;
                 }
@@ -370,7 +370,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             out.json_ld.push(html[content_start..content_end].to_string());
         }
         push(&mut out.html, &html[copied_to..lt], pre);
-        seal(&mut out.html);
+        seal(&mut out.html, bytes.get(end).copied());
         copied_to = end;
         pos = end;
     }
@@ -565,14 +565,19 @@ fn tag_is(rest: &[u8], name: &[u8]) -> bool {
         && (is_space(rest[name.len()]) || matches!(rest[name.len()], b'>' | b'/'))
 }
 
-/// Before a cut: a `<` left at the end of the output (text, as the
-/// tokenizer read it) must not meet what follows the cut and open a tag
-/// ("<" + "c" after cutting "<!-->" from "<<!-->c"); written as `&lt;`, it
-/// stays the same text.
-fn seal(out: &mut String) {
+/// Before a cut, with the byte that follows it: a `<` left at the end of
+/// the output (text, as the tokenizer read it) must not meet what follows
+/// the cut and open a tag ("<" + "c" after cutting "<!-->" from "<<!-->c");
+/// written as `&lt;`, it stays the same text. And whitespace must not meet
+/// text: inside a table the parser keeps a run of whitespace in place but
+/// moves text out before the table, so "\n" and "b" around a cut comment
+/// are apart there, "\nb" is not; an empty comment keeps them apart.
+fn seal(out: &mut String, next: Option<u8>) {
     if out.ends_with('<') {
         out.pop();
         out.push_str("&lt;");
+    } else if out.as_bytes().last().is_some_and(|&c| is_space(c)) && next.is_some_and(|c| !is_space(c) && c != b'<') {
+        out.push_str("<!---->");
     }
 }
 
