@@ -114,8 +114,54 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(f) if f.error.is::<ClosedPipe>() => ExitCode::from(f.code),
         Err(f) => {
-            eprintln!("thresh: error: {:#}", f.error);
+            eprintln!("thresh: error: {}", one_line(&f.error));
             ExitCode::from(f.code)
         }
+    }
+}
+
+/// An error and its causes on one line, each cause once: a cause that only
+/// repeats what is already said (SQLite's "file is not a database" under
+/// thresh's message that quotes it, then again as "Error code 26: file is
+/// not a database") is left out.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut out = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        let said = text.split_once(": ").filter(|(code, _)| code.starts_with("Error code ")).map_or(&*text, |(_, t)| t);
+        if !out.contains(said) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    /// An error with a message and a cause.
+    #[derive(Debug)]
+    struct E(&'static str, Option<Box<E>>);
+    impl std::fmt::Display for E {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for E {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        }
+    }
+
+    #[test]
+    fn causes_are_told_once() {
+        let code = E("Error code 26: file is not a database", None);
+        let sqlite = E("file is not a database", Some(Box::new(code)));
+        let ours = E("x.db: not a usable thresh database: file is not a database", Some(Box::new(sqlite)));
+        assert_eq!(one_line(&anyhow::Error::new(ours)), "x.db: not a usable thresh database: file is not a database");
+        let e = anyhow::Error::new(std::io::Error::other("disk full")).context("run 3 aborted");
+        assert_eq!(one_line(&e), "run 3 aborted: disk full");
     }
 }
