@@ -30,7 +30,9 @@ const COLUMNS: [&str; 2] = ["title", "text"];
 
 /// `query` as a valid FTS5 query.
 pub fn to_fts5(query: &str) -> String {
-    let pieces = balance(operators_between_terms(split(query)));
+    // Control characters are spaces here (SQLite would end the string at a NUL).
+    let query: String = query.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let pieces = balance(operators_between_terms(split(&query)));
     let mut out = String::new();
     let mut prev: Option<&Piece> = None;
     for p in &pieces {
@@ -218,5 +220,7 @@ mod tests {
         assert_eq!(to_fts5(r#"say "it ""#), r#""say" "it ""#);
         assert_eq!(to_fts5("foo:bar *"), r#""foo:bar""#);
         assert_eq!(to_fts5("a AND OR b"), r#""a" OR "b""#);
+        // A NUL would end the string for SQLite (fuzz crasher).
+        assert_eq!(to_fts5("\"unclos\0\0\ted"), r#""unclos   ed""#);
     }
 }
