@@ -999,3 +999,27 @@ fn skipped_files_are_told_and_empty_directories_are_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("to fetch URLs, list them in a file: thresh ingest --urls LIST"), "{}", stderr(&out));
 }
+
+/// Each stdin input of `ingest` is its own document (named by its content,
+/// or by --name, with --url for its site): a second never replaces the first.
+#[test]
+fn stdin_inputs_do_not_overwrite_each_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    let d = db.to_str().unwrap();
+    let a = std::fs::read(samples().join("003_ef1a346737207dae.txt")).unwrap();
+    let b = std::fs::read(samples().join("000_12da990105962c31.txt")).unwrap();
+    for page in [&a, &b, &a] {
+        let out = thresh_stdin(&["ingest", "--db", d, "--quiet", "-"], page);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM documents WHERE source LIKE 'stdin:%'"), 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM document_versions"), 0);
+    let out =
+        thresh_stdin(&["ingest", "--db", d, "--quiet", "--name", "feed", "--url", "https://a.example/1", "-"], &b);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM documents WHERE source = 'feed' AND url = 'https://a.example/1'"), 1);
+    // `extract` has no identity to keep: stdin is `-` there.
+    let out = thresh_stdin(&["extract", "--format", "json", "-"], &a);
+    assert!(stdout(&out).contains("\"path\":\"-\""), "{}", stdout(&out));
+}

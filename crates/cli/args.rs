@@ -130,7 +130,7 @@ impl CleanArgs {
     }
 
     pub fn load_config(&self) -> thresh_fetch::LoadConfig {
-        thresh_fetch::LoadConfig { max_bytes: self.max_input_mib << 20 }
+        thresh_fetch::LoadConfig { max_bytes: self.max_input_mib << 20, ..Default::default() }
     }
 }
 
@@ -290,9 +290,24 @@ pub struct WalkArgs {
     /// Name every file a directory walk skipped, one line each.
     #[arg(long)]
     pub verbose: bool,
+    /// The name stdin's document is stored under (`-` input); without it,
+    /// `stdin:<sha256 of the bytes>`, so two different inputs never replace
+    /// each other.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The page URL of stdin's document (its site, for per-site learning).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
 }
 
 impl WalkArgs {
+    /// `clean`'s load limits, with what stdin is called: `--name`, else
+    /// `unnamed` (None: by its content, for a database, where it is an identity).
+    pub fn load_config(&self, clean: &CleanArgs, unnamed: Option<&str>) -> thresh_fetch::LoadConfig {
+        let stdin_name = self.name.clone().or_else(|| unnamed.map(str::to_string));
+        thresh_fetch::LoadConfig { stdin_name, stdin_url: self.url.clone(), ..clean.load_config() }
+    }
+
     /// Walk the inputs; say on stderr what was skipped (unless `quiet`).
     pub fn enumerate(&self, paths: &[PathBuf], quiet: bool) -> thresh_fetch::Enumerated {
         let walk = thresh_fetch::Walk {

@@ -76,7 +76,7 @@ fn to_text(doc: &Doc, out: &mut impl Write) -> std::io::Result<()> {
 
 pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal> {
     let cfg = a.clean.clean_config();
-    let mut stages = pipeline::Stages::new(a.clean.load_config(), Cleaner::new(&cfg)?);
+    let mut stages = pipeline::Stages::new(a.walk.load_config(&a.clean, Some("-")), Cleaner::new(&cfg)?);
     stages.manifest = a.clean.manifest()?;
     let inputs = a.walk.enumerate(&a.paths, g.quiet).inputs;
     let pool = pipeline::pool(g.threads())?;

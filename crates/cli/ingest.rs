@@ -98,7 +98,8 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     });
     let jobs = pipeline::jobs(inputs).chain(url_jobs);
     let http = (a.urls.is_some()).then(|| a.http.config());
-    execute(g, &mut store, "ingest", &a.clean, &a.dedup, http, jobs, count, show_progress, skipped_ext)
+    let load = a.walk.load_config(&a.clean, None);
+    execute(g, &mut store, "ingest", &a.clean, &a.dedup, http, jobs, count, show_progress, (load, skipped_ext))
 }
 
 pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fatal> {
@@ -112,7 +113,8 @@ pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fa
     let count = Some(sources.len());
     let jobs =
         sources.into_iter().map(|(url, (etag, last_modified))| Job::Url(url, Some(Validators { etag, last_modified })));
-    execute(g, &mut store, "refresh", &a.clean, &a.dedup, Some(a.http.config()), jobs, count, show_progress, 0)
+    let load = a.clean.load_config();
+    execute(g, &mut store, "refresh", &a.clean, &a.dedup, Some(a.http.config()), jobs, count, show_progress, (load, 0))
 }
 
 /// Run jobs through the workers into the writer; record the run.
@@ -127,7 +129,8 @@ fn execute(
     jobs: impl Iterator<Item = Job>,
     count: Option<usize>,
     show_progress: bool,
-    skipped_ext: u64,
+    // How inputs load, and how many files a directory walk skipped.
+    (load, skipped_ext): (thresh_fetch::LoadConfig, u64),
 ) -> Result<u8, Fatal> {
     let clean_cfg = clean.clean_config();
     let near = dedup.near_config()?;
@@ -139,7 +142,7 @@ fn execute(
         })
     });
     let site = dedup.site_config()?;
-    let mut stages = Stages::new(clean.load_config(), Cleaner::new(&clean_cfg)?);
+    let mut stages = Stages::new(load, Cleaner::new(&clean_cfg)?);
     stages.minhasher = near.map(|_| thresh_dedup::MinHasher::new());
     stages.http = http.map(thresh_fetch::HttpFetcher::new);
     stages.manifest = clean.manifest()?;

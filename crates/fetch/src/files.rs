@@ -43,11 +43,16 @@ impl Input {
 pub struct LoadConfig {
     /// Largest input accepted, after decompression, in bytes.
     pub max_bytes: u64,
+    /// What stdin's document is stored as (`--name`); None: `stdin:<sha256
+    /// of its bytes>`, so two different inputs never overwrite each other.
+    pub stdin_name: Option<String>,
+    /// The page URL of stdin's document (`--url`): its site, for learning.
+    pub stdin_url: Option<String>,
 }
 
 impl Default for LoadConfig {
     fn default() -> Self {
-        LoadConfig { max_bytes: 64 << 20 }
+        LoadConfig { max_bytes: 64 << 20, stdin_name: None, stdin_url: None }
     }
 }
 
@@ -257,7 +262,15 @@ pub fn load(input: &Input, cfg: &LoadConfig) -> Result<Doc, FetchError> {
             // stdin may itself be gzip
             let bytes =
                 if bytes.starts_with(&[0x1f, 0x8b]) { gunzip(&bytes[..], &path, cfg.max_bytes)? } else { bytes };
-            load_bytes(Source::stdin(), &bytes, None, None)
+            let mut doc = load_bytes(Source::stdin(), &bytes, None, None)?;
+            doc.source.locator = match &cfg.stdin_name {
+                Some(name) => name.clone(),
+                None => format!("stdin:{}", doc.raw_sha256),
+            };
+            if let Some(url) = &cfg.stdin_url {
+                doc.url = Some(url.clone());
+            }
+            Ok(doc)
         }
     }
 }
