@@ -30,6 +30,30 @@ fn seconds(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A date or instant for `--since` / `--until`, as the prefix of a stored
+/// UTC timestamp it compares with: `2019`, `2019-11`, `2019-11-19`, or an
+/// instant with its offset (`2019-11-19T10:00:00+02:00`, turned to UTC).
+fn date_bound(s: &str) -> Result<String, String> {
+    use chrono::{DateTime, NaiveDate};
+    let s = s.trim();
+    let bad = || format!("{s:?} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 instant");
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
+    let full = match s.len() {
+        4 => format!("{s}-01-01"),
+        7 => format!("{s}-01"),
+        10 => s.to_string(),
+        _ => return Err(bad()),
+    };
+    let digits_and_dashes =
+        s.bytes().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() });
+    match NaiveDate::parse_from_str(&full, "%Y-%m-%d") {
+        Ok(_) if digits_and_dashes => Ok(s.to_string()),
+        _ => Err(bad()),
+    }
+}
+
 /// A similarity: a number in (0, 1].
 fn fraction(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|e| format!("{e}"))?;
@@ -366,11 +390,12 @@ pub struct SearchArgs {
     /// Only this site (site name or host).
     #[arg(long)]
     pub site: Option<String>,
-    /// Published on or after (e.g. 2019-11 or 2019-11-19).
-    #[arg(long)]
+    /// Published on or after: 2019, 2019-11, 2019-11-19, or an RFC 3339
+    /// instant (2019-11-19T10:00:00+02:00, compared in UTC).
+    #[arg(long, value_parser = date_bound)]
     pub since: Option<String>,
-    /// Published on or before.
-    #[arg(long)]
+    /// Published on or before (the same forms; a date includes its whole day).
+    #[arg(long, value_parser = date_bound)]
     pub until: Option<String>,
     /// Only this language (ISO 639-1, e.g. en).
     #[arg(long)]
@@ -445,4 +470,20 @@ pub struct ReportArgs {
     /// Replace `--out` even when it is not an earlier report (never the database).
     #[arg(long)]
     pub force: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_bound;
+
+    #[test]
+    fn date_bounds_are_checked_and_instants_turned_to_utc() {
+        for ok in ["2019", "2019-11", "2019-11-19"] {
+            assert_eq!(date_bound(ok).unwrap(), ok);
+        }
+        assert_eq!(date_bound("2019-11-19T10:00:00+02:00").unwrap(), "2019-11-19T08:00:00Z");
+        for bad in ["19-11-2019", "garbage", "2019/11/19", "2019-13", "2019-02-30", "2019-1-5", ""] {
+            assert!(date_bound(bad).is_err(), "{bad}");
+        }
+    }
 }
