@@ -1023,3 +1023,29 @@ fn stdin_inputs_do_not_overwrite_each_other() {
     let out = thresh_stdin(&["extract", "--format", "json", "-"], &a);
     assert!(stdout(&out).contains("\"path\":\"-\""), "{}", stdout(&out));
 }
+
+/// sqlite-utils (and Datasette, which detects full-text search the same
+/// way) finds the index of `documents`. Runs the real sqlite-utils: `.ci/run`
+/// installs it in a virtualenv; elsewhere the test says it was not found and
+/// checks the declaration sqlite-utils looks for instead.
+#[test]
+fn sqlite_utils_finds_the_full_text_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    let sql: String =
+        open(&db).query_row("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'", [], |r| r.get(0)).unwrap();
+    assert!(sql.contains(r#"content="documents""#), "{sql}");
+    let Ok(out) = std::process::Command::new("sqlite-utils")
+        .args(["search", db.to_str().unwrap(), "documents", "Litvinenko", "--csv", "-c", "source"])
+        .output()
+    else {
+        eprintln!("sqlite-utils not found: the real tool was not run (.ci/run installs it)");
+        return;
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = String::from_utf8_lossy(&out.stdout);
+    let ours = count(&db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'Litvinenko'");
+    assert!(ours > 0);
+    assert_eq!(found.lines().count() as i64, ours + 1, "{found}");
+}
