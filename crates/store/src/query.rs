@@ -176,6 +176,20 @@ fn balance(pieces: Vec<Piece>) -> Vec<Piece> {
     for o in open {
         keep[o] = false;
     }
+    // Groups nested deeper than FTS5's parser goes (it overflows its stack)
+    // are read flat.
+    let mut kept_opens: Vec<bool> = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        match p {
+            Piece::Open if keep[i] => {
+                let deep = kept_opens.iter().filter(|k| **k).count() >= MAX_GROUP_DEPTH;
+                kept_opens.push(!deep);
+                keep[i] = !deep;
+            }
+            Piece::Close if keep[i] => keep[i] = kept_opens.pop().unwrap_or(false),
+            _ => {}
+        }
+    }
     let kept: Vec<Piece> = pieces.into_iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| p).collect();
     let tidy = operators_between_terms(kept);
     if tidy.iter().any(|p| matches!(p, Piece::Open)) && has_empty_group(&tidy) {
@@ -184,6 +198,9 @@ fn balance(pieces: Vec<Piece>) -> Vec<Piece> {
     }
     tidy
 }
+
+/// Deepest nesting of groups kept.
+const MAX_GROUP_DEPTH: usize = 16;
 
 fn has_empty_group(pieces: &[Piece]) -> bool {
     pieces.windows(2).any(|w| matches!((&w[0], &w[1]), (Piece::Open, Piece::Close)))
@@ -220,6 +237,9 @@ mod tests {
         assert_eq!(to_fts5(r#"say "it ""#), r#""say" "it ""#);
         assert_eq!(to_fts5("foo:bar *"), r#""foo:bar""#);
         assert_eq!(to_fts5("a AND OR b"), r#""a" OR "b""#);
+        // Nesting deeper than FTS5's parser goes is flattened (fuzz crasher).
+        let deep = format!("{}a OR b{}", "(".repeat(40), ")".repeat(40));
+        assert_eq!(to_fts5(&deep), format!("{}\"a\" OR \"b\"{}", "(".repeat(16), ")".repeat(16)));
         // A NUL would end the string for SQLite (fuzz crasher).
         assert_eq!(to_fts5("\"unclos\0\0\ted"), r#""unclos   ed""#);
     }

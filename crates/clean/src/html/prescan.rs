@@ -320,7 +320,12 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                     n > 0 && after[0].is_ascii_alphabetic() && !may_be_ignored(lower(&after[..n], &mut buf))
                 });
                 let apart = space(lt.checked_sub(1).map(|p| &bytes[p])) || space(bytes.get(tag.end)) || tag_next;
-                if tag.drop && apart {
+                // (Nor between whitespace and text: in a table a `<link>` is
+                // moved out before it, and keeps the text that follows apart
+                // from the text before the table.)
+                let text_next = bytes.get(tag.end).is_some_and(|&c| !is_space(c) && c != b'<');
+                let glue = text_next && lt.checked_sub(1).is_some_and(|p| is_space(bytes[p]));
+                if tag.drop && apart && !glue {
                     push(&mut out.html, &html[copied_to..lt], pre);
                     seal(&mut out.html, bytes.get(tag.end).copied());
                     copied_to = tag.end;

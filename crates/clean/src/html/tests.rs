@@ -331,6 +331,7 @@ fn prescan_fuzz_regressions() {
         "<<link><",
         // Whitespace and text a cut brings together would move as one out of a table.
         "><table>\n<!-->b",
+        "><table>\n<link>m",
         "e<link></i>0",
         // An end tag's attributes are read like a start tag's.
         "</s= s=\"><d \">c",
