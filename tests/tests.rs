@@ -675,11 +675,21 @@ fn report_is_self_contained_html_with_its_charts() {
         [
             "Documents per site (originals)",
             "Removed segments by kind",
-            "Share of text removed, per site",
+            "Share of text removed, per site: removed characters out of the page text cleaning started from (kept + removed); the 20 highest",
             "Duplicate clusters by size",
             "Runs over time"
         ]
     );
+    // Every mark of the runs chart, legend included, lies inside it.
+    let runs = doc.select(&sel("#runs svg")).next().unwrap();
+    let width: f64 = runs.value().attr("width").unwrap().parse().unwrap();
+    for el in runs.descendants().filter_map(scraper::ElementRef::wrap) {
+        let x: f64 = el.value().attr("x").and_then(|x| x.parse().ok()).unwrap_or(0.0);
+        let w: f64 = el.value().attr("width").and_then(|x| x.parse().ok()).unwrap_or(0.0);
+        // (A legend label is at most 9 characters of 11 px text.)
+        let extent = if el.value().name() == "text" { x + 9.0 * 6.5 } else { x + w };
+        assert!(extent <= width, "{} at x={x} runs past the chart's {width}px", el.value().name());
+    }
     assert!(doc.select(&sel("#by-kind rect")).count() >= 8, "one bar per removal kind");
     assert!(doc.select(&sel("#runs rect")).count() >= 8, "four bars per run");
     assert_eq!(doc.select(&sel("script")).count(), 0);

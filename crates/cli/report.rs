@@ -71,7 +71,8 @@ fn run_bars(runs: &[Value]) -> String {
     let series = [("new", "n_new"), ("updated", "n_updated"), ("unchanged", "n_unchanged"), ("failed", "n_errors")];
     let max = runs.iter().flat_map(|r| series.iter().map(move |(_, k)| num(&r[*k]))).fold(1.0, f64::max);
     let (group_w, plot_h, left, top) = (70.0, 200.0, 50.0, 20.0);
-    let width = left + group_w * runs.len() as f64 + 20.0;
+    // Wide enough for the bars and for the legend under them (90 px an entry).
+    let width = (left + group_w * runs.len() as f64 + 20.0).max(left + 90.0 * series.len() as f64 + 20.0);
     let height = top + plot_h + 60.0;
     let _ = writeln!(
         s,
@@ -217,9 +218,21 @@ pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
         let _ = write!(html, "<div class=\"card\"><b>{}</b>{label}</div>", num(&totals[k]) as i64);
     }
     html.push_str("</div>\n");
-    html.push_str(&hbars("per-site", "Documents per site (originals)", &per_site, "", PALETTE[0]));
+    let sites = num(&totals["sites"]) as usize;
+    let per_site_title = if sites > per_site.len() {
+        format!("Documents per site (originals): the top {} of {sites} sites", per_site.len())
+    } else {
+        "Documents per site (originals)".to_string()
+    };
+    html.push_str(&hbars("per-site", &per_site_title, &per_site, "", PALETTE[0]));
     html.push_str(&hbars("by-kind", "Removed segments by kind", &by_kind, "", PALETTE[1]));
-    html.push_str(&hbars("removed-share", "Share of text removed, per site", &removed_share, "%", PALETTE[3]));
+    html.push_str(&hbars(
+        "removed-share",
+        "Share of text removed, per site: removed characters out of the page text cleaning started from (kept + removed); the 20 highest",
+        &removed_share,
+        "%",
+        PALETTE[3],
+    ));
     html.push_str(&hbars("clusters", "Duplicate clusters by size", &cluster_sizes, "", PALETTE[2]));
     if !top_clusters.is_empty() {
         html.push_str("<table><tr><th>original</th><th>title</th><th>copies</th><th>exact</th><th>near</th><th>min similarity</th></tr>\n");
@@ -240,6 +253,9 @@ pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
     html.push_str(&run_bars(&runs));
     html.push_str("</body></html>\n");
     write_report(&a.out, &a.db, &html, a.force)?;
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("thresh: wrote {} ({} KB)", a.out.display(), html.len().div_ceil(1024));
+    }
     Ok(exit::OK)
 }
 
