@@ -174,6 +174,9 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                           // object), for the rest of the page.
     let mut formatting = 0usize;
     let mut hidden_formatting = false;
+    // Open tables: a `<link>` inside one is moved out before it by the
+    // parser (it keeps text around it apart), so it stays there.
+    let mut tables = 0usize;
     let mut kept = Vec::new(); // the kept attributes of a start tag
     let push = |out: &mut String, s: &str, pre: usize| if pre > 0 { out.push_str(s) } else { push_collapsed(out, s) };
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
@@ -277,6 +280,9 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             // (Not the tags a parser may ignore as stray: `html`, `head`,
             // `body`, and the parts of a table outside one.)
             let ignorable = may_be_ignored(lowered);
+            if lowered == Some(b"table") {
+                tables = if is_end { tables.saturating_sub(1) } else { tables + 1 };
+            }
             match (is_formatting(lowered), is_end) {
                 (true, false) => formatting += 1,
                 (true, true) => formatting = formatting.saturating_sub(1),
@@ -325,7 +331,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 // from the text before the table.)
                 let text_next = bytes.get(tag.end).is_some_and(|&c| !is_space(c) && c != b'<');
                 let glue = text_next && lt.checked_sub(1).is_some_and(|p| is_space(bytes[p]));
-                if tag.drop && apart && !glue {
+                if tag.drop && apart && !glue && tables == 0 {
                     push(&mut out.html, &html[copied_to..lt], pre);
                     seal(&mut out.html, bytes.get(tag.end).copied());
                     copied_to = tag.end;

@@ -332,6 +332,7 @@ fn prescan_fuzz_regressions() {
         // Whitespace and text a cut brings together would move as one out of a table.
         "><table>\n<!-->b",
         "><table>\n<link>m",
+        "><table>\n<link></i><",
         "e<link></i>0",
         // An end tag's attributes are read like a start tag's.
         "</s= s=\"><d \">c",
