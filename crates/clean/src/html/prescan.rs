@@ -289,7 +289,10 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 (false, false) if formatting > 0 && hides_formatting(lowered) => hidden_formatting = true,
                 _ => {}
             }
-            let opens_block = !is_end && matches!(class, Name::Block | Name::Void(true)) && !ignorable;
+            // (Nor before a table: text the parser moves out of it lands
+            // right after that whitespace, which keeps it apart from the words before.)
+            let opens_block =
+                !is_end && matches!(class, Name::Block | Name::Void(true)) && !ignorable && lowered != Some(b"table");
             if opens_block && pre == 0 && formatting == 0 && !hidden_formatting {
                 // Whitespace before a block's start tag makes no text (blocks
                 // are trimmed), but the tree builder would make a text node

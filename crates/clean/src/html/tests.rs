@@ -333,6 +333,7 @@ fn prescan_fuzz_regressions() {
         "><table>\n<!-->b",
         "><table>\n<link>m",
         "><table>\n<link></i><",
+        "t <table>n",
         "e<link></i>0",
         // An end tag's attributes are read like a start tag's.
         "</s= s=\"><d \">c",
