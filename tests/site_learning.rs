@@ -200,11 +200,7 @@ fn a_reclean_cut_short_by_a_kill_is_finished_by_the_next_run() {
     // The writer aborts right after its first commit: the lines are learned,
     // the pages stored before they were still hold them.
     let db = tmp.path().join("killed.db");
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
-        .args(["ingest", "--quiet", "--db", db.to_str().unwrap(), "--manifest", m, dir.to_str().unwrap()])
-        .env("THRESH_TEST_ABORT_AFTER_BATCHES", "1")
-        .output()
-        .unwrap();
+    let out = ingest_aborting_after(1, &db, &[&dir], &["--quiet", "--manifest", m]);
     assert!(!out.status.success());
     let queued = count(&db, "SELECT count(*) FROM reclean_queue");
     assert!(queued >= 2, "{queued} queued");

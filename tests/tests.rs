@@ -517,11 +517,7 @@ fn a_killed_run_is_completed_by_the_next() {
     }
     let db = tmp.path().join("t.db");
     // The writer aborts right after its third commit, as a kill -9 there would.
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
-        .args(["ingest", "--quiet", "--db", db.to_str().unwrap(), input.to_str().unwrap()])
-        .env("THRESH_TEST_ABORT_AFTER_BATCHES", "3")
-        .output()
-        .unwrap();
+    let out = ingest_aborting_after(3, &db, &[&input], &["--quiet"]);
     assert!(!out.status.success());
     let integrity: String = open(&db).query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");

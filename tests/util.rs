@@ -35,12 +35,27 @@ pub fn thresh_stdin(args: &[&str], stdin: &[u8]) -> Output {
         .expect("thresh runs")
 }
 
-pub fn ingest(db: &Path, paths: &[&Path], extra: &[&str]) -> Output {
+fn ingest_args(db: &Path, paths: &[&Path], extra: &[&str]) -> Vec<String> {
     let mut args = vec!["ingest".to_string(), "--db".into(), db.to_string_lossy().into_owned()];
     args.extend(extra.iter().map(|s| s.to_string()));
     args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    thresh(&args)
+    args
+}
+
+pub fn ingest(db: &Path, paths: &[&Path], extra: &[&str]) -> Output {
+    let args = ingest_args(db, paths, extra);
+    thresh(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// [`ingest`] whose writer aborts right after its `batches`-th commit, as a
+/// kill -9 there would (THRESH_TEST_ABORT_AFTER_BATCHES).
+pub fn ingest_aborting_after(batches: u32, db: &Path, paths: &[&Path], extra: &[&str]) -> Output {
+    Command::cargo_bin("thresh")
+        .expect("binary built")
+        .args(ingest_args(db, paths, extra))
+        .env("THRESH_TEST_ABORT_AFTER_BATCHES", batches.to_string())
+        .output()
+        .expect("thresh runs")
 }
 
 pub fn stderr(o: &Output) -> String {

@@ -253,7 +253,7 @@ pub struct IngestArgs {
     #[arg(long, value_name = "LIST")]
     pub urls: Option<PathBuf>,
     #[command(flatten)]
-    pub walk: WalkArgs,
+    pub input: InputArgs,
     #[command(flatten)]
     pub clean: CleanArgs,
     #[command(flatten)]
@@ -296,14 +296,14 @@ pub struct ExtractArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
-    pub walk: WalkArgs,
+    pub input: InputArgs,
     #[command(flatten)]
     pub clean: CleanArgs,
 }
 
-/// How directories named as inputs are walked.
+/// How inputs are found (directories walked) and named (stdin).
 #[derive(Debug, Args, Clone)]
-pub struct WalkArgs {
+pub struct InputArgs {
     /// In directories, also take files with these extensions (comma-separated,
     /// no dot; `none` for files without one), e.g. `php,asp,none` for a site
     /// mirror. Pages, text and archives (.html .htm .xhtml .txt .warc .wet,
@@ -324,7 +324,7 @@ pub struct WalkArgs {
     pub url: Option<String>,
 }
 
-impl WalkArgs {
+impl InputArgs {
     /// `clean`'s load limits, with what stdin is called: `--name`, else
     /// `unnamed` (None: by its content, for a database, where it is an identity).
     pub fn load_config(&self, clean: &CleanArgs, unnamed: Option<&str>) -> thresh_fetch::LoadConfig {

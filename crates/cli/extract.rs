@@ -76,9 +76,9 @@ fn to_text(doc: &Doc, out: &mut impl Write) -> std::io::Result<()> {
 
 pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal> {
     let cfg = a.clean.clean_config();
-    let mut stages = pipeline::Stages::new(a.walk.load_config(&a.clean, Some("-")), Cleaner::new(&cfg)?);
+    let mut stages = pipeline::Stages::new(a.input.load_config(&a.clean, Some("-")), Cleaner::new(&cfg)?);
     stages.manifest = a.clean.manifest()?;
-    let inputs = a.walk.enumerate(&a.paths, g.quiet).inputs;
+    let inputs = a.input.enumerate(&a.paths, g.quiet).inputs;
     let pool = pipeline::pool(g.threads())?;
     let progress = pipeline::progress_bar(pipeline::known_len(&inputs), show_progress, "extract");
     let stdout = std::io::stdout();

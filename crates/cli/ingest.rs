@@ -88,7 +88,7 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     let _lock = lock(&a.db)?;
     let mut store = Store::open(&a.db)?;
     let validators = store.validators(&urls)?;
-    let walked = a.walk.enumerate(&a.paths, g.quiet);
+    let walked = a.input.enumerate(&a.paths, g.quiet);
     let skipped_ext = walked.skipped.len() as u64;
     let inputs = walked.inputs;
     let count = pipeline::known_len(&inputs).map(|n| n + urls.len());
@@ -98,7 +98,7 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     });
     let jobs = pipeline::jobs(inputs).chain(url_jobs);
     let http = (a.urls.is_some()).then(|| a.http.config());
-    let load = a.walk.load_config(&a.clean, None);
+    let load = a.input.load_config(&a.clean, None);
     execute(g, &mut store, "ingest", &a.clean, &a.dedup, http, jobs, count, show_progress, (load, skipped_ext))
 }
 

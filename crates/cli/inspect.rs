@@ -29,9 +29,9 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
         budget: Some(std::time::Duration::from_secs_f64(a.max_seconds)),
         raw: a.syntax == QuerySyntax::Fts5,
     };
+    // At most --limit hits, and how many match in all.
     let found = store.search(&a.query, &f)?;
-    let mut hits = found.hits;
-    hits.truncate(a.limit.max(1));
+    let hits = found.hits;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let w = |r: std::io::Result<()>| r.map_err(StoreError::Output);
     let res: Result<(), StoreError> = (|| {

@@ -84,10 +84,9 @@ fn extension(name: &str) -> String {
     }
 }
 
-/// File names taken when walking a directory.
-fn wanted(name: &str, walk: &Walk) -> bool {
-    let ext = extension(name);
-    ["html", "htm", "txt", "xhtml", "warc", "wet"].contains(&ext.as_str()) || walk.include_ext.contains(&ext)
+/// Extensions ([`extension`]) taken when walking a directory.
+fn wanted(ext: &str, walk: &Walk) -> bool {
+    ["html", "htm", "txt", "xhtml", "warc", "wet"].contains(&ext) || walk.include_ext.iter().any(|e| e == ext)
 }
 
 /// Expand user-named paths into inputs, in a deterministic order: each path
@@ -123,8 +122,9 @@ pub fn enumerate_walk(paths: &[PathBuf], walk: &Walk) -> Enumerated {
                     match entry {
                         Ok(e) if e.file_type().is_file() => {
                             let name = e.file_name().to_string_lossy().into_owned();
-                            if !wanted(&name, walk) {
-                                skipped.push((e.into_path(), extension(&name)));
+                            let ext = extension(&name);
+                            if !wanted(&ext, walk) {
+                                skipped.push((e.into_path(), ext));
                                 continue;
                             }
                             let p = e.into_path();

@@ -165,13 +165,15 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
     let mut copied_to = 0; // bytes[..copied_to] are handled
     let mut pos = 0;
     let mut depth = 0usize;
-    let mut flattened = 0usize; // start tags dropped and not yet closed
-    let mut pre = 0usize; // open <pre> elements: whitespace is kept as it is
-                          // Formatting elements (`<a>`, `<b>`, …) not yet closed: whitespace text
-                          // makes the parser reopen them ("reconstruct the active formatting
-                          // elements"), so it is a node then; and, once one of them was open at a
-                          // boundary that can hide it from its end tag (a table, a cell, an
-                          // object), for the rest of the page.
+    // Start tags dropped and not yet closed.
+    let mut flattened = 0usize;
+    // Open <pre> elements: whitespace is kept as it is.
+    let mut pre = 0usize;
+    // Formatting elements (`<a>`, `<b>`, …) not yet closed: whitespace text
+    // makes the parser reopen them ("reconstruct the active formatting
+    // elements"), so it is a node then; and, once one of them was open at a
+    // boundary that can hide it from its end tag (a table, a cell, an
+    // object), for the rest of the page.
     let mut formatting = 0usize;
     let mut hidden_formatting = false;
     // Open tables: a `<link>` inside one is moved out before it by the
@@ -321,7 +323,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 // is a seam where they meet. It goes with whitespace on a
                 // side, or a tag right after it.)
                 let space = |c: Option<&u8>| c.is_none_or(|&c| is_space(c));
-                let tag_next = bytes[tag.end.min(bytes.len())..].strip_prefix(b"<").is_some_and(|after| {
+                let tag_next = bytes[tag.end..].strip_prefix(b"<").is_some_and(|after| {
                     // A start tag that makes an element wherever it stands
                     // (an end tag may be a stray one, ignored).
                     let n = after.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
