@@ -298,6 +298,12 @@ impl Verdict {
             Verdict::Keep(d) | Verdict::Drop(d, _) => d,
         }
     }
+    /// The document, kept or not, by value.
+    pub fn into_doc(self) -> Doc {
+        match self {
+            Verdict::Keep(d) | Verdict::Drop(d, _) => d,
+        }
+    }
 }
 
 /// Counters one worker keeps for itself and merges once at the end.

@@ -128,7 +128,7 @@ const CHROME_WORDS: &str = concat!(
     "login|log-?in|account|register"
 );
 
-static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i-u)(^|\s)({CHROME_WORDS})($|\s|[_-])|[_-]({CHROME_WORDS})($|\s)|consent|(^|\s)(hidden|hide|is-hidden|visually-hidden|sr-only|screen-reader-text|offscreen|d-none|card|cards|tooltip|popover|hover-?card)($|\s)"
     ))
@@ -140,17 +140,17 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
 /// `elementor-widget`, AEM's `cmp-*`, cards, carousels of testimonials).
 const LAYOUT_WORDS: &str = "widget|widgets|carousel|slider|slideshow|gallery|cmp|list-?item|tools";
 
-static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i-u)(^|\s)({LAYOUT_WORDS})($|\s|[_-])|[_-]({LAYOUT_WORDS})($|\s)")).expect("static regex")
 });
 
-static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)(^|[\s_-])(comments?|comment-?(list|section|thread|area|s-?container)|disqus|discussion|replies|respond|reactions|talk|livefyre|coral|viafoura|spot-?im|openweb)($|[\s_-])")
         .expect("static regex")
 });
 
 /// Class / id tokens that mark the article itself: never pruned as soft junk.
-static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)(article|story|entry|post|main|page|news|blog|text|content|body|rich)[_-]?(body|content|text|container|copy|main|inner|wrapper)|itemprop|articlebody|storybody|postbody|entry|hentry|h-entry|prose|field-name-body|field-body|field-items?")
         .expect("static regex")
 });
@@ -174,7 +174,7 @@ fn bad_role(role: &str) -> Option<Chrome> {
 const HIDDEN_PROSE: usize = 200;
 
 /// Classes of the blockquotes that social platforms' embed codes produce.
-const EMBED_CLASSES: &[&str] = &["twitter-tweet", "instagram-media", "tiktok-embed", "reddit-embed-bq"];
+pub(super) const EMBED_CLASSES: &[&str] = &["twitter-tweet", "instagram-media", "tiktok-embed", "reddit-embed-bq"];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Verdict {

@@ -342,9 +342,9 @@ const NEAR_AFTER: usize = 60;
 /// Longest element text read for a date or a byline.
 const NEAR_WORDS: usize = 14;
 
-static BYLINE_NAME: LazyLock<Regex> =
+pub(super) static BYLINE_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)author|byline|by-line|posted-?by|writer").expect("static regex"));
-static NOT_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static NOT_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)avatar|image|img|photo|picture|bio|description|comment|social|share|follow").expect("static regex")
 });
 /// An element mentioning these holds a date that is not the publication's.

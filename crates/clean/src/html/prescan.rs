@@ -417,11 +417,21 @@ fn push_collapsed(out: &mut String, s: &str) {
 
 /// The elements whose attributes are read for more than junk marking and
 /// scoring.
+/// What kind of element an attribute is on, as far as pruning goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
-    Html,
+    /// `html` and `body`: a second start tag adds its attributes to the
+    /// element, so which of them stay must not depend on their values.
+    Root,
     Meta,
     Link,
+    /// `a`, `span`, `img`: elements no group or name rule reads for their
+    /// structure, only for what a class names (see [`names_something`]).
+    Inline,
+    /// The other formatting elements (`b`, `i`, `em` …): the parser
+    /// compares their attributes (at most three alike stay on its list of
+    /// formatting elements), so ids stay whatever they say.
+    Formatting,
     Other,
 }
 
@@ -429,9 +439,11 @@ impl Owner {
     /// Of a lower-cased name.
     fn of(lowered: Option<&[u8]>) -> Owner {
         match lowered {
-            Some(b"html") => Owner::Html,
+            Some(b"html" | b"body") => Owner::Root,
             Some(b"meta") => Owner::Meta,
             Some(b"link") => Owner::Link,
+            Some(b"a" | b"span" | b"img") => Owner::Inline,
+            _ if is_formatting(lowered) => Owner::Formatting,
             _ => Owner::Other,
         }
     }
@@ -451,6 +463,11 @@ fn kept_attribute(name: &[u8], value: &[u8], owner: Owner) -> Keep {
     let mut buf = [0u8; 12];
     let yes = |b: bool| if b { Keep::Yes } else { Keep::No };
     match lower(name, &mut buf) {
+        Some(b"class") if owner == Owner::Inline => yes(value.contains(&b'&') || names_something(value)),
+        // (Only name rules read an id; React's `S:` ids mark streamed content.)
+        Some(b"id") if matches!(owner, Owner::Inline | Owner::Other) => {
+            yes(value.contains(&b'&') || value.starts_with(b"S:") || names_something(value))
+        }
         Some(b"class" | b"id" | b"role" | b"itemprop" | b"hidden" | b"datetime" | b"pubdate" | b"itemtype") => {
             Keep::Yes
         }
@@ -459,12 +476,59 @@ fn kept_attribute(name: &[u8], value: &[u8], owner: Owner) -> Keep {
         Some(b"rel") => yes(says(b"author") || says(b"canonical")),
         Some(b"content") if owner == Owner::Meta => Keep::Yes,
         Some(b"content") => Keep::WithItemprop,
-        Some(b"lang" | b"xml:lang") => yes(owner == Owner::Html),
+        Some(b"lang" | b"xml:lang") => yes(owner == Owner::Root),
         Some(b"name" | b"property") => yes(owner == Owner::Meta),
         Some(b"href") => yes(owner == Owner::Link),
         _ => Keep::No,
     }
 }
+
+/// Whether a class or id value says anything a later stage reads: a name
+/// rule of junk marking (chrome, layout, comments, the article), of
+/// scoring, of bylines, or an embed's class. Ids are read only by those
+/// rules; classes also make sibling groups, but never of an `a`, `span` or
+/// `img`, and the parser's list of formatting elements holds at most one
+/// `<a>` per scope, so dropping a value that says nothing there changes no
+/// tree and no verdict. (A `span` picked as the article's container,
+/// compared by class with its siblings, is the exception, and rare.)
+fn names_something(value: &[u8]) -> bool {
+    use std::sync::LazyLock;
+    static READ: LazyLock<regex::bytes::RegexSet> = LazyLock::new(|| {
+        let embeds = super::junk::EMBED_CLASSES.join("|");
+        regex::bytes::RegexSet::new([
+            super::junk::COMMENTS.as_str(),
+            super::junk::NEGATIVE.as_str(),
+            super::junk::LAYOUT.as_str(),
+            super::junk::POSITIVE.as_str(),
+            super::score::POSITIVE.as_str(),
+            super::score::NEGATIVE.as_str(),
+            super::meta::BYLINE_NAME.as_str(),
+            super::meta::NOT_BYLINE.as_str(),
+            &format!(r"(^|\s)({embeds})($|\s)"),
+        ])
+        .expect("static regex")
+    });
+    // Pages repeat a few hundred class values over thousands of elements:
+    // the answers are kept per thread, up to a bound.
+    thread_local! {
+        static KNOWN: std::cell::RefCell<rustc_hash::FxHashMap<Box<[u8]>, bool>> = Default::default();
+    }
+    KNOWN.with(|k| {
+        if let Some(&n) = k.borrow().get(value) {
+            return n;
+        }
+        let n = READ.is_match(value);
+        let mut k = k.borrow_mut();
+        if k.len() >= KNOWN_CLASSES {
+            k.clear();
+        }
+        k.insert(value.into(), n);
+        n
+    })
+}
+
+/// Class values whose answers a thread keeps.
+const KNOWN_CLASSES: usize = 50_000;
 
 /// Whether an attribute stays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -502,7 +566,7 @@ fn prune_attributes(html: &str, from: usize, owner: Owner, kept: &mut Vec<(usize
     let mut content: Option<(usize, usize)> = None;
     // The parser keeps the first of two attributes of one name: once one
     // of those decided by their value has been seen, later ones go.
-    let mut seen = [false; 4];
+    let mut seen = [false; 5];
     let skip_space = |mut j: usize| {
         while j < b.len() && is_space(b[j]) {
             j += 1;
@@ -548,8 +612,9 @@ fn prune_attributes(html: &str, from: usize, owner: Owner, kept: &mut Vec<(usize
         if owner == Owner::Link && name.eq_ignore_ascii_case(b"rel") {
             canonical |= value.split(|&c| is_space(c)).any(|t| t.eq_ignore_ascii_case(b"canonical"));
         }
-        let by_value =
-            [&b"style"[..], b"aria-hidden", b"rel", b"content"].iter().position(|n| name.eq_ignore_ascii_case(n));
+        let by_value = [&b"style"[..], b"aria-hidden", b"rel", b"content", b"class"]
+            .iter()
+            .position(|n| name.eq_ignore_ascii_case(n));
         let keep = match by_value {
             Some(k) if std::mem::replace(&mut seen[k], true) => Keep::No,
             _ => kept_attribute(name, value, owner),
@@ -843,24 +908,43 @@ mod tests {
         assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
         assert!(out.contains("deep text"));
-        let flat = "<p>a</p><br><img class=x><div>b</div>".repeat(1000);
+        let flat = "<p>a</p><br><img class=share><div>b</div>".repeat(1000);
         assert_eq!(prescan(&flat).html, flat);
     }
 
     #[test]
     fn unread_attributes_are_dropped_from_start_tags() {
-        let html = r#"<div class="a b" data-x='{"k":">"}' onclick=go()><img srcset="1.jpg 1x, 2.jpg 2x" alt=x/><a href="/y" id=l>t</a><link rel=canonical href="https://e.x/"><p hidden data-y>z</p></div>"#;
+        let html = r#"<div class="a b" data-x='{"k":">"}' onclick=go()><img srcset="1.jpg 1x, 2.jpg 2x" alt=x/><a href="/y" id=byline>t</a><link rel=canonical href="https://e.x/"><p hidden data-y>z</p></div>"#;
         let p = prescan(html);
         assert_eq!(
             p.html,
-            r#"<div class="a b"><img><a id=l>t</a><link rel=canonical href="https://e.x/"><p hidden>z</p></div>"#
+            r#"<div class="a b"><img><a id=byline>t</a><link rel=canonical href="https://e.x/"><p hidden>z</p></div>"#
         );
         assert_eq!(p.cut_bytes, html.len() - p.html.len());
         assert_eq!(p.start_tags, 5);
         // Nothing to drop, or a tag that never ends: copied as it is.
-        for same in [r#"<p class=a id="b" ITEMPROP='c'>x</p>"#, "<p>x</p><div data-x='open"] {
+        for same in [r#"<p class=a id="comments" ITEMPROP='c'>x</p>"#, "<p>x</p><div data-x='open"] {
             assert_eq!(prescan(same).html, same);
         }
+    }
+
+    #[test]
+    fn classes_and_ids_that_name_nothing_go_where_nothing_else_reads_them() {
+        // On a, span, img: a class stays only when a name rule reads it;
+        // an id likewise, except on the other formatting elements.
+        let html = concat!(
+            r#"<div class="row x-9" id=x-7><a class="btn" id=l1>a</a><span class="share-tools">b</span>"#,
+            r#"<span class="author-name">c</span><img class="w-full"><b class=q id=z>d</b><i id="S:1" hidden>e</i>"#,
+            r#"<span class=x class=comments>f</span><section id=x1 class=y><div id="S:0" hidden>g</div></section></div>"#
+        );
+        assert_eq!(
+            prescan(html).html,
+            concat!(
+                r#"<div class="row x-9"><a>a</a><span class="share-tools">b</span>"#,
+                r#"<span class="author-name">c</span><img><b class=q id=z>d</b><i id="S:1" hidden>e</i>"#,
+                r#"<span>f</span><section class=y><div id="S:0" hidden>g</div></section></div>"#
+            )
+        );
     }
 
     #[test]

@@ -16,10 +16,10 @@ use super::dom::{Dom, Kind, Tag};
 use super::junk::Junk;
 use crate::Favor;
 
-static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story").expect("static regex")
 });
-static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)-ad-|hidden|^hid$|banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|teaser|recirc|newsletter")
         .expect("static regex")
 });
