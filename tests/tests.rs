@@ -160,7 +160,7 @@ fn bad_inputs_are_reported_and_the_rest_is_stored() {
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 3, "good, whole.gz and invalid_utf8 are stored");
     assert_eq!(count(&db, "SELECT count(*) FROM errors"), 4);
     assert_eq!(count(&db, "SELECT count(*) FROM errors WHERE kind='gzip' AND message LIKE '%truncated.txt.gz%'"), 1);
-    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE id=1 AND status='finished' AND n_errors=4 AND n_new=3"), 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE id=1 AND status='partial' AND n_errors=4 AND n_new=3"), 1);
 }
 
 #[test]
@@ -852,7 +852,7 @@ fn csv_export_defuses_formulas() {
 }
 
 /// A bug that panics on one input fails that input only: one line naming
-/// it, recorded in `errors`, the others stored, the run finished (exit 1).
+/// it, recorded in `errors`, the others stored, the run partial (exit 1).
 #[test]
 fn a_panic_on_one_input_fails_only_that_input() {
     let tmp = tempfile::tempdir().unwrap();
@@ -868,7 +868,36 @@ fn a_panic_on_one_input_fails_only_that_input() {
     assert!(err.contains("002_f25422c66ff5e1f2.txt") && err.contains("internal error"), "{err}");
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 4);
     assert_eq!(count(&db, "SELECT count(*) FROM errors WHERE kind = 'internal'"), 1);
-    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE status = 'finished' AND n_errors = 1"), 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE status = 'partial' AND n_errors = 1"), 1);
+}
+
+/// A bug in the writer stops the run: what it committed stays, the run is
+/// marked failed (not left running), one line says so, exit 2; the next run
+/// completes the work and finishes.
+#[test]
+fn a_writer_crash_marks_the_run_failed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let base = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).unwrap();
+    for i in 0..150 {
+        std::fs::write(input.join(format!("{i:04}.txt")), format!("{base}\nDocument {i} ends in a sentence of its own.\n"))
+            .unwrap();
+    }
+    let db = tmp.path().join("t.db");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
+        .args(["ingest", "--db", db.to_str().unwrap(), "--quiet", input.to_str().unwrap()])
+        .env("THRESH_TEST_WRITER_PANIC_AFTER_BATCHES", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.lines().any(|l| l.contains("run 1 failed") && l.contains("writer crashed")), "{err}");
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 64, "the committed batch");
+    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE id = 1 AND status = 'failed' AND finished_at IS NOT NULL"), 1);
+    assert!(ingest(&db, &[&input], &["--quiet"]).status.success());
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 150);
+    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE id = 2 AND status = 'finished'"), 1);
 }
 
 /// A URL list whose only failure is a 404 exits 1 (cron hears of it).

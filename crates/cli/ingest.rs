@@ -9,7 +9,7 @@ use anyhow::Context;
 use thresh_clean::Cleaner;
 use thresh_doc::StageStats;
 use thresh_fetch::Validators;
-use thresh_store::{Item, Outcome, Store};
+use thresh_store::{Item, Outcome, RunStatus, Store};
 
 use crate::args::{Global, IngestArgs, RefreshArgs};
 use crate::pipeline::{self, Job, Processed, Stages};
@@ -54,6 +54,9 @@ fn lock_path(db: &Path) -> PathBuf {
 /// Fault injection for tests: the process aborts (as if killed) right after
 /// committing this many batches.
 const STOP_AFTER: &str = "THRESH_TEST_ABORT_AFTER_BATCHES";
+/// Fault injection for tests: the writer thread panics (a bug in it) right
+/// after committing this many batches.
+const PANIC_AFTER: &str = "THRESH_TEST_WRITER_PANIC_AFTER_BATCHES";
 
 /// Counts shown in the summary line.
 #[derive(Default)]
@@ -177,7 +180,8 @@ fn execute(
                 let mut stats = StageStats::default();
                 let mut skipped = std::collections::BTreeMap::new();
                 let mut batches = 0u64;
-                let stop_after: Option<u64> = std::env::var(STOP_AFTER).ok().and_then(|v| v.parse().ok());
+                let after = |var: &str| -> Option<u64> { std::env::var(var).ok().and_then(|v| v.parse().ok()) };
+                let (stop_after, panic_after) = (after(STOP_AFTER), after(PANIC_AFTER));
                 let stages = &stages;
                 let pool = &pool;
                 // What an earlier run queued for re-cleaning and did not get
@@ -209,6 +213,7 @@ fn execute(
                         // A crash right after a commit, as kill -9 would make it.
                         std::process::abort();
                     }
+                    assert!(panic_after != Some(batches), "fault injected by {PANIC_AFTER}");
                     for (p, o) in batch.iter().zip(&outcomes) {
                         match p {
                             Processed::Kept(doc, _) => stats.count(doc, None),
@@ -256,17 +261,19 @@ fn execute(
         drop(tx);
         writer.join()
     });
-    let (summary, stats, skipped, write_error) = result.map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
-
+    // Every batch committed before a failure is kept; the run is marked
+    // failed, or (when the database cannot be written even for that: an
+    // outside lock) left for the next run, which marks it interrupted.
+    let mark_failed = |store: &mut Store| match store.finish_run(run, RunStatus::Failed) {
+        Ok(()) => format!("run {run} failed"),
+        Err(_) => format!("run {run} stopped (it could not be marked failed; the next run marks it interrupted)"),
+    };
+    let Ok((summary, stats, skipped, write_error)) = result else {
+        // (The panic's message was printed by the hook.)
+        return Err(anyhow::anyhow!("{}: the database writer crashed", mark_failed(store)).into());
+    };
     if let Some(e) = write_error {
-        // Every batch committed before this one is kept; this run is marked
-        // aborted, or (when the database cannot be written even for that: an
-        // outside lock) left for the next run, which marks it interrupted.
-        let what = match store.finish_run(run, "aborted") {
-            Ok(()) => format!("run {run} aborted"),
-            Err(_) => format!("run {run} stopped (it could not be marked aborted; the next run marks it interrupted)"),
-        };
-        return Err(anyhow::Error::new(e).context(what).into());
+        return Err(anyhow::Error::new(e).context(mark_failed(store)).into());
     }
     let mut values: Vec<(String, u64)> = vec![
         ("docs_in".into(), stats.docs_in),
@@ -284,7 +291,7 @@ fn execute(
         values.push(("skipped:extension".into(), skipped_ext));
     }
     store.put_run_stats(run, "clean", &values)?;
-    store.finish_run(run, "finished")?;
+    store.finish_run(run, RunStatus::completed(summary.errors + summary.missing))?;
 
     // A summary for people at a terminal; cron logs stay clean unless something failed.
     if show_progress || (!g.quiet && summary.errors + summary.missing > 0) {

@@ -11,7 +11,7 @@
 //! let dir = tempfile::tempdir().unwrap();
 //! let mut store = Store::open(&dir.path().join("t.db")).unwrap();
 //! let run = store.begin_run("ingest", "[]", "{}", 1).unwrap();
-//! store.finish_run(run, "finished").unwrap();
+//! store.finish_run(run, thresh_store::RunStatus::Finished).unwrap();
 //! assert_eq!(store.stats().unwrap().runs.len(), 1);
 //! ```
 #![warn(missing_docs)]
@@ -90,6 +90,14 @@ pub enum StoreError {
         path: PathBuf,
         /// What the migration runner said.
         source: rusqlite_migration::Error,
+    },
+    /// Rows point at rows that are not there (found after migrating).
+    #[error("{path}: {count} rows refer to rows that do not exist (see `PRAGMA foreign_key_check`); refusing to write to it")]
+    BrokenReferences {
+        /// The database file.
+        path: PathBuf,
+        /// Rows with a dangling reference.
+        count: i64,
     },
     /// The database was not found (for read-only commands).
     #[error("{path}: no such database")]
@@ -195,11 +203,21 @@ impl Store {
                 conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
             debug_assert!(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory"));
         }
-        conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;").map_err(|e| classify(path, e))?;
+        // Migrations run with foreign keys off, as SQLite's procedure for
+        // rebuilding a table asks (0008 rebuilds `runs`, which other tables
+        // point at); every reference is checked before they are turned on.
+        conn.execute_batch("PRAGMA foreign_keys=OFF; PRAGMA synchronous=NORMAL;").map_err(|e| classify(path, e))?;
         MIGRATIONS.to_latest(&mut conn).map_err(|source| match source {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
             source => StoreError::Migration { path: path.to_path_buf(), source },
         })?;
+        let broken: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .map_err(|e| classify(path, e))?;
+        if broken > 0 {
+            return Err(StoreError::BrokenReferences { path: path.to_path_buf(), count: broken });
+        }
+        conn.execute_batch("PRAGMA foreign_keys=ON").map_err(|e| classify(path, e))?;
         Ok(Store { conn, path: path.to_path_buf(), near: None, site: None })
     }
 
@@ -252,10 +270,13 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Close a run with a status (`finished` or `aborted`).
-    pub fn finish_run(&mut self, run: i64, status: &str) -> Result<(), StoreError> {
+    /// Close a run with the status it ended in.
+    pub fn finish_run(&mut self, run: i64, status: RunStatus) -> Result<(), StoreError> {
         self.conn
-            .execute("UPDATE runs SET finished_at=?1, status=?2 WHERE id=?3", rusqlite::params![now(), status, run])
+            .execute(
+                "UPDATE runs SET finished_at=?1, status=?2 WHERE id=?3",
+                rusqlite::params![now(), status.as_str(), run],
+            )
             .map_err(|e| self.err(e))?;
         Ok(())
     }
@@ -272,6 +293,69 @@ impl Store {
             }
         }
         tx.commit().map_err(|e| classify(&self.path, e))
+    }
+}
+
+/// How a run ended (`runs.status`; migration 0008 says what each means).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    /// Going on, or killed and not yet found by a later run.
+    Running,
+    /// Every input went through, none failed.
+    Finished,
+    /// Every input went through, some failed (they are in `errors`).
+    Partial,
+    /// Stopped early on an error of its own (the database could not be
+    /// written, the writer crashed); what it committed is kept.
+    Failed,
+    /// Killed or stopped from outside, found by a later run.
+    Interrupted,
+}
+
+impl RunStatus {
+    /// The word stored in `runs.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Finished => "finished",
+            RunStatus::Partial => "partial",
+            RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+
+    /// Of a stored word; `aborted` is the name `failed` had before migration 0008.
+    pub fn parse(s: &str) -> Option<RunStatus> {
+        Some(match s {
+            "running" => RunStatus::Running,
+            "finished" => RunStatus::Finished,
+            "partial" => RunStatus::Partial,
+            "failed" | "aborted" => RunStatus::Failed,
+            "interrupted" => RunStatus::Interrupted,
+            _ => return None,
+        })
+    }
+
+    /// A run that went through every input: finished, or partial when some failed.
+    pub fn completed(errors: u64) -> RunStatus {
+        if errors == 0 {
+            RunStatus::Finished
+        } else {
+            RunStatus::Partial
+        }
+    }
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rusqlite::types::FromSql for RunStatus {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let s = v.as_str()?;
+        RunStatus::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown run status {s:?}").into()))
     }
 }
 
@@ -387,6 +471,52 @@ mod tests {
         }
     }
 
+    /// 0008 rebuilds `runs` for its new statuses: rows, the rows that
+    /// point at them, and the view over it come through; `aborted` is `failed`.
+    #[test]
+    fn run_statuses_are_migrated_with_their_references() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("old.db");
+        let mut conn = Connection::open(&p).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys=ON").unwrap();
+        MIGRATIONS.to_version(&mut conn, 7).unwrap();
+        conn.execute_batch(
+            "INSERT INTO runs(id, started_at, status, command, n_errors, n_gone) VALUES
+                 (1, 'a', 'finished', 'ingest', 0, 0), (2, 'b', 'aborted', 'ingest', 3, 1), (3, 'c', 'running', 'refresh', 0, 0);
+             INSERT INTO errors(run_id, locator, stage, kind, message, at) VALUES (2, 'x.html', 'fetch', 'io', 'gone', 'b');
+             INSERT INTO run_stats(run_id, stage, name, value) VALUES (2, 'clean', 'docs_in', 5);",
+        )
+        .unwrap();
+        drop(conn);
+        let mut s = Store::open(&p).unwrap();
+        let rows: Vec<(i64, RunStatus, i64, i64)> = s
+            .conn
+            .prepare("SELECT id, status, n_errors, n_gone FROM run_summary")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [(1, RunStatus::Finished, 0, 0), (2, RunStatus::Failed, 3, 1), (3, RunStatus::Running, 0, 0)]
+        );
+        let stored: String = s.conn.query_row("SELECT status FROM runs WHERE id = 2", [], |r| r.get(0)).unwrap();
+        assert_eq!(stored, "failed");
+        // The children still point at `runs`, and every reference holds.
+        let orphans: i64 =
+            s.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(orphans, 0);
+        let schema: String =
+            s.conn.query_row("SELECT group_concat(sql, ' ') FROM sqlite_master", [], |r| r.get(0)).unwrap();
+        assert!(!schema.contains("runs_0007"), "{schema}");
+        assert!(s.conn.execute("INSERT INTO errors(run_id, locator, stage, kind, message, at) VALUES (99, 'y', 'fetch', 'io', 'm', 'c')", []).is_err());
+        // New statuses are accepted, unknown ones are not.
+        let r = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        s.finish_run(r, RunStatus::Partial).unwrap();
+        assert!(s.conn.execute("UPDATE runs SET status = 'done' WHERE id = 1", []).is_err());
+    }
+
     #[test]
     fn times_out_of_range_are_clamped_not_a_panic() {
         let now = std::time::SystemTime::now();
@@ -491,7 +621,7 @@ mod tests {
         let mut s = Store::open(&d.path().join("t.db")).unwrap();
         let r1 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let r2 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
-        s.finish_run(r2, "finished").unwrap();
+        s.finish_run(r2, RunStatus::Finished).unwrap();
         let st: String = s.conn.query_row("SELECT status FROM runs WHERE id=?1", [r1], |r| r.get(0)).unwrap();
         assert_eq!(st, "interrupted");
     }

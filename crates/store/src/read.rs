@@ -12,8 +12,8 @@ pub struct RunStats {
     pub id: i64,
     /// Command (`ingest`, `refresh`).
     pub command: String,
-    /// `running`, `finished`, `aborted` or `interrupted`.
-    pub status: String,
+    /// How it ended (or that it is still going).
+    pub status: crate::RunStatus,
     /// Start, ISO 8601.
     pub started_at: String,
     /// End, ISO 8601 (None while running or if killed).
@@ -69,7 +69,7 @@ impl Stats {
             "errors_by_kind": self.errors_by_kind.iter().map(|(k, n)| json!({"kind": k, "count": n})).collect::<Vec<_>>(),
             "skipped_by_reason": self.skipped_by_reason.iter().map(|(k, n)| json!({"reason": k, "count": n})).collect::<Vec<_>>(),
             "runs": self.runs.iter().map(|r| json!({
-                "id": r.id, "command": r.command, "status": r.status,
+                "id": r.id, "command": r.command, "status": r.status.as_str(),
                 "started_at": r.started_at, "finished_at": r.finished_at,
                 "inputs": r.n_inputs, "new": r.n_new, "updated": r.n_updated, "unchanged": r.n_unchanged,
                 "duplicates": r.n_duplicates, "dropped": r.n_dropped, "errors": r.n_errors,
