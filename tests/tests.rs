@@ -671,7 +671,7 @@ fn report_is_self_contained_html_with_its_charts() {
         [
             "Documents per site (originals)",
             "Removed segments by kind",
-            "Share of text removed, per site: removed characters out of the page text cleaning started from (kept + removed); the 20 highest",
+            "Share of text removed, per site: removed characters out of the page text cleaning started from (kept + removed); highest first",
             "Duplicate clusters by size",
             "Runs over time"
         ]
@@ -881,8 +881,11 @@ fn a_writer_crash_marks_the_run_failed() {
     std::fs::create_dir(&input).unwrap();
     let base = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).unwrap();
     for i in 0..150 {
-        std::fs::write(input.join(format!("{i:04}.txt")), format!("{base}\nDocument {i} ends in a sentence of its own.\n"))
-            .unwrap();
+        std::fs::write(
+            input.join(format!("{i:04}.txt")),
+            format!("{base}\nDocument {i} ends in a sentence of its own.\n"),
+        )
+        .unwrap();
     }
     let db = tmp.path().join("t.db");
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
@@ -894,7 +897,10 @@ fn a_writer_crash_marks_the_run_failed() {
     let err = stderr(&out);
     assert!(err.lines().any(|l| l.contains("run 1 failed") && l.contains("writer crashed")), "{err}");
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 64, "the committed batch");
-    assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE id = 1 AND status = 'failed' AND finished_at IS NOT NULL"), 1);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM runs WHERE id = 1 AND status = 'failed' AND finished_at IS NOT NULL"),
+        1
+    );
     assert!(ingest(&db, &[&input], &["--quiet"]).status.success());
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 150);
     assert_eq!(count(&db, "SELECT count(*) FROM runs WHERE id = 2 AND status = 'finished'"), 1);
@@ -1083,4 +1089,89 @@ fn sqlite_utils_finds_the_full_text_index() {
     let ours = count(&db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'Litvinenko'");
     assert!(ours > 0);
     assert_eq!(found.lines().count() as i64, ours + 1, "{found}");
+}
+
+/// `thresh ARGS` started in `dir`.
+fn thresh_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh")).current_dir(dir).args(args).output().unwrap()
+}
+
+/// A file is one document under every name: relative from two directories,
+/// absolute, through a symbolic link. `show` finds it by any of them.
+#[test]
+fn a_file_is_one_document_whatever_name_it_is_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("srv/news");
+    std::fs::create_dir_all(site.join("incoming")).unwrap();
+    for f in ["000_12da990105962c31.txt", "003_ef1a346737207dae.txt"] {
+        std::fs::copy(samples().join(f), site.join("incoming").join(f)).unwrap();
+    }
+    let db = tmp.path().join("t.db");
+    let db = db.to_str().unwrap();
+    assert!(thresh_in(&site, &["ingest", "--db", db, "--quiet", "incoming"]).status.success());
+    // From the parent directory, from inside, absolute, and through a link.
+    assert!(thresh_in(tmp.path(), &["ingest", "--db", db, "--quiet", "srv/news/incoming/"]).status.success());
+    assert!(thresh_in(&site.join("incoming"), &["ingest", "--db", db, "--quiet", "./000_12da990105962c31.txt"])
+        .status
+        .success());
+    let abs = site.join("incoming").canonicalize().unwrap();
+    assert!(thresh_in(tmp.path(), &["ingest", "--db", db, "--quiet", abs.to_str().unwrap()]).status.success());
+    std::os::unix::fs::symlink(&abs, tmp.path().join("link")).unwrap();
+    assert!(thresh_in(tmp.path(), &["ingest", "--db", db, "--quiet", "link"]).status.success());
+    let db = std::path::Path::new(db);
+    assert_eq!(count(db, "SELECT count(*) FROM documents"), 2);
+    assert_eq!(count(db, "SELECT count(*) FROM documents WHERE dup_of IS NOT NULL"), 0);
+    assert_eq!(count(db, "SELECT sum(n_new) FROM runs"), 2);
+    let want = abs.join("003_ef1a346737207dae.txt").to_string_lossy().into_owned();
+    assert_eq!(count(db, &format!("SELECT count(*) FROM documents WHERE source = '{want}'")), 1);
+    for (dir, name) in [
+        (&site, "incoming/003_ef1a346737207dae.txt"),
+        (&site, "./incoming/../incoming/003_ef1a346737207dae.txt"),
+        (&site, want.as_str()),
+    ] {
+        let out = thresh_in(dir, &["show", "--db", db.to_str().unwrap(), "--format", "json", name]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(j["document"]["source"], want.as_str(), "{name}");
+    }
+}
+
+/// A database written with relative paths (before 0009) is brought over by
+/// the next run started where they resolve: the documents keep their ids
+/// and are not stored again.
+#[test]
+fn relative_paths_stored_before_are_made_canonical_by_the_next_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("news");
+    std::fs::create_dir_all(site.join("incoming")).unwrap();
+    for f in ["000_12da990105962c31.txt", "003_ef1a346737207dae.txt"] {
+        std::fs::copy(samples().join(f), site.join("incoming").join(f)).unwrap();
+    }
+    let db = tmp.path().join("t.db");
+    assert!(thresh_in(&site, &["ingest", "--db", db.to_str().unwrap(), "--quiet", "incoming"]).status.success());
+    // Make it look as the old thresh wrote it: relative sources, listed by 0009.
+    let c = open(&db);
+    let abs = site.canonicalize().unwrap().to_string_lossy().into_owned();
+    c.execute_batch(&format!(
+        "UPDATE sources SET locator = replace(locator, '{abs}/', '');
+         UPDATE documents SET source = replace(source, '{abs}/', '');
+         INSERT INTO relative_sources SELECT locator FROM sources;"
+    ))
+    .unwrap();
+    drop(c);
+    assert_eq!(count(&db, "SELECT count(*) FROM documents WHERE source LIKE 'incoming/%'"), 2);
+    // A run from elsewhere cannot resolve them: they wait (and the file it
+    // names is stored anew under its canonical path).
+    let other = "news/incoming/000_12da990105962c31.txt";
+    assert!(thresh_in(tmp.path(), &["ingest", "--db", db.to_str().unwrap(), "--quiet", other]).status.success());
+    assert_eq!(count(&db, "SELECT count(*) FROM relative_sources"), 2);
+    // From the directory they were written in, they resolve: 003 is rewritten
+    // in place; 000, stored under both names by now, is left as it is.
+    assert!(thresh_in(&site, &["ingest", "--db", db.to_str().unwrap(), "--quiet", "incoming"]).status.success());
+    assert_eq!(count(&db, "SELECT count(*) FROM relative_sources"), 0);
+    let absolute =
+        "SELECT group_concat(id || ':' || (source LIKE '/%'), ' ') FROM (SELECT * FROM documents ORDER BY id)";
+    let got: String = open(&db).query_row(absolute, [], |r| r.get(0)).unwrap();
+    assert_eq!(got, "1:0 2:1 3:1");
+    assert_eq!(count(&db, "SELECT n_new FROM runs WHERE id = 3"), 0);
 }

@@ -135,6 +135,13 @@ fn execute(
     // How inputs load, and how many files a directory walk skipped.
     (load, skipped_ext): (thresh_fetch::LoadConfig, u64),
 ) -> Result<u8, Fatal> {
+    // Paths stored before they were canonical (0009), resolved from here.
+    let adopted = store.adopt_relative_sources(|p| {
+        thresh_fetch::canonical(Path::new(p)).ok().map(|c| c.to_string_lossy().into_owned())
+    })?;
+    if adopted.rewritten > 0 && show_progress {
+        eprintln!("thresh: {} stored relative paths are now absolute", adopted.rewritten);
+    }
     let clean_cfg = clean.clean_config();
     let near = dedup.near_config()?;
     let http_json = http.as_ref().map(|h| {

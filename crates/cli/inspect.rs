@@ -69,7 +69,20 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
 
 pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
     let store = Store::open_existing(&a.db)?;
-    let Some(v) = store.document(&a.id)? else {
+    // A file is stored by its canonical path: any name of it finds it.
+    let canonical = match a.id.parse::<i64>() {
+        Ok(_) => None,
+        Err(_) => thresh_fetch::canonical(std::path::Path::new(&a.id)).ok(),
+    };
+    let found = match canonical {
+        Some(c) => store.document(&c.to_string_lossy())?,
+        None => None,
+    };
+    let found = match found {
+        Some(v) => Some(v),
+        None => store.document(&a.id)?,
+    };
+    let Some(v) = found else {
         return Err(anyhow::anyhow!("{}: no document {:?}", a.db.display(), a.id).into());
     };
     if a.format == Format::Json {

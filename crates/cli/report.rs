@@ -29,7 +29,9 @@ fn hbars(id: &str, title: &str, rows: &[(String, f64)], unit: &str, color: &str)
         s.push_str("<p class=\"empty\">Nothing to show yet.</p></section>\n");
         return s;
     }
-    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9);
+    // A share is drawn against the whole (100%), not against the largest
+    // share: a 70% bar filling the chart would read as "all of it".
+    let max = if unit == "%" { 100.0 } else { rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9) };
     let (label_w, bar_w, row_h) = (260.0, 460.0, 24.0);
     let h = row_h * rows.len() as f64 + 10.0;
     let _ = writeln!(
@@ -44,7 +46,10 @@ fn hbars(id: &str, title: &str, rows: &[(String, f64)], unit: &str, color: &str)
         let y = i as f64 * row_h + 5.0;
         let w = (v / max * bar_w).max(1.0);
         let shown = if unit == "%" { format!("{v:.1}%") } else { format!("{}", *v as i64) };
-        let short: String = label.chars().take(38).collect();
+        // Long labels are cut to fit left of the bars; the ellipsis says so
+        // (the bar's tooltip has the whole label).
+        let short: String =
+            if label.chars().count() > 38 { label.chars().take(37).chain(['…']).collect() } else { label.clone() };
         let _ = writeln!(
             s,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{color}\"><title>{}: {shown}</title></rect><text x=\"{:.1}\" y=\"{}\" class=\"value\">{shown}</text>",
@@ -61,22 +66,42 @@ fn hbars(id: &str, title: &str, rows: &[(String, f64)], unit: &str, color: &str)
     s
 }
 
-/// Grouped vertical bars per run (new, updated, unchanged, errors).
-fn run_bars(runs: &[Value]) -> String {
-    let mut s = String::from("<section id=\"runs\"><h2>Runs over time</h2>\n");
+/// Grouped vertical bars per run (new, updated, unchanged, errors): the
+/// `runs` shown are the latest of `total`.
+fn run_bars(runs: &[Value], total: usize) -> String {
+    let title = if total > runs.len() {
+        format!("Runs over time: the last {} of {total} runs", runs.len())
+    } else {
+        "Runs over time".to_string()
+    };
+    let mut s = format!("<section id=\"runs\"><h2>{}</h2>\n", esc(&title));
     if runs.is_empty() {
         s.push_str("<p class=\"empty\">No runs yet.</p></section>\n");
         return s;
     }
     let series = [("new", "n_new"), ("updated", "n_updated"), ("unchanged", "n_unchanged"), ("failed", "n_errors")];
     let max = runs.iter().flat_map(|r| series.iter().map(move |(_, k)| num(&r[*k]))).fold(1.0, f64::max);
-    let (group_w, plot_h, left, top) = (70.0, 200.0, 50.0, 20.0);
-    // Wide enough for the bars and for the legend under them (90 px an entry).
-    let width = (left + group_w * runs.len() as f64 + 20.0).max(left + 90.0 * series.len() as f64 + 20.0);
+    let (plot_h, left, top, right) = (200.0, 50.0, 20.0, 40.0);
+    // A group is at most 80 px wide, narrower when there are many runs, so the
+    // chart fits the page (940 px) instead of running off its right edge.
+    let group_w = ((940.0 - left - right) / runs.len() as f64).min(80.0);
+    let pad = group_w * 0.12;
+    let pitch = (group_w - 2.0 * pad) / series.len() as f64;
+    // A run's label ("#12 ingest" over its date) is centred under its group.
+    // When labels are wider than the groups (about 6.7 px a character), only
+    // every k-th run, counted back from the latest, is labelled: labels never
+    // overlap, and the latest run always has one.
+    let label = |r: &Value| format!("#{} {}", num(&r["id"]) as i64, r["command"].as_str().unwrap_or(""));
+    let label_w = (runs.iter().map(|r| label(r).chars().count()).max().unwrap_or(0) as f64 * 6.7).max(62.0) + 8.0;
+    let every = ((label_w / group_w).ceil() as usize).max(1);
+    // Wide enough for the bars, the last label's overhang (`right`) and the
+    // legend under them (90 px an entry).
+    let width = (left + group_w * runs.len() as f64 + right).max(left + 90.0 * series.len() as f64 + 20.0).ceil();
     let height = top + plot_h + 60.0;
     let _ = writeln!(
         s,
-        "<svg class=\"chart\" role=\"img\" aria-label=\"Runs over time\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title>Runs over time</title>"
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{t}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{t}</title>",
+        t = esc(&title)
     );
     let _ = writeln!(
         s,
@@ -93,29 +118,31 @@ fn run_bars(runs: &[Value]) -> String {
         max as i64
     );
     for (i, r) in runs.iter().enumerate() {
-        let x0 = left + i as f64 * group_w + 8.0;
+        let x0 = left + i as f64 * group_w + pad;
         for (j, (name, key)) in series.iter().enumerate() {
             let v = num(&r[*key]);
             let h = v / max * plot_h;
             let _ = writeln!(
                 s,
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"12\" height=\"{h:.1}\" fill=\"{}\"><title>run {}: {} {name}</title></rect>",
-                x0 + j as f64 * 13.0,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>run {}: {} {name}</title></rect>",
+                x0 + j as f64 * pitch,
                 top + plot_h - h,
+                (pitch - 1.0).max(1.0),
                 PALETTE[j],
                 num(&r["id"]) as i64,
                 v as i64
             );
         }
+        if !(runs.len() - 1 - i).is_multiple_of(every) {
+            continue;
+        }
+        let center = left + (i as f64 + 0.5) * group_w;
         let date = r["started_at"].as_str().unwrap_or("").get(5..16).unwrap_or("").replace('T', " ");
         let _ = writeln!(
             s,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" class=\"label\">#{} {}</text><text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" class=\"small\">{}</text>",
-            x0 + 26.0,
+            "<text x=\"{center:.1}\" y=\"{}\" text-anchor=\"middle\" class=\"label\">{}</text><text x=\"{center:.1}\" y=\"{}\" text-anchor=\"middle\" class=\"small\">{}</text>",
             top + plot_h + 16.0,
-            num(&r["id"]) as i64,
-            esc(r["command"].as_str().unwrap_or("")),
-            x0 + 26.0,
+            esc(&label(r)),
             top + plot_h + 30.0,
             esc(&date)
         );
@@ -175,11 +202,17 @@ pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
     let totals = &store.rows(
         "SELECT (SELECT count(*) FROM documents) AS docs, (SELECT count(*) FROM documents WHERE dup_of IS NOT NULL) AS dups,
                 (SELECT count(*) FROM removed_segments) AS removed, (SELECT count(*) FROM errors) AS errors,
-                (SELECT count(*) FROM runs) AS runs, (SELECT count(DISTINCT site) FROM documents) AS sites",
+                (SELECT count(*) FROM runs) AS runs, (SELECT count(DISTINCT site) FROM documents) AS sites,
+                (SELECT count(DISTINCT site) FROM documents WHERE dup_of IS NULL) AS original_sites,
+                EXISTS (SELECT 1 FROM documents WHERE site IS NULL) AS any_unknown,
+                EXISTS (SELECT 1 FROM documents WHERE site IS NULL AND dup_of IS NULL) AS original_unknown,
+                (SELECT count(*) FROM duplicate_clusters) AS clusters",
     )?[0];
     let last = runs.last();
 
     let mut html = String::new();
+    // Charts have a fixed width; `svg.chart` lets one shrink, proportions kept
+    // by its viewBox, in a window narrower than it instead of being cut off.
     let _ = write!(
         html,
         "<!DOCTYPE html>\n{MARK}\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>thresh report: {db}</title>\n<style>\
@@ -188,7 +221,8 @@ pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
          .cards{{display:flex;gap:1em;flex-wrap:wrap}} .card{{background:#f4f6f9;border-radius:6px;padding:.6em 1em;min-width:8em}}\
          .card b{{display:block;font-size:1.5em}} .label{{font-size:12px;fill:#333}} .value{{font-size:11px;fill:#555}}\
          .small{{font-size:10px;fill:#666}} table{{border-collapse:collapse;font-size:.9em}} td,th{{padding:.25em .6em;border-bottom:1px solid #eee;text-align:left}}\
-         .empty{{color:#888}} .ok{{color:#2e7d32}} .bad{{color:#c62828}}</style></head><body>\n<h1>thresh report</h1>\n<p>{db}</p>\n",
+         caption{{text-align:left;margin:.8em 0 .3em;color:#444}}\
+         svg.chart{{max-width:100%;height:auto}} .empty{{color:#888}} .ok{{color:#2e7d32}} .bad{{color:#c62828}}</style></head><body>\n<h1>thresh report</h1>\n<p>{db}</p>\n",
         db = esc(&a.db.display().to_string())
     );
     let status = last.map(|r| {
@@ -218,24 +252,51 @@ pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
         let _ = write!(html, "<div class=\"card\"><b>{}</b>{label}</div>", num(&totals[k]) as i64);
     }
     html.push_str("</div>\n");
-    let sites = num(&totals["sites"]) as usize;
-    let per_site_title = if sites > per_site.len() {
-        format!("Documents per site (originals): the top {} of {sites} sites", per_site.len())
+    // How many rows a per-site chart could have had: the sites, plus one for
+    // "(unknown)" (documents without a site), which the charts show as a site
+    // but count(DISTINCT site) does not count. The first chart is over
+    // originals, the share chart over all documents.
+    let out_of = |sites: &str, unknown: &str| {
+        let n = num(&totals[sites]) as usize;
+        if num(&totals[unknown]) > 0.0 {
+            (n + 1, format!("{} sites, counting (unknown) as one", n + 1))
+        } else {
+            (n, format!("{n} sites"))
+        }
+    };
+    let (groups, of) = out_of("original_sites", "original_unknown");
+    let per_site_title = if groups > per_site.len() {
+        format!("Documents per site (originals): the top {} of {of}", per_site.len())
     } else {
         "Documents per site (originals)".to_string()
     };
+    let mut share_title = String::from(
+        "Share of text removed, per site: removed characters out of the page text cleaning started from (kept + removed); ",
+    );
+    let (groups, of) = out_of("sites", "any_unknown");
+    if groups > removed_share.len() {
+        let _ = write!(share_title, "the {} highest of {of}", removed_share.len());
+    } else {
+        share_title.push_str("highest first");
+    }
     html.push_str(&hbars("per-site", &per_site_title, &per_site, "", PALETTE[0]));
     html.push_str(&hbars("by-kind", "Removed segments by kind", &by_kind, "", PALETTE[1]));
-    html.push_str(&hbars(
-        "removed-share",
-        "Share of text removed, per site: removed characters out of the page text cleaning started from (kept + removed); the 20 highest",
-        &removed_share,
-        "%",
-        PALETTE[3],
-    ));
+    html.push_str(&hbars("removed-share", &share_title, &removed_share, "%", PALETTE[3]));
     html.push_str(&hbars("clusters", "Duplicate clusters by size", &cluster_sizes, "", PALETTE[2]));
     if !top_clusters.is_empty() {
-        html.push_str("<table><tr><th>original</th><th>title</th><th>copies</th><th>exact</th><th>near</th><th>min similarity</th></tr>\n");
+        // The table lists at most 10 clusters: its caption says of how many,
+        // and that "copies" in the chart above counts the original too.
+        let clusters = num(&totals["clusters"]) as usize;
+        let which = if clusters > top_clusters.len() {
+            format!("The {} largest of {clusters} duplicate clusters", top_clusters.len())
+        } else {
+            format!("All {clusters} duplicate clusters")
+        };
+        let _ = writeln!(
+            html,
+            "<table><caption>{which}, largest first (a cluster of 3 copies is an original and 2 duplicates)</caption>\n\
+             <tr><th>original</th><th>title</th><th>duplicates</th><th>exact</th><th>near</th><th>min similarity</th></tr>"
+        );
         for c in &top_clusters {
             let _ = writeln!(
                 html,
@@ -250,7 +311,7 @@ pub fn run(a: ReportArgs) -> Result<u8, Fatal> {
         }
         html.push_str("</table>\n");
     }
-    html.push_str(&run_bars(&runs));
+    html.push_str(&run_bars(&runs, num(&totals["runs"]) as usize));
     html.push_str("</body></html>\n");
     write_report(&a.out, &a.db, &html, a.force)?;
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -292,8 +353,12 @@ fn write_report(out: &Path, db: &Path, html: &str, force: bool) -> anyhow::Resul
         }
     }
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| anyhow::anyhow!("{shown}: cannot write report: {e}"))?;
+    // A temporary file is private (0600); the report is a page to share or
+    // serve, so it gets the mode any new file would (0666 less the umask).
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| anyhow::anyhow!("{shown}: cannot write report: {e}"))?;
     std::io::Write::write_all(&mut tmp, html.as_bytes())
         .map_err(|e| anyhow::anyhow!("{shown}: cannot write report: {e}"))?;
     tmp.persist(out).map_err(|e| anyhow::anyhow!("{shown}: cannot write report: {}", e.error))?;

@@ -127,8 +127,13 @@ pub fn enumerate_walk(paths: &[PathBuf], walk: &Walk) -> Enumerated {
                                 skipped.push((e.into_path(), ext));
                                 continue;
                             }
-                            let p = e.into_path();
-                            out.push(Ok(if is_warc_name(&name) { Input::Warc(p) } else { Input::File(p) }))
+                            out.push(canonical(&e.into_path()).map(|p| {
+                                if is_warc_name(&name) {
+                                    Input::Warc(p)
+                                } else {
+                                    Input::File(p)
+                                }
+                            }))
                         }
                         Ok(_) => {}
                         Err(e) => {
@@ -153,11 +158,18 @@ pub fn enumerate_walk(paths: &[PathBuf], walk: &Walk) -> Enumerated {
                 path: p.clone(),
                 source: io::Error::other("not a regular file (a FIFO, socket or device); pipe it to stdin with -"),
             })),
-            Ok(_) if is_warc_name(&p.to_string_lossy()) => out.push(Ok(Input::Warc(p.clone()))),
-            Ok(_) => out.push(Ok(Input::File(p.clone()))),
+            Ok(_) if is_warc_name(&p.to_string_lossy()) => out.push(canonical(p).map(Input::Warc)),
+            Ok(_) => out.push(canonical(p).map(Input::File)),
         }
     }
     Enumerated { inputs: out, skipped }
+}
+
+/// A file's identity: its canonical absolute path (symbolic links and `..`
+/// resolved), so `samples/a.txt`, `./samples/a.txt` and `/srv/samples/a.txt`
+/// are one document, whichever directory a run starts in.
+pub fn canonical(p: &Path) -> Result<PathBuf, FetchError> {
+    std::fs::canonicalize(p).map_err(|source| FetchError::Io { path: p.to_path_buf(), source })
 }
 
 fn looks_like_url(p: &Path) -> bool {

@@ -20,11 +20,13 @@ mod inspect;
 pub mod query;
 mod read;
 mod site;
+mod sources;
 mod write;
 
 pub use inspect::{BadQuery, DocView, Hit, Hits, RemovedRow, SearchFilter, EXPORT_COLUMNS};
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
 pub use site::{learning_host, SampleFn, SiteConfig, SiteReader, StoredInput};
+pub use sources::Adopted;
 pub use write::{ConfirmFn, Fingerprint, Item, NearDupConfig, Outcome, VerifyFn};
 
 use std::path::{Path, PathBuf};
@@ -355,7 +357,8 @@ impl std::fmt::Display for RunStatus {
 impl rusqlite::types::FromSql for RunStatus {
     fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
         let s = v.as_str()?;
-        RunStatus::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown run status {s:?}").into()))
+        RunStatus::parse(s)
+            .ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown run status {s:?}").into()))
     }
 }
 
@@ -415,7 +418,7 @@ fn iso8601_utc(secs: i64, millis: u32) -> String {
     iso_millis(std::time::UNIX_EPOCH + std::time::Duration::new(secs as u64, millis * 1_000_000))
 }
 
-fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+pub(crate) fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
     use rusqlite::ffi::ErrorCode;
     let path = path.to_path_buf();
     match e.sqlite_error_code() {
@@ -497,15 +500,11 @@ mod tests {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(
-            rows,
-            [(1, RunStatus::Finished, 0, 0), (2, RunStatus::Failed, 3, 1), (3, RunStatus::Running, 0, 0)]
-        );
+        assert_eq!(rows, [(1, RunStatus::Finished, 0, 0), (2, RunStatus::Failed, 3, 1), (3, RunStatus::Running, 0, 0)]);
         let stored: String = s.conn.query_row("SELECT status FROM runs WHERE id = 2", [], |r| r.get(0)).unwrap();
         assert_eq!(stored, "failed");
         // The children still point at `runs`, and every reference holds.
-        let orphans: i64 =
-            s.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        let orphans: i64 = s.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
         assert_eq!(orphans, 0);
         let schema: String =
             s.conn.query_row("SELECT group_concat(sql, ' ') FROM sqlite_master", [], |r| r.get(0)).unwrap();
