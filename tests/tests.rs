@@ -283,7 +283,9 @@ fn edited_copy_in_a_later_run_is_a_near_duplicate() {
     assert_eq!(count(&db, "SELECT count(*) FROM minhash_bands"), 6 * 16);
 
     let out = thresh(&["dups", "--db", db.to_str().unwrap(), "--format", "json"]);
-    let c: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let all: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(all.as_array().map(Vec::len), Some(1));
+    let c = &all[0];
     assert_eq!(c["original"]["id"], orig_id);
     assert_eq!(c["duplicates"][0]["kind"], "near");
 
@@ -548,21 +550,25 @@ fn search_show_export_runs_schema() {
     let db = inspect_db(tmp.path());
     let d = db.to_str().unwrap();
 
-    let out = thresh(&["search", "--db", d, "Litvinenko", "--format", "json"]);
+    let out = thresh(&["search", "--db", d, "Litvinenko", "--format", "jsonl"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let hits: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let array: Value =
+        serde_json::from_str(&stdout(&thresh(&["search", "--db", d, "Litvinenko", "--format", "json"]))).unwrap();
+    assert_eq!(array.as_array(), Some(&hits), "json is the same records as one array");
+    assert_eq!(hits[0]["published_at"], hits[0]["published"], "the old spelling stays for one release");
     assert_eq!(hits.len(), 2);
     assert!(hits[0]["snippet"].as_str().unwrap().contains("[Litvinenko]"));
     let n = |args: &[&str]| stdout(&thresh(args)).lines().count();
-    assert_eq!(n(&["search", "--db", d, "Cameron", "--format", "json"]), 5, "the copy is hidden");
-    assert_eq!(n(&["search", "--db", d, "Cameron", "--format", "json", "--include-dups"]), 6);
-    assert_eq!(n(&["search", "--db", d, "bridge", "--format", "json", "--site", "Coastal Gazette"]), 1);
+    assert_eq!(n(&["search", "--db", d, "Cameron", "--format", "jsonl"]), 5, "the copy is hidden");
+    assert_eq!(n(&["search", "--db", d, "Cameron", "--format", "jsonl", "--include-dups"]), 6);
+    assert_eq!(n(&["search", "--db", d, "bridge", "--format", "jsonl", "--site", "Coastal Gazette"]), 1);
     assert_eq!(
-        n(&["search", "--db", d, "bridge", "--format", "json", "--since", "2021-03", "--until", "2021-03-31"]),
+        n(&["search", "--db", d, "bridge", "--format", "jsonl", "--since", "2021-03", "--until", "2021-03-31"]),
         1
     );
-    assert_eq!(n(&["search", "--db", d, "bridge", "--format", "json", "--since", "2022"]), 0);
-    assert_eq!(n(&["search", "--db", d, "Putin", "--format", "json", "--lang", "en"]), 5);
+    assert_eq!(n(&["search", "--db", d, "bridge", "--format", "jsonl", "--since", "2022"]), 0);
+    assert_eq!(n(&["search", "--db", d, "Putin", "--format", "jsonl", "--lang", "en"]), 5);
     // What people type is searched, not rejected as FTS5 syntax.
     // Each finds what its words, as FTS5 spells them, find.
     for (q, fts5) in [
@@ -573,7 +579,7 @@ fn search_show_export_runs_schema() {
         ("U.S.", "\"u s\""),
         ("don't OR 50% OR C++ OR what?", "\"don t\" OR 50 OR c OR what"),
     ] {
-        let out = thresh(&["search", "--db", d, q, "--format", "json", "--limit", "1000"]);
+        let out = thresh(&["search", "--db", d, q, "--format", "jsonl", "--limit", "1000"]);
         assert!(out.status.success(), "{q}: {}", stderr(&out));
         let expected = count(
             &db,
@@ -623,6 +629,8 @@ fn search_show_export_runs_schema() {
     let out = thresh(&["export", "--db", d]);
     let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 6);
+    let array: Value = serde_json::from_str(&stdout(&thresh(&["export", "--db", d, "--format", "json"]))).unwrap();
+    assert_eq!(array.as_array(), Some(&rows));
     assert!(rows.iter().all(|r| r["dup_of"].is_null() && r["text"].is_string()));
     assert_eq!(n(&["export", "--db", d, "--include-dups"]), 7);
     assert_eq!(n(&["export", "--db", d, "--since-run", "2", "--include-dups"]), 2);
@@ -634,7 +642,9 @@ fn search_show_export_runs_schema() {
     assert!(recs[0][9].contains('\n'), "multi-paragraph text survives CSV quoting");
 
     let out = thresh(&["runs", "--db", d, "--format", "json"]);
-    let runs: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let runs: Vec<Value> = serde_json::from_value(serde_json::from_str(&stdout(&out)).unwrap()).unwrap();
+    let lines = stdout(&thresh(&["runs", "--db", d, "--format", "jsonl"]));
+    assert_eq!(lines.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).collect::<Vec<_>>(), runs);
     assert_eq!(runs.len(), 2);
     assert_eq!((runs[1]["n_new"].as_i64(), runs[1]["n_duplicates"].as_i64()), (Some(2), Some(1)));
     assert!(runs[0]["seconds"].as_f64().unwrap() >= 0.0);
@@ -1174,4 +1184,20 @@ fn relative_paths_stored_before_are_made_canonical_by_the_next_run() {
     let got: String = open(&db).query_row(absolute, [], |r| r.get(0)).unwrap();
     assert_eq!(got, "1:0 2:1 3:1");
     assert_eq!(count(&db, "SELECT n_new FROM runs WHERE id = 3"), 0);
+}
+
+/// extract's records carry the schema's field names, the old spellings
+/// beside them for one release; json and jsonl are the same stream there.
+#[test]
+fn extract_fields_are_named_as_in_the_schema() {
+    let page = fixture("html/article.html");
+    let json = stdout(&thresh(&["extract", "--format", "json", page.to_str().unwrap()]));
+    let jsonl = stdout(&thresh(&["extract", "--format", "jsonl", page.to_str().unwrap()]));
+    assert_eq!(json, jsonl);
+    let r: Value = serde_json::from_str(json.trim()).unwrap();
+    let canonical = page.canonicalize().unwrap();
+    assert_eq!(r["source"], canonical.to_str().unwrap());
+    assert_eq!(r["path"], r["source"]);
+    assert_eq!(r["published_local"], r["published"]);
+    assert!(r["published_at"].as_str().is_some_and(|d| d.ends_with('Z')), "{r}");
 }

@@ -281,15 +281,41 @@ pub struct RefreshArgs {
     pub http: HttpArgs,
 }
 
+/// Output format (one rule for every command, see `output.rs`).
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
+    /// One JSON value (a list is an array; `extract` streams one object per line).
     Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// For people.
     Text,
+}
+
+impl Format {
+    /// How a listing is written, for the JSON formats.
+    pub fn listing(self) -> Option<crate::output::Json> {
+        match self {
+            Format::Json => Some(crate::output::Json::Array),
+            Format::Jsonl => Some(crate::output::Json::Lines),
+            Format::Text => None,
+        }
+    }
+
+    /// One value (`stats`, `show`): pretty for `json`, one line for `jsonl`.
+    pub fn one(self, v: &serde_json::Value) -> Option<String> {
+        match self {
+            Format::Json => serde_json::to_string_pretty(v).ok(),
+            Format::Jsonl => serde_json::to_string(v).ok(),
+            Format::Text => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Output format: one JSON object per line, or readable text.
+    /// Output format: one JSON object per input per line (`json` and
+    /// `jsonl` alike), or readable text.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Files or directories; `-` reads stdin.
@@ -435,7 +461,10 @@ pub struct ShowArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ExportFormat {
+    /// One object per line.
     Jsonl,
+    /// One JSON array.
+    Json,
     Csv,
 }
 

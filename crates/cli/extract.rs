@@ -13,6 +13,9 @@ use crate::{exit, Fatal};
 
 /// One line of `extract --format json`, borrowed from the document and
 /// written straight out (keys in alphabetical order, as they always were).
+/// Field names are the schema's (`source`, `published_at`,
+/// `published_local`); `path` and `published` are their old spellings,
+/// kept for one release.
 #[derive(Serialize)]
 struct Record<'a> {
     author: &'a Option<String>,
@@ -24,12 +27,17 @@ struct Record<'a> {
     lang: &'a Option<String>,
     media_type: &'a str,
     method: &'a Option<String>,
+    /// Old spelling of `source`.
     path: &'a str,
+    /// Old spelling of `published_local`.
     published: &'a Option<String>,
-    /// `published` in UTC, RFC 3339 (what the database stores as `published_at`).
+    /// The date in UTC, RFC 3339 (as the database stores it).
     published_at: Option<String>,
+    /// The date as the page wrote it.
+    published_local: &'a Option<String>,
     removed: &'a [Removed],
     site: &'a Option<String>,
+    source: &'a str,
     text: String,
     title: &'a Option<String>,
     url: Option<&'a String>,
@@ -47,8 +55,10 @@ fn write_json(out: &mut impl Write, doc: &Doc, dropped: Option<&str>, with_comme
         path: &doc.source.locator,
         published: &doc.published,
         published_at: doc.published_utc(),
+        published_local: &doc.published,
         removed: &doc.removed,
         site: &doc.site,
+        source: &doc.source.locator,
         text: doc.text(),
         title: &doc.title,
         url: doc.url.as_ref().or(doc.canonical_url.as_ref()),
@@ -89,11 +99,13 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
         for p in batch {
             let r = match &p {
                 Processed::Kept(doc, _) => match a.format {
-                    Format::Json => write_json(&mut out, doc, None, cfg.include_comments),
+                    Format::Json | Format::Jsonl => write_json(&mut out, doc, None, cfg.include_comments),
                     Format::Text => to_text(doc, &mut out),
                 },
                 Processed::Dropped(doc, reason) => match a.format {
-                    Format::Json => write_json(&mut out, doc, Some(reason.as_str()), cfg.include_comments),
+                    Format::Json | Format::Jsonl => {
+                        write_json(&mut out, doc, Some(reason.as_str()), cfg.include_comments)
+                    }
                     Format::Text => {
                         writeln!(out, "==> {} (dropped: {reason})\n", doc.source.locator)
                     }

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use thresh_store::{SearchFilter, Store, StoreError};
 
 use crate::args::{ExportArgs, ExportFormat, Format, QuerySyntax, SearchArgs, ShowArgs, StatsArgs};
+use crate::output::{Json, Listing};
 use crate::{exit, Fatal};
 
 /// A failed write of the output goes through [`Fatal::output`] (a broken
@@ -34,14 +35,27 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
     let hits = found.hits;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let w = |r: std::io::Result<()>| r.map_err(StoreError::Output);
+    if let Some(how) = a.format.listing() {
+        let mut list = Listing::new(out, how);
+        let res: Result<(), StoreError> = (|| {
+            for h in &hits {
+                // (`published` is the old spelling of `published_at`, kept for one release.)
+                let v = json!({"id": h.id, "title": h.title, "source": h.source, "url": h.url,
+                    "published_at": h.published_at, "published": h.published_at, "site": h.site, "lang": h.lang,
+                    "dup_of": h.dup_of, "snippet": h.snippet, "rank": h.rank});
+                w(list.item(&v))?;
+            }
+            w(list.finish())
+        })();
+        quiet_pipe(res)?;
+        if found.total > hits.len() as u64 {
+            eprintln!("({} of {} matches shown, best first; --limit N shows more)", hits.len(), found.total);
+        }
+        return Ok(exit::OK);
+    }
     let res: Result<(), StoreError> = (|| {
         for h in &hits {
-            if a.format == Format::Json {
-                let v = json!({"id": h.id, "title": h.title, "source": h.source, "url": h.url,
-                    "published": h.published_at, "site": h.site, "lang": h.lang, "dup_of": h.dup_of,
-                    "snippet": h.snippet, "rank": h.rank});
-                w(writeln!(out, "{v}"))?;
-            } else {
+            {
                 let date = h.published_at.as_deref().map(|d| &d[..d.len().min(10)]).unwrap_or("");
                 w(writeln!(
                     out,
@@ -85,7 +99,7 @@ pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
     let Some(v) = found else {
         return Err(anyhow::anyhow!("{}: no document {:?}", a.db.display(), a.id).into());
     };
-    if a.format == Format::Json {
+    if a.format != Format::Text {
         let mut j = json!({"document": v.row, "versions": v.versions});
         if a.raw {
             j["raw"] = json!(v.raw);
@@ -97,7 +111,7 @@ pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
                 .map(|r| json!({"kind": r.kind, "rule": r.rule, "text": r.text}))
                 .collect::<Vec<_>>());
         }
-        say!("{}", serde_json::to_string_pretty(&j)?);
+        say!("{}", a.format.one(&j).unwrap_or_default());
         return Ok(exit::OK);
     }
     if a.raw {
@@ -163,10 +177,11 @@ pub fn export(a: ExportArgs) -> Result<u8, Fatal> {
     let store = Store::open_existing(&a.db)?;
     let stdout = std::io::stdout();
     let res = match a.format {
-        ExportFormat::Jsonl => {
-            let mut out = BufWriter::new(stdout.lock());
-            let r = store.export(a.since_run, a.include_dups, |v| writeln!(out, "{v}"));
-            r.and_then(|_| out.flush().map_err(StoreError::Output))
+        ExportFormat::Jsonl | ExportFormat::Json => {
+            let how = if a.format == ExportFormat::Json { Json::Array } else { Json::Lines };
+            let mut list = Listing::new(BufWriter::new(stdout.lock()), how);
+            let r = store.export(a.since_run, a.include_dups, |v| list.item(&v));
+            r.and_then(|_| list.finish().map_err(StoreError::Output))
         }
         ExportFormat::Csv => {
             let mut w = csv::Writer::from_writer(BufWriter::new(stdout.lock()));
@@ -210,10 +225,10 @@ fn csv_io(e: csv::Error) -> std::io::Error {
 pub fn runs(a: StatsArgs) -> Result<u8, Fatal> {
     let store = Store::open_existing(&a.db)?;
     let rows = store.rows("SELECT * FROM run_summary")?;
-    if a.format == Format::Json {
-        for r in &rows {
-            say!("{r}");
-        }
+    if let Some(how) = a.format.listing() {
+        let mut list = Listing::new(BufWriter::new(std::io::stdout().lock()), how);
+        let res = rows.iter().try_for_each(|r| list.item(r)).and_then(|_| list.finish());
+        quiet_pipe(res.map_err(StoreError::Output))?;
         return Ok(exit::OK);
     }
     say!(

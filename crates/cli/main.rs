@@ -28,6 +28,7 @@ mod args;
 mod extract;
 mod ingest;
 mod inspect;
+mod output;
 mod pipeline;
 mod report;
 mod site;

@@ -1,13 +1,13 @@
 //! `thresh stats`: what the database holds, per run.
 
-use crate::args::{Format, StatsArgs};
+use crate::args::StatsArgs;
 use crate::{exit, Fatal};
 
 pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
     let store = thresh_store::Store::open_existing(&a.db)?;
     let s = store.stats()?;
-    if a.format == Format::Json {
-        say!("{}", serde_json::to_string_pretty(&s.to_json())?);
+    if let Some(one) = a.format.one(&s.to_json()) {
+        say!("{one}");
         return Ok(exit::OK);
     }
     say!("database   {}", a.db.display());
@@ -68,7 +68,8 @@ pub fn run(a: StatsArgs) -> Result<u8, Fatal> {
 pub fn dups(a: StatsArgs) -> Result<u8, Fatal> {
     let store = thresh_store::Store::open_existing(&a.db)?;
     let clusters = store.dup_clusters()?;
-    if a.format == Format::Json {
+    if let Some(how) = a.format.listing() {
+        let mut list = crate::output::Listing::new(std::io::BufWriter::new(std::io::stdout().lock()), how);
         for c in &clusters {
             let v = serde_json::json!({
                 "original": {"id": c.original.id, "source": c.original.source, "title": c.original.title},
@@ -77,8 +78,11 @@ pub fn dups(a: StatsArgs) -> Result<u8, Fatal> {
                     "kind": m.kind, "similarity": m.similarity,
                 })).collect::<Vec<_>>(),
             });
-            say!("{v}");
+            if let Err(e) = list.item(&v) {
+                return Err(Fatal::output(e));
+            }
         }
+        list.finish().map_err(Fatal::output)?;
         return Ok(exit::OK);
     }
     for c in &clusters {
