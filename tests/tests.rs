@@ -1201,3 +1201,44 @@ fn extract_fields_are_named_as_in_the_schema() {
     assert_eq!(r["published_local"], r["published"]);
     assert!(r["published_at"].as_str().is_some_and(|d| d.ends_with('Z')), "{r}");
 }
+
+/// `extract URL` fetches it (as trafilatura users expect), a missing page is
+/// one error line and exit 1; `-o DIR` writes one file per document, named
+/// after its input.
+#[test]
+fn extract_fetches_urls_and_writes_one_file_per_input() {
+    let srv = TestServer::start();
+    let out = thresh(&["extract", "--format", "json", &srv.url("/article")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(r["source"], srv.url("/article"));
+    assert!(r["text"].as_str().is_some_and(|t| !t.is_empty()), "{r}");
+    let out = thresh(&["extract", &srv.url("/missing")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out).trim(), format!("thresh: error: {}: HTTP 404", srv.url("/missing")));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let page = fixture("html/article.html");
+    let sample = samples().join("003_ef1a346737207dae.txt");
+    let args = ["extract", "-o", dir.to_str().unwrap(), page.to_str().unwrap(), sample.to_str().unwrap()];
+    let out = thresh(&[&args[..], &[srv.url("/article").as_str()]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let from_url = format!("{}.txt", srv.url("/article").trim_start_matches("http://").replace([':', '/'], "_"));
+    let mut want = vec!["003_ef1a346737207dae.txt".to_string(), "article.txt".into(), from_url];
+    want.sort();
+    assert_eq!(names, want);
+    let text = std::fs::read_to_string(dir.join("003_ef1a346737207dae.txt")).unwrap();
+    let printed = stdout(&thresh(&["extract", sample.to_str().unwrap()]));
+    assert_eq!(printed.split_once('\n').unwrap().1, text, "the file is what extract prints, less the ==> line");
+    // JSON formats write .json files holding the record.
+    assert!(thresh(&["extract", "--format", "json", "-o", dir.to_str().unwrap(), page.to_str().unwrap()])
+        .status
+        .success());
+    let j: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("article.json")).unwrap()).unwrap();
+    assert_eq!(j["source"], page.canonicalize().unwrap().to_str().unwrap());
+}

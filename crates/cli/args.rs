@@ -318,13 +318,21 @@ pub struct ExtractArgs {
     /// `jsonl` alike), or readable text.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Files or directories; `-` reads stdin.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files, directories or http(s) URLs; `-` reads stdin. URLs are fetched
+    /// after the files, with the fetcher of `ingest --urls`.
+    #[arg(required = true, value_name = "PATH|URL")]
     pub paths: Vec<PathBuf>,
+    /// Write one file per document into DIR (created if needed), named after
+    /// its input (`page.html` gives `page.txt`, or `page.json` with a JSON
+    /// format; a URL its host and path), instead of printing to stdout.
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
     pub clean: CleanArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 /// How inputs are found (directories walked) and named (stdin).

@@ -172,7 +172,8 @@ pub fn canonical(p: &Path) -> Result<PathBuf, FetchError> {
     std::fs::canonicalize(p).map_err(|source| FetchError::Io { path: p.to_path_buf(), source })
 }
 
-fn looks_like_url(p: &Path) -> bool {
+/// An `http://` or `https://` URL given where a path goes.
+pub fn looks_like_url(p: &Path) -> bool {
     let s = p.to_string_lossy();
     ["http://", "https://"].iter().any(|scheme| s.get(..scheme.len()).is_some_and(|h| h.eq_ignore_ascii_case(scheme)))
 }
