@@ -7,67 +7,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use serde::Serialize;
 use thresh_clean::Cleaner;
-use thresh_doc::{Doc, Removed};
+use thresh_doc::Doc;
 
 use crate::args::{ExtractArgs, Format, Global};
 use crate::pipeline::{self, Job, Processed};
 use crate::{exit, Fatal};
 
-/// One line of `extract --format json`, borrowed from the document and
-/// written straight out (keys in alphabetical order, as they always were).
-/// Field names are the schema's (`source`, `published_at`,
-/// `published_local`); `path` and `published` are their old spellings,
-/// kept for one release.
-#[derive(Serialize)]
-struct Record<'a> {
-    author: &'a Option<String>,
-    canonical_url: &'a Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    comments: Option<&'a [String]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dropped: Option<&'a str>,
-    lang: &'a Option<String>,
-    media_type: &'a str,
-    method: &'a Option<String>,
-    /// Old spelling of `source`.
-    path: &'a str,
-    /// Old spelling of `published_local`.
-    published: &'a Option<String>,
-    /// The date in UTC, RFC 3339 (as the database stores it).
-    published_at: Option<String>,
-    /// The date as the page wrote it.
-    published_local: &'a Option<String>,
-    removed: &'a [Removed],
-    site: &'a Option<String>,
-    source: &'a str,
-    text: String,
-    title: &'a Option<String>,
-    url: Option<&'a String>,
-}
-
 fn write_json(out: &mut impl Write, doc: &Doc, dropped: Option<&str>, with_comments: bool) -> std::io::Result<()> {
-    let record = Record {
-        author: &doc.author,
-        canonical_url: &doc.canonical_url,
-        comments: with_comments.then_some(doc.comments.as_slice()),
-        dropped,
-        lang: &doc.lang,
-        media_type: doc.media_type.as_str(),
-        method: &doc.method,
-        path: &doc.source.locator,
-        published: &doc.published,
-        published_at: doc.published_utc(),
-        published_local: &doc.published,
-        removed: &doc.removed,
-        site: &doc.site,
-        source: &doc.source.locator,
-        text: doc.text(),
-        title: &doc.title,
-        url: doc.url.as_ref().or(doc.canonical_url.as_ref()),
-    };
-    serde_json::to_writer(&mut *out, &record)?;
+    serde_json::to_writer(&mut *out, &doc.record(dropped, with_comments))?;
     writeln!(out)
 }
 

@@ -207,6 +207,30 @@ impl Doc {
         self.published.as_deref().and_then(utc_rfc3339)
     }
 
+    /// The document as `extract --format json` prints it; `dropped` says why
+    /// nothing was kept, comments are there when they were asked for.
+    pub fn record<'a>(&'a self, dropped: Option<&'a str>, with_comments: bool) -> Record<'a> {
+        Record {
+            author: &self.author,
+            canonical_url: &self.canonical_url,
+            comments: with_comments.then_some(self.comments.as_slice()),
+            dropped,
+            lang: &self.lang,
+            media_type: self.media_type.as_str(),
+            method: &self.method,
+            path: &self.source.locator,
+            published: &self.published,
+            published_at: self.published_utc(),
+            published_local: &self.published,
+            removed: &self.removed,
+            site: &self.site,
+            source: &self.source.locator,
+            text: self.text(),
+            title: &self.title,
+            url: self.url.as_ref().or(self.canonical_url.as_ref()),
+        }
+    }
+
     /// The host of the page URL (or canonical URL), lower-cased, without `www.`.
     pub fn host(&self) -> Option<String> {
         let u = self.url.as_deref().or(self.canonical_url.as_deref())?;
@@ -304,6 +328,39 @@ impl Verdict {
             Verdict::Keep(d) | Verdict::Drop(d, _) => d,
         }
     }
+}
+
+/// A document as `thresh extract --format json` prints it (and the Python
+/// package returns it), borrowed from the [`Doc`]: keys in alphabetical
+/// order, as they always were. Field names are the schema's (`source`,
+/// `published_at`, `published_local`); `path` and `published` are their old
+/// spellings, kept for one release.
+#[derive(Debug, Serialize)]
+pub struct Record<'a> {
+    author: &'a Option<String>,
+    canonical_url: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comments: Option<&'a [String]>,
+    /// Why nothing was kept, for a document that cleaned to nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dropped: Option<&'a str>,
+    lang: &'a Option<String>,
+    media_type: &'a str,
+    method: &'a Option<String>,
+    /// Old spelling of `source`.
+    path: &'a str,
+    /// Old spelling of `published_local`.
+    published: &'a Option<String>,
+    /// The date in UTC, RFC 3339 (as the database stores it).
+    published_at: Option<String>,
+    /// The date as the page wrote it.
+    published_local: &'a Option<String>,
+    removed: &'a [Removed],
+    site: &'a Option<String>,
+    source: &'a str,
+    text: String,
+    title: &'a Option<String>,
+    url: Option<&'a String>,
 }
 
 /// Counters one worker keeps for itself and merges once at the end.

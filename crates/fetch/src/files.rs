@@ -50,9 +50,14 @@ pub struct LoadConfig {
     pub stdin_url: Option<String>,
 }
 
+impl LoadConfig {
+    /// The default input cap (`--max-input-mib 64`).
+    pub const DEFAULT_MAX_BYTES: u64 = 64 << 20;
+}
+
 impl Default for LoadConfig {
     fn default() -> Self {
-        LoadConfig { max_bytes: 64 << 20, stdin_name: None, stdin_url: None }
+        LoadConfig { max_bytes: Self::DEFAULT_MAX_BYTES, stdin_name: None, stdin_url: None }
     }
 }
 
