@@ -60,3 +60,8 @@ fuzz TARGET="all" SECS="1800":
 crash TRIALS="20":
     cargo build --release
     python3 bench/crash.py target/release/thresh {{TRIALS}}
+
+# the Python package: build the wheel with maturin, install it in target/py-venv, run its pytest suite
+py-test:
+    cargo build --release
+    crates/py/test.sh

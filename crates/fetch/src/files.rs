@@ -303,19 +303,37 @@ pub fn load_bytes(
     declared: Option<&str>,
     name_hint: Option<&str>,
 ) -> Result<Doc, FetchError> {
-    let path = PathBuf::from(&source.locator);
+    let mut doc = decode_bytes(source, bytes, declared, name_hint)?;
+    doc.raw_sha256 = hex::encode(Sha256::digest(bytes));
+    Ok(doc)
+}
+
+/// [`load_bytes`] without the sha256 of the bytes (which only the database
+/// needs, to know an unchanged input).
+pub fn decode_bytes(
+    source: Source,
+    bytes: &[u8],
+    declared: Option<&str>,
+    name_hint: Option<&str>,
+) -> Result<Doc, FetchError> {
+    check_text(&source.locator, bytes)?;
+    let (text, charset) = decode(bytes, declared);
+    let media = sniff_media_type(&text, name_hint);
+    let mut doc = Doc::new(source, media, text);
+    doc.charset = charset.to_string();
+    Ok(doc)
+}
+
+/// What makes bytes no input at all: nothing but whitespace, or binary.
+pub fn check_text(locator: &str, bytes: &[u8]) -> Result<(), FetchError> {
+    let path = PathBuf::from(locator);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(FetchError::Empty { path });
     }
     if let Some(why) = binary_evidence(bytes) {
         return Err(FetchError::Binary { path, why });
     }
-    let (text, charset) = decode(bytes, declared);
-    let media = sniff_media_type(&text, name_hint);
-    let mut doc = Doc::new(source, media, text);
-    doc.charset = charset.to_string();
-    doc.raw_sha256 = hex::encode(Sha256::digest(bytes));
-    Ok(doc)
+    Ok(())
 }
 
 /// Some bytes are not text: NUL bytes (outside UTF-16, which has a BOM), or a

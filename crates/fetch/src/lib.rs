@@ -22,8 +22,8 @@ pub mod warc;
 
 pub use charset::{decode, sniff_media_type};
 pub use files::{
-    canonical, enumerate, enumerate_walk, load, load_bytes, looks_like_url, read_maybe_gzip, skipped_summary,
-    Enumerated, Input, LoadConfig, Walk,
+    canonical, check_text, decode_bytes, enumerate, enumerate_walk, load, load_bytes, looks_like_url, read_maybe_gzip,
+    skipped_summary, Enumerated, Input, LoadConfig, Walk,
 };
 pub use http::{Fetched, HttpConfig, HttpFetcher, Validators};
 pub use warc::{WarcItem, WarcRecords};

@@ -18,6 +18,11 @@ use thresh_clean::{CleanConfig, Cleaner, Favor};
 use thresh_doc::{MediaType, Source, Verdict};
 use thresh_fetch::FetchError;
 
+/// The allocator of the command line (many small strings per page, freed
+/// together): the extension's own allocations only, Python keeps its own.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 create_exception!(_native, Error, PyException, "Anything thresh could not do with an input.");
 create_exception!(_native, InputError, Error, "The input is not a page or text: empty, binary, undecodable.");
 create_exception!(_native, TooLargeError, InputError, "The input is over the size cap (64 MiB).");
@@ -119,11 +124,16 @@ fn clean_one(
             return Err(FetchError::TooLarge { path, size: bytes.len() as u64, limit: MAX_BYTES }.into());
         }
         // The checks and decoding of a file's bytes; a str is already text.
-        let mut doc = thresh_fetch::load_bytes(Source::file(locator.clone()), bytes, None, url.as_deref())?;
-        if let Page::Text(s) = page {
-            doc.raw = s;
-            doc.charset = "utf-8".into();
-        }
+        let source = Source::file(locator.clone());
+        let mut doc = match page {
+            Page::Text(s) => {
+                thresh_fetch::check_text(&locator, s.as_bytes())?;
+                let mut doc = thresh_doc::Doc::new(source, media, s);
+                doc.charset = "utf-8".into();
+                doc
+            }
+            Page::Bytes(b) => thresh_fetch::decode_bytes(source, &b, None, url.as_deref())?,
+        };
         doc.media_type = media;
         doc.url = url;
         let verdict = cleaner(favor, comments).apply(doc);
