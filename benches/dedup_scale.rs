@@ -83,6 +83,7 @@ fn write(store: &mut Store, run: i64, batch: &[Prepared]) -> Vec<Outcome> {
         .map(|p| Item::Doc {
             doc: &p.doc,
             fp: Fingerprint { text_sha256: &p.sha, minhash: Some(&p.sig), shingles: p.shingles, bands: &p.bands },
+            raw: None,
         })
         .collect();
     store.write_batch(run, &items).expect("write")

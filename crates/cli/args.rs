@@ -105,6 +105,8 @@ pub enum Command {
     Schema,
     /// Write a self-contained HTML report with charts.
     Report(ReportArgs),
+    /// Compress inputs stored before compression, and give freed space back to the file system.
+    Vacuum(VacuumArgs),
 }
 
 /// How cleaning behaves (shared by ingest and extract).
@@ -156,6 +158,44 @@ impl CleanArgs {
     pub fn load_config(&self) -> thresh_fetch::LoadConfig {
         thresh_fetch::LoadConfig { max_bytes: self.max_input_mib << 20, ..Default::default() }
     }
+}
+
+/// What is kept of each input in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RawArg {
+    /// As text (readable in sqlite3; the largest database).
+    Keep,
+    /// zstd-compressed (read back by `show --raw` and re-cleaning as text).
+    Compress,
+    /// Nothing (`show --raw` shows nothing; per-site learning cannot clean
+    /// stored documents again).
+    Drop,
+}
+
+/// How documents are stored (ingest and refresh).
+#[derive(Debug, Args, Clone)]
+pub struct StorageArgs {
+    /// What is kept of each input, for `show --raw` and cleaning again.
+    #[arg(long, value_enum, default_value_t = RawArg::Compress)]
+    pub raw: RawArg,
+}
+
+impl StorageArgs {
+    pub fn raw_mode(&self) -> thresh_store::RawMode {
+        match self.raw {
+            RawArg::Keep => thresh_store::RawMode::Keep,
+            RawArg::Compress => thresh_store::RawMode::Compress,
+            RawArg::Drop => thresh_store::RawMode::Drop,
+        }
+    }
+}
+
+/// `thresh vacuum`.
+#[derive(Debug, Args)]
+pub struct VacuumArgs {
+    /// The SQLite database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
 }
 
 /// Duplicate detection options.
@@ -259,6 +299,8 @@ pub struct IngestArgs {
     #[command(flatten)]
     pub dedup: DedupArgs,
     #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(flatten)]
     pub http: HttpArgs,
 }
 
@@ -277,6 +319,8 @@ pub struct RefreshArgs {
     pub clean: CleanArgs,
     #[command(flatten)]
     pub dedup: DedupArgs,
+    #[command(flatten)]
+    pub storage: StorageArgs,
     #[command(flatten)]
     pub http: HttpArgs,
 }

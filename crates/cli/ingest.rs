@@ -58,6 +58,26 @@ const STOP_AFTER: &str = "THRESH_TEST_ABORT_AFTER_BATCHES";
 /// after committing this many batches.
 const PANIC_AFTER: &str = "THRESH_TEST_WRITER_PANIC_AFTER_BATCHES";
 
+/// Stored inputs compressed per transaction.
+const RAW_BATCH: usize = 256;
+
+/// `thresh vacuum`: compress what was stored before compression, then
+/// rebuild the file; locked like a run.
+pub fn vacuum(a: crate::args::VacuumArgs) -> Result<u8, Fatal> {
+    let _lock = lock(&a.db)?;
+    let mut store = Store::open_existing(&a.db)?;
+    let n = store.compress_stored_raw(RAW_BATCH)?;
+    let (before, after) = store.vacuum()?;
+    let mib = |b: u64| b as f64 / (1 << 20) as f64;
+    eprintln!(
+        "thresh: {}: {n} stored inputs compressed; {:.1} MiB -> {:.1} MiB",
+        a.db.display(),
+        mib(before),
+        mib(after)
+    );
+    Ok(exit::OK)
+}
+
 /// Counts shown in the summary line.
 #[derive(Default)]
 struct Summary {
@@ -102,6 +122,7 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     let jobs = pipeline::jobs(inputs).chain(url_jobs);
     let http = (a.urls.is_some()).then(|| a.http.config());
     let load = a.input.load_config(&a.clean, None);
+    store.set_raw_mode(a.storage.raw_mode());
     execute(g, &mut store, "ingest", &a.clean, &a.dedup, http, jobs, count, show_progress, (load, skipped_ext))
 }
 
@@ -117,6 +138,7 @@ pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fa
     let jobs =
         sources.into_iter().map(|(url, (etag, last_modified))| Job::Url(url, Some(Validators { etag, last_modified })));
     let load = a.clean.load_config();
+    store.set_raw_mode(a.storage.raw_mode());
     execute(g, &mut store, "refresh", &a.clean, &a.dedup, Some(a.http.config()), jobs, count, show_progress, (load, 0))
 }
 
@@ -142,6 +164,13 @@ fn execute(
     if adopted.rewritten > 0 && show_progress {
         eprintln!("thresh: {} stored relative paths are now absolute", adopted.rewritten);
     }
+    // Inputs stored as text before compression (0010), compressed now.
+    if store.raw_mode() == thresh_store::RawMode::Compress {
+        let n = store.compress_stored_raw(RAW_BATCH)?;
+        if n > 0 && show_progress {
+            eprintln!("thresh: {n} stored inputs compressed (`thresh vacuum` gives the space back)");
+        }
+    }
     let clean_cfg = clean.clean_config();
     let near = dedup.near_config()?;
     let http_json = http.as_ref().map(|h| {
@@ -154,6 +183,7 @@ fn execute(
     let site = dedup.site_config()?;
     let mut stages = Stages::new(load, Cleaner::new(&clean_cfg)?);
     stages.minhasher = near.map(|_| thresh_dedup::MinHasher::new());
+    stages.raw = store.raw_mode();
     stages.http = http.map(thresh_fetch::HttpFetcher::new);
     stages.manifest = clean.manifest()?;
     let threads = g.threads();
@@ -201,7 +231,9 @@ fn execute(
                     let items: Vec<Item<'_>> = batch
                         .iter()
                         .map(|p| match p {
-                            Processed::Kept(doc, prints) => Item::Doc { doc, fp: prints.fingerprint() },
+                            Processed::Kept(doc, prints) => {
+                                Item::Doc { doc, fp: prints.fingerprint(), raw: Some(&prints.raw) }
+                            }
                             Processed::Dropped(doc, reason) => Item::Dropped { doc, reason: *reason },
                             Processed::Skipped(locator, reason) => Item::Skipped { locator, reason },
                             Processed::NotModified(locator) => Item::NotModified { locator },

@@ -110,6 +110,7 @@ fn main() -> ExitCode {
         args::Command::Runs(a) => inspect::runs(a),
         args::Command::Schema => inspect::schema(),
         args::Command::Report(a) => report::run(a),
+        args::Command::Vacuum(a) => ingest::vacuum(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -23,6 +23,9 @@ pub struct Prints {
     pub sha: String,
     /// MinHash signature (None when near-dup detection is off).
     pub minhash: Option<(Vec<u8>, u32, [i64; thresh_dedup::minhash::BANDS])>,
+    /// The input as it is to be stored (compressed here, in parallel, not
+    /// in the writer).
+    pub raw: thresh_store::StoredRaw,
 }
 
 impl Prints {
@@ -50,13 +53,25 @@ pub struct Stages {
     pub site: Option<crate::site::SiteView>,
     /// [`PANIC_ON`], read once.
     pub panic_on: Option<String>,
+    /// What is kept of each input in the database (`Keep`, which costs the
+    /// workers nothing, where nothing is stored: extract).
+    pub raw: thresh_store::RawMode,
 }
 
 impl Stages {
     /// Stages for cleaning alone.
     pub fn new(load: LoadConfig, cleaner: Cleaner) -> Stages {
         let panic_on = std::env::var(PANIC_ON).ok().filter(|s| !s.is_empty());
-        Stages { load, cleaner, minhasher: None, http: None, manifest: None, site: None, panic_on }
+        Stages {
+            load,
+            cleaner,
+            minhasher: None,
+            http: None,
+            manifest: None,
+            site: None,
+            panic_on,
+            raw: thresh_store::RawMode::Keep,
+        }
     }
 }
 
@@ -276,7 +291,7 @@ pub fn fingerprint(doc: &Doc, st: &Stages) -> Prints {
         let sig = m.signature(&text);
         (sig.to_bytes(), sig.shingles, sig.bands())
     });
-    Prints { sha, minhash }
+    Prints { sha, minhash, raw: thresh_store::StoredRaw::encode(&doc.raw, st.raw) }
 }
 
 /// Run every job through [`process`] on `pool`, handing each batch, in

@@ -270,7 +270,10 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let raw = self
             .conn
-            .query_row("SELECT body FROM document_raw WHERE document_id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT body FROM document_raw WHERE document_id = ?1", [id], |r| {
+                crate::raw::body(r.get_ref(0)?)
+                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(e)))
+            })
             .optional()
             .map_err(e)?;
         let mut st = self
@@ -349,7 +352,7 @@ mod tests {
         ];
         let shas: Vec<String> = docs.iter().map(|d| format!("{:0>64}", d.text().len())).collect();
         let items: Vec<Item<'_>> =
-            docs.iter().zip(&shas).map(|(d, s)| Item::Doc { doc: d, fp: Fingerprint::exact(s) }).collect();
+            docs.iter().zip(&shas).map(|(d, s)| Item::Doc { doc: d, fp: Fingerprint::exact(s), raw: None }).collect();
         s.write_batch(run, &items).unwrap();
         (dir, s)
     }

@@ -18,12 +18,14 @@
 
 mod inspect;
 pub mod query;
+mod raw;
 mod read;
 mod site;
 mod sources;
 mod write;
 
 pub use inspect::{BadQuery, DocView, Hit, Hits, RemovedRow, SearchFilter, EXPORT_COLUMNS};
+pub use raw::{RawMode, StoredRaw};
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
 pub use site::{learning_host, SampleFn, SiteConfig, SiteReader, StoredInput};
 pub use sources::Adopted;
@@ -129,6 +131,7 @@ pub struct Store {
     path: PathBuf,
     near: Option<NearDupConfig>,
     site: Option<SiteConfig>,
+    raw: RawMode,
 }
 
 impl Store {
@@ -171,7 +174,7 @@ impl Store {
         if version < latest {
             return Err(StoreError::ReadOnlyBehind { path: path.to_path_buf(), version, latest });
         }
-        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None })
+        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None, raw: RawMode::default() })
     }
 
     fn setup(mut conn: Connection, path: &Path, create: bool) -> Result<Store, StoreError> {
@@ -220,7 +223,7 @@ impl Store {
             return Err(StoreError::BrokenReferences { path: path.to_path_buf(), count: broken });
         }
         conn.execute_batch("PRAGMA foreign_keys=ON").map_err(|e| classify(path, e))?;
-        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None })
+        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None, raw: RawMode::default() })
     }
 
     /// Turn on near-duplicate detection for the documents written from now on.

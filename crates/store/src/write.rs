@@ -61,6 +61,9 @@ pub enum Item<'a> {
         doc: &'a Doc,
         /// Its fingerprints.
         fp: Fingerprint<'a>,
+        /// Its input as it is to be stored, encoded already (by a worker);
+        /// None: the writer encodes it as the store's [`crate::RawMode`] says.
+        raw: Option<&'a crate::StoredRaw>,
     },
     /// A document that was read but not kept.
     Dropped {
@@ -144,16 +147,27 @@ impl Store {
         let err = |e| classify(&path, e);
         let near = self.near;
         let site = self.site;
+        let raw = self.raw;
         let tx = self.conn.transaction().map_err(err)?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let o = match item {
-                Item::Doc { doc, fp } => write_doc(&tx, run, doc, fp, near.as_ref()).and_then(|o| {
-                    if let (Some(cfg), Outcome::New { id, dup_of } | Outcome::Updated { id, dup_of }) = (&site, o) {
-                        crate::site::learn(&tx, run, id, doc, dup_of.is_none(), cfg)?;
-                    }
-                    Ok(o)
-                }),
+                Item::Doc { doc, fp, raw: stored } => {
+                    let encoded;
+                    let stored = match stored {
+                        Some(s) => *s,
+                        None => {
+                            encoded = crate::StoredRaw::encode(&doc.raw, raw);
+                            &encoded
+                        }
+                    };
+                    write_doc(&tx, run, doc, fp, near.as_ref(), stored).and_then(|o| {
+                        if let (Some(cfg), Outcome::New { id, dup_of } | Outcome::Updated { id, dup_of }) = (&site, o) {
+                            crate::site::learn(&tx, run, id, doc, dup_of.is_none(), cfg)?;
+                        }
+                        Ok(o)
+                    })
+                }
                 Item::Dropped { doc, reason } => write_drop(&tx, run, doc, *reason),
                 Item::Skipped { .. } => Ok(Outcome::Skipped),
                 Item::NotModified { locator } => not_modified(&tx, run, locator),
@@ -542,6 +556,7 @@ fn write_doc(
     doc: &Doc,
     fp: &Fingerprint<'_>,
     near: Option<&NearDupConfig>,
+    raw: &crate::StoredRaw,
 ) -> rusqlite::Result<Outcome> {
     let sha = fp.text_sha256;
     let existing: Option<(i64, String, Option<String>)> = tx
@@ -577,7 +592,7 @@ fn write_doc(
                 put_signature(tx, id, fp)?;
             }
             tx.prepare_cached("DELETE FROM removed_segments WHERE document_id = ?1")?.execute([id])?;
-            write_children(tx, id, doc)?;
+            write_children(tx, id, doc, raw)?;
             Ok(Outcome::Updated { id, dup_of: d.dup_of })
         }
         None => {
@@ -588,7 +603,7 @@ fn write_doc(
             if d.kind != Some("exact") {
                 put_signature(tx, id, fp)?;
             }
-            write_children(tx, id, doc)?;
+            write_children(tx, id, doc, raw)?;
             Ok(Outcome::New { id, dup_of: d.dup_of })
         }
     }
@@ -662,11 +677,9 @@ fn write_removed(tx: &Transaction<'_>, id: i64, doc: &Doc) -> rusqlite::Result<(
     Ok(())
 }
 
-fn write_children(tx: &Transaction<'_>, id: i64, doc: &Doc) -> rusqlite::Result<()> {
+fn write_children(tx: &Transaction<'_>, id: i64, doc: &Doc, raw: &crate::StoredRaw) -> rusqlite::Result<()> {
     write_removed(tx, id, doc)?;
-    tx.prepare_cached("INSERT OR REPLACE INTO document_raw(document_id, body) VALUES (?1, ?2)")?
-        .execute(params![id, doc.raw])?;
-    Ok(())
+    crate::raw::put(tx, id, &doc.raw, raw)
 }
 
 fn write_drop(tx: &Transaction<'_>, run: i64, doc: &Doc, reason: DropReason) -> rusqlite::Result<Outcome> {
@@ -738,18 +751,18 @@ mod tests {
             .write_batch(
                 run,
                 &[
-                    Item::Doc { doc: &a, fp: Fingerprint::exact(&sa) },
-                    Item::Doc { doc: &b, fp: Fingerprint::exact(&sb) },
+                    Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None },
+                    Item::Doc { doc: &b, fp: Fingerprint::exact(&sb), raw: None },
                 ],
             )
             .unwrap();
         assert_eq!(out, vec![Outcome::New { id: 1, dup_of: None }, Outcome::New { id: 2, dup_of: Some(1) }]);
-        let out = s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa) }]).unwrap();
+        let out = s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None }]).unwrap();
         assert_eq!(out, vec![Outcome::Unchanged { id: 1 }]);
         // a changes: b becomes the original of its text
         let a2 = doc("a", "gamma text");
         let sa2 = sha(&a2.text());
-        let out = s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2) }]).unwrap();
+        let out = s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2), raw: None }]).unwrap();
         assert_eq!(out, vec![Outcome::Updated { id: 1, dup_of: None }]);
         let b_dup: Option<i64> = s.conn.query_row("SELECT dup_of FROM documents WHERE id=2", [], |r| r.get(0)).unwrap();
         assert_eq!(b_dup, None);
@@ -772,7 +785,7 @@ mod tests {
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let a = doc("a", "the quick brown fox");
         let sa = sha(&a.text());
-        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa) }]).unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None }]).unwrap();
         let hit: i64 = s
             .conn
             .query_row("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0))
@@ -780,7 +793,7 @@ mod tests {
         assert_eq!(hit, 1);
         let a2 = doc("a", "a lazy dog");
         let sa2 = sha(&a2.text());
-        s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2) }]).unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2), raw: None }]).unwrap();
         let n: i64 = s
             .conn
             .query_row("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0))
@@ -795,7 +808,7 @@ mod tests {
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let a = doc("a", "text");
         let sa = sha(&a.text());
-        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa) }]).unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None }]).unwrap();
         s.write_batch(run, &[Item::Error { locator: "a", stage: "fetch", kind: "gzip", message: "a: broken" }])
             .unwrap();
         let (n, status): (i64, String) = s
@@ -843,7 +856,7 @@ mod tests {
         };
         let leak = |v: Vec<u8>| -> &'static [u8] { Box::leak(v.into_boxed_slice()) };
         let (sa, sb, sc, sd) = (leak(sa), leak(sb), leak(sc), leak(sd));
-        let out = s.write_batch(run, &[Item::Doc { doc: &docs[0], fp: fp(0, sa, &[7, 1]) }]).unwrap();
+        let out = s.write_batch(run, &[Item::Doc { doc: &docs[0], fp: fp(0, sa, &[7, 1]), raw: None }]).unwrap();
         assert_eq!(out, [Outcome::New { id: 1, dup_of: None }]);
         // A later run: b is 0.9 similar to a, c is 0.8 to a and 0.9 to b; d is unrelated.
         let run2 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
@@ -851,9 +864,9 @@ mod tests {
             .write_batch(
                 run2,
                 &[
-                    Item::Doc { doc: &docs[1], fp: fp(1, sb, &[7, 2]) },
-                    Item::Doc { doc: &docs[2], fp: fp(2, sc, &[8, 2]) },
-                    Item::Doc { doc: &docs[3], fp: fp(3, sd, &[7, 3]) },
+                    Item::Doc { doc: &docs[1], fp: fp(1, sb, &[7, 2]), raw: None },
+                    Item::Doc { doc: &docs[2], fp: fp(2, sc, &[8, 2]), raw: None },
+                    Item::Doc { doc: &docs[3], fp: fp(3, sd, &[7, 3]), raw: None },
                 ],
             )
             .unwrap();
@@ -878,7 +891,7 @@ mod tests {
         d2.raw_sha256 = "f".repeat(64);
         let sh = sha(&d2.text());
         let f = Fingerprint { text_sha256: &sh, minhash: Some(sd), shingles: 10, bands: &[5, 6] };
-        s.write_batch(run2, &[Item::Doc { doc: &d2, fp: f }]).unwrap();
+        s.write_batch(run2, &[Item::Doc { doc: &d2, fp: f, raw: None }]).unwrap();
         let old: i64 = s
             .conn
             .query_row("SELECT count(*) FROM minhash_bands WHERE document_id=4 AND key IN (7, 3)", [], |r| r.get(0))
@@ -895,7 +908,7 @@ mod tests {
         let f = Fingerprint { text_sha256: &she, minhash: Some(se), shingles: 10, bands: &[7, 6] };
         // make d's stored signature close to e's so the confirmation passes
         s.conn.execute("UPDATE minhash_signatures SET sig = ?1 WHERE document_id = 4", [se]).unwrap();
-        let out = s.write_batch(run2, &[Item::Doc { doc: &e, fp: f }]).unwrap();
+        let out = s.write_batch(run2, &[Item::Doc { doc: &e, fp: f, raw: None }]).unwrap();
         assert_eq!(out, [Outcome::New { id: 5, dup_of: Some(1) }]);
         let d_root: i64 = s.conn.query_row("SELECT dup_of FROM documents WHERE id = 4", [], |r| r.get(0)).unwrap();
         assert_eq!(d_root, 1);
