@@ -507,16 +507,7 @@ fn url_list_then_refresh_against_a_local_server() {
 #[test]
 fn a_killed_run_is_completed_by_the_next() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    let base = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).unwrap();
-    for i in 0..800 {
-        std::fs::write(
-            input.join(format!("{i:05}.txt")),
-            format!("{base}\nDocument number {i} closes with its own sentence, which makes it unique.\n"),
-        )
-        .unwrap();
-    }
+    let input = numbered_dumps(tmp.path(), 800);
     let db = tmp.path().join("t.db");
     // The writer aborts right after its third commit, as a kill -9 there would.
     let out = ingest_aborting_after(3, &db, &[&input], &["--quiet"]);
@@ -887,16 +878,7 @@ fn a_panic_on_one_input_fails_only_that_input() {
 #[test]
 fn a_writer_crash_marks_the_run_failed() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    let base = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).unwrap();
-    for i in 0..150 {
-        std::fs::write(
-            input.join(format!("{i:04}.txt")),
-            format!("{base}\nDocument {i} ends in a sentence of its own.\n"),
-        )
-        .unwrap();
-    }
+    let input = numbered_dumps(tmp.path(), 150);
     let db = tmp.path().join("t.db");
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("thresh"))
         .args(["ingest", "--db", db.to_str().unwrap(), "--quiet", input.to_str().unwrap()])

@@ -17,6 +17,19 @@ pub fn samples() -> PathBuf {
     root().join("samples")
 }
 
+/// `n` text dumps in `dir/in`, one seed each with a closing sentence of its
+/// own (distinct documents, none a duplicate), named `00000.txt` … in order.
+pub fn numbered_dumps(dir: &Path, n: usize) -> PathBuf {
+    let input = dir.join("in");
+    std::fs::create_dir(&input).expect("input directory");
+    let base = std::fs::read_to_string(samples().join("003_ef1a346737207dae.txt")).expect("seed");
+    for i in 0..n {
+        let text = format!("{base}\nDocument number {i} closes with its own sentence, which makes it unique.\n");
+        std::fs::write(input.join(format!("{i:05}.txt")), text).expect("dump written");
+    }
+    input
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
