@@ -1266,3 +1266,52 @@ fn stored_inputs_are_compressed_kept_or_dropped() {
     let integrity: String = open(&old).query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");
 }
+
+/// `--shard K/N` splits the inputs of one ingest over N runs: each input
+/// (file, URL, WARC record) in exactly one shard, whatever the input order
+/// or thread count, and together they hold what one run holds.
+#[test]
+fn shards_split_the_inputs_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = numbered_dumps(tmp.path(), 40);
+    let warc = tmp.path().join("a.warc");
+    let mut w = Vec::new();
+    for i in 0..12 {
+        let body = format!(
+            "<html><body><p>WARC page {i} has a sentence of its own, long enough to be kept as text.</p></body></html>"
+        );
+        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{body}");
+        w.extend_from_slice(
+            format!("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://w.example/{i}\r\nContent-Length: {}\r\n\r\n{http}\r\n\r\n", http.len())
+                .as_bytes(),
+        );
+    }
+    std::fs::write(&warc, w).unwrap();
+    let sources = |db: &std::path::Path| {
+        let mut v: Vec<String> = rows(db, "SELECT source FROM documents").into_iter().map(|r| r[0].clone()).collect();
+        v.sort();
+        v
+    };
+    let whole = tmp.path().join("whole.db");
+    assert!(ingest(&whole, &[&input, &warc], &["--quiet"]).status.success());
+    let mut union = Vec::new();
+    for k in 1..=3 {
+        let db = tmp.path().join(format!("s{k}.db"));
+        let shard = format!("{k}/3");
+        // Inputs in another order, another thread count: the same shard.
+        let threads = if k == 2 { "1" } else { "2" };
+        assert!(ingest(&db, &[&warc, &input], &["--quiet", "--shard", &shard, "--threads", threads]).status.success());
+        let got = sources(&db);
+        assert!(!got.is_empty() && got.len() < 52, "shard {k}: {}", got.len());
+        let again = tmp.path().join(format!("again{k}.db"));
+        assert!(ingest(&again, &[&input, &warc], &["--quiet", "--shard", &shard]).status.success());
+        assert_eq!(sources(&again), got, "shard {k} is the same whatever the order");
+        union.extend(got);
+    }
+    union.sort();
+    assert_eq!(union, sources(&whole), "every input in exactly one shard");
+    for bad in ["0/3", "4/3", "3", "a/b"] {
+        let out = ingest(&tmp.path().join("x.db"), &[&input], &["--shard", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+    }
+}

@@ -302,6 +302,21 @@ pub struct IngestArgs {
     pub storage: StorageArgs,
     #[command(flatten)]
     pub http: HttpArgs,
+    /// Take only shard K of N (1 <= K <= N) of the inputs, chosen by a hash
+    /// of each input's stable key (a file's canonical path, a URL, a WARC
+    /// record's URI and payload digest), for splitting one crawl over machines.
+    #[arg(long, value_name = "K/N", value_parser = shard)]
+    pub shard: Option<crate::pipeline::Shard>,
+}
+
+fn shard(s: &str) -> Result<crate::pipeline::Shard, String> {
+    let bad = || format!("{s:?}: a shard is K/N with 1 <= K <= N, e.g. 3/8");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok(crate::pipeline::Shard { k, n })
 }
 
 #[derive(Debug, Args)]

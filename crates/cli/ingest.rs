@@ -8,7 +8,7 @@ use std::sync::mpsc::sync_channel;
 use anyhow::Context;
 use thresh_clean::Cleaner;
 use thresh_doc::StageStats;
-use thresh_fetch::Validators;
+use thresh_fetch::{Input, Validators};
 use thresh_store::{Item, Outcome, RunStatus, Store};
 
 use crate::args::{Global, IngestArgs, RefreshArgs};
@@ -113,13 +113,24 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     let validators = store.validators(&urls)?;
     let walked = a.input.enumerate(&a.paths, g.quiet);
     let skipped_ext = walked.skipped.len() as u64;
-    let inputs = walked.inputs;
+    let shard = a.shard.unwrap_or(pipeline::Shard::ALL);
+    // Files and URLs outside this shard are left out before anything is
+    // read; a WARC's records as they are read.
+    let inputs: Vec<_> = walked
+        .inputs
+        .into_iter()
+        .filter(|i| match i {
+            Ok(Input::File(p)) => shard.owns_key(&p.to_string_lossy()),
+            _ => true,
+        })
+        .collect();
+    let urls: Vec<String> = urls.into_iter().filter(|u| shard.owns_key(u)).collect();
     let count = pipeline::known_len(&inputs).map(|n| n + urls.len());
     let url_jobs = urls.into_iter().map(move |u| {
         let v = validators.get(&u).cloned().map(|(etag, last_modified)| Validators { etag, last_modified });
         Job::Url(u, v)
     });
-    let jobs = pipeline::jobs(inputs).chain(url_jobs);
+    let jobs = pipeline::jobs(inputs).chain(url_jobs).filter(move |j| shard.owns(j));
     let http = (a.urls.is_some()).then(|| a.http.config());
     let load = a.input.load_config(&a.clean, None);
     store.set_raw_mode(a.storage.raw_mode());

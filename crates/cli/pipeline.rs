@@ -118,6 +118,54 @@ impl Job {
     }
 }
 
+/// One shard of a run split over machines (`--shard K/N`): a job belongs to
+/// shard K when the first eight bytes of the sha256 of its key, read as a
+/// big-endian number, leave K - 1 divided by N. The key is a file's
+/// canonical path, a URL, or a WARC record's target URI and the sha256 of
+/// its payload (its `FILE#OFFSET` when it has no URI): which shard takes an
+/// input depends on nothing else (not its order, the thread count, or which
+/// other inputs there are), so N runs over the same inputs take each once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1 ..= n.
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Shard {
+    /// The whole run, unsplit.
+    pub const ALL: Shard = Shard { k: 1, n: 1 };
+
+    /// Whether `key` falls in this shard.
+    pub fn owns_key(&self, key: &str) -> bool {
+        use sha2::Digest;
+        if self.n <= 1 {
+            return true;
+        }
+        let h = sha2::Sha256::digest(key.as_bytes());
+        let x = u64::from_be_bytes(h[..8].try_into().expect("eight bytes"));
+        x % self.n == self.k - 1
+    }
+
+    /// Whether `job` falls in this shard.
+    pub fn owns(&self, job: &Job) -> bool {
+        self.n <= 1 || self.owns_key(&job.shard_key())
+    }
+}
+
+impl Job {
+    /// What decides a job's shard (see [`Shard`]).
+    pub fn shard_key(&self) -> String {
+        match self {
+            Job::Loaded(d) => match &d.url {
+                Some(url) => format!("{url} sha256:{}", d.raw_sha256),
+                None => d.archive.clone().unwrap_or_else(|| d.source.locator.clone()),
+            },
+            other => other.locator(),
+        }
+    }
+}
+
 /// How many jobs `inputs` make, when that is known up front (an archive's
 /// record count is not).
 pub fn known_len(inputs: &[Result<Input, FetchError>]) -> Option<usize> {
