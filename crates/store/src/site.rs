@@ -56,10 +56,13 @@ pub(crate) fn learn(
     let mut member = tx.prepare_cached(
         "INSERT OR IGNORE INTO site_line_docs(host, line_key, document_id, counted) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    // Bounded: at most min_docs rows are read, however common the line.
-    let mut count = tx.prepare_cached(
-        "SELECT count(*) FROM (SELECT 1 FROM site_line_docs WHERE host = ?1 AND line_key = ?2 AND counted = 1 LIMIT ?3)",
-    )?;
+    // Bounded: at most min_docs rows are read, however common the line. (The
+    // limit is written into the statement: a bound LIMIT made SQLite prepare
+    // it again at every execution.)
+    let mut count = tx.prepare_cached(&format!(
+        "SELECT count(*) FROM (SELECT 1 FROM site_line_docs WHERE host = ?1 AND line_key = ?2 AND counted = 1 LIMIT {})",
+        cfg.min_docs
+    ))?;
     let mut holders = tx.prepare_cached("SELECT document_id FROM site_line_docs WHERE host = ?1 AND line_key = ?2")?;
     let mut forget = tx.prepare_cached("DELETE FROM site_line_docs WHERE host = ?1 AND line_key = ?2")?;
     let mut queue =
@@ -83,7 +86,7 @@ pub(crate) fn learn(
         if !counted {
             continue;
         }
-        let n: i64 = count.query_row(params![host, key, cfg.min_docs], |r| r.get(0))?;
+        let n: i64 = count.query_row(params![host, key], |r| r.get(0))?;
         if n < i64::from(cfg.min_docs) {
             continue;
         }

@@ -364,14 +364,15 @@ fn decide(
     // Candidates sharing a band, with their cluster root and how many bands they share.
     let mut shared: std::collections::BTreeMap<i64, (i64, u32)> = std::collections::BTreeMap::new();
     {
-        let mut st = tx.prepare_cached(
+        // (The limit is written into the statement: bound as a parameter, it
+        // made SQLite prepare the statement again at every execution.)
+        let mut st = tx.prepare_cached(&format!(
             "SELECT b.document_id, coalesce(d.dup_of, d.id) FROM minhash_bands b JOIN documents d ON d.id = b.document_id
-             WHERE b.band = ?1 AND b.key = ?2 LIMIT ?3",
-        )?;
+             WHERE b.band = ?1 AND b.key = ?2 LIMIT {}",
+            cfg.max_bucket
+        ))?;
         for (band, key) in fp.bands.iter().enumerate() {
-            let rows = st.query_map(params![band as i64, key, cfg.max_bucket as i64], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })?;
+            let rows = st.query_map(params![band as i64, key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
             for row in rows {
                 let (id, root) = row?;
                 if id != self_id && (self_id < 0 || root < self_id) {
