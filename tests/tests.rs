@@ -1315,3 +1315,51 @@ fn shards_split_the_inputs_exactly() {
         assert_eq!(out.status.code(), Some(2), "{bad}");
     }
 }
+
+/// A database in a directory nobody may write to, itself read-only, is read
+/// by every reading command (opened read-only, immutable), and left as it
+/// was: no journal files appear. As root, which permissions do not stop, the
+/// commands run as `nobody` through setpriv (where it is installed).
+#[test]
+fn a_read_only_database_in_a_read_only_directory_is_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = tmp.path().join("ro");
+    std::fs::create_dir(&dir).unwrap();
+    let db = dir.join("x.db");
+    assert!(ingest(&db, &[&samples()], &["--quiet"]).status.success());
+    std::fs::remove_file(dir.join("x.db.lock")).ok();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let setpriv = std::path::Path::new("/usr/bin/setpriv").exists();
+    let run = |args: &[&str]| {
+        let bin = assert_cmd::cargo::cargo_bin("thresh");
+        let mut c = if root && setpriv {
+            let mut c = std::process::Command::new("/usr/bin/setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
+            c
+        } else {
+            std::process::Command::new(&bin)
+        };
+        c.args(args).output().unwrap()
+    };
+    let d = db.to_str().unwrap();
+    for args in [
+        vec!["stats", "--db", d],
+        vec!["search", "--db", d, "Cameron"],
+        vec!["show", "--db", d, "1"],
+        vec!["export", "--db", d],
+        vec!["runs", "--db", d],
+        vec!["dups", "--db", d],
+    ] {
+        let out = run(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+    let after: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(before, after, "nothing written beside the database");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
