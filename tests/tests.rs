@@ -1029,9 +1029,16 @@ fn skipped_files_are_told_and_empty_directories_are_errors() {
     assert!(stderr(&out).contains("no files in this directory"), "{}", stderr(&out));
 
     // (extract fetches a URL; ingest takes URLs from a list, and says so.)
+    // Nothing named exists: a usage error, nothing done.
     let out = ingest(&db, &[std::path::Path::new("https://example.com/story")], &["--quiet"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("to fetch URLs, list them in a file: thresh ingest --urls LIST"), "{}", stderr(&out));
+    let runs = count(&db, "SELECT count(*) FROM runs");
+    let out = ingest(&db, &[&tmp.path().join("no-such-dir")], &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no-such-dir: no such file or directory; nothing to do"), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT count(*) FROM runs"), runs, "no run recorded");
 }
 
 /// Each stdin input of `ingest` is its own document (named by its content,

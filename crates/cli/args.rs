@@ -417,6 +417,25 @@ pub struct InputArgs {
     pub url: Option<String>,
 }
 
+/// When not one of the paths named on the command line exists (and nothing
+/// else was asked for), the command line is wrong, not the inputs: a usage
+/// error (exit 2) before anything is read or written. A missing path among
+/// others is that input's failure (exit 1), as any bad input is.
+pub fn all_paths_missing(paths: &[PathBuf]) -> Option<anyhow::Error> {
+    let missing = |p: &PathBuf| p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err();
+    if paths.is_empty() || !paths.iter().all(missing) {
+        return None;
+    }
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let what = if names.len() == 1 { "no such file or directory" } else { "none of these exist" };
+    let hint = if paths.iter().any(|p| thresh_fetch::looks_like_url(p)) {
+        " (to fetch URLs, list them in a file: thresh ingest --urls LIST)"
+    } else {
+        ""
+    };
+    Some(anyhow::anyhow!("{}: {what}; nothing to do{hint}", names.join(", ")))
+}
+
 impl InputArgs {
     /// `clean`'s load limits, with what stdin is called: `--name`, else
     /// `unnamed` (None: by its content, for a database, where it is an identity).

@@ -107,7 +107,11 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
     // URLs are fetched (after the files), as `ingest --urls` fetches them.
     let (urls, paths): (Vec<PathBuf>, Vec<PathBuf>) =
         a.paths.iter().cloned().partition(|p| thresh_fetch::looks_like_url(p) && !p.exists());
-    if !urls.is_empty() {
+    if urls.is_empty() {
+        if let Some(e) = crate::args::all_paths_missing(&paths) {
+            return Err(e.into());
+        }
+    } else {
         stages.http = Some(thresh_fetch::HttpFetcher::new(a.http.config()));
     }
     let inputs = if paths.is_empty() { Vec::new() } else { a.input.enumerate(&paths, g.quiet).inputs };

@@ -104,6 +104,11 @@ fn read_url_list(path: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> {
+    if a.urls.is_none() {
+        if let Some(e) = crate::args::all_paths_missing(&a.paths) {
+            return Err(e.into());
+        }
+    }
     let urls = match &a.urls {
         Some(p) => read_url_list(p)?,
         None => Vec::new(),
