@@ -65,3 +65,9 @@ crash TRIALS="20":
 py-test:
     cargo build --release
     crates/py/test.sh
+
+# the Python package's speed: ThreshExtractor vs datatrove's Trafilatura in one pipeline, and per-page calls (needs ../shared)
+bench-py: py-test
+    target/py-venv/bin/pip install -q trafilatura lxml_html_clean resiliparse
+    target/py-venv/bin/python bench/datatrove_speed.py ../shared/eval/scrapinghub/html
+    target/py-venv/bin/python bench/python_speed.py ../shared/eval/scrapinghub/html
