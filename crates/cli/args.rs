@@ -429,9 +429,9 @@ pub fn all_paths_missing(paths: &[PathBuf]) -> Option<anyhow::Error> {
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let what = if names.len() == 1 { "no such file or directory" } else { "none of these exist" };
     let hint = if paths.iter().any(|p| thresh_fetch::looks_like_url(p)) {
-        " (to fetch URLs, list them in a file: thresh ingest --urls LIST)"
+        format!(" ({})", thresh_fetch::URL_HINT)
     } else {
-        ""
+        String::new()
     };
     Some(anyhow::anyhow!("{}: {what}; nothing to do{hint}", names.join(", ")))
 }

@@ -125,7 +125,8 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
         .inputs
         .into_iter()
         .filter(|i| match i {
-            Ok(Input::File(p)) => shard.owns_key(&p.to_string_lossy()),
+            // (The key of a file's job, see Job::shard_key.)
+            Ok(file @ Input::File(_)) => shard.owns_key(&file.locator()),
             _ => true,
         })
         .collect();
@@ -199,7 +200,7 @@ fn execute(
     let site = dedup.site_config()?;
     let mut stages = Stages::new(load, Cleaner::new(&clean_cfg)?);
     stages.minhasher = near.map(|_| thresh_dedup::MinHasher::new());
-    stages.raw = store.raw_mode();
+    stages.raw = Some(store.raw_mode());
     stages.http = http.map(thresh_fetch::HttpFetcher::new);
     stages.manifest = clean.manifest()?;
     let threads = g.threads();
@@ -248,7 +249,7 @@ fn execute(
                         .iter()
                         .map(|p| match p {
                             Processed::Kept(doc, prints) => {
-                                Item::Doc { doc, fp: prints.fingerprint(), raw: Some(&prints.raw) }
+                                Item::Doc { doc, fp: prints.fingerprint(), raw: prints.raw.as_ref() }
                             }
                             Processed::Dropped(doc, reason) => Item::Dropped { doc, reason: *reason },
                             Processed::Skipped(locator, reason) => Item::Skipped { locator, reason },

@@ -33,11 +33,11 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
     // At most --limit hits, and how many match in all.
     let found = store.search(&a.query, &f)?;
     let hits = found.hits;
-    let mut out = BufWriter::new(std::io::stdout().lock());
+    let out = BufWriter::new(std::io::stdout().lock());
     let w = |r: std::io::Result<()>| r.map_err(StoreError::Output);
-    if let Some(how) = a.format.listing() {
-        let mut list = Listing::new(out, how);
-        let res: Result<(), StoreError> = (|| {
+    let res: Result<(), StoreError> = match a.format.listing() {
+        Some(how) => (|| {
+            let mut list = Listing::new(out, how);
             for h in &hits {
                 // (`published` is the old spelling of `published_at`, kept for one release.)
                 let v = json!({"id": h.id, "title": h.title, "source": h.source, "url": h.url,
@@ -46,16 +46,10 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
                 w(list.item(&v))?;
             }
             w(list.finish())
-        })();
-        quiet_pipe(res)?;
-        if found.total > hits.len() as u64 {
-            eprintln!("({} of {} matches shown, best first; --limit N shows more)", hits.len(), found.total);
-        }
-        return Ok(exit::OK);
-    }
-    let res: Result<(), StoreError> = (|| {
-        for h in &hits {
-            {
+        })(),
+        None => (|| {
+            let mut out = out;
+            for h in &hits {
                 let date = h.published_at.as_deref().map(|d| &d[..d.len().min(10)]).unwrap_or("");
                 w(writeln!(
                     out,
@@ -68,9 +62,9 @@ pub fn search(a: SearchArgs) -> Result<u8, Fatal> {
                 w(writeln!(out, "    {}", h.url.as_deref().unwrap_or(&h.source)))?;
                 w(writeln!(out, "    {}\n", h.snippet.replace('\n', " ")))?;
             }
-        }
-        w(out.flush())
-    })();
+            w(out.flush())
+        })(),
+    };
     quiet_pipe(res)?;
     if a.format == Format::Text && hits.is_empty() {
         eprintln!("no matches");
@@ -88,11 +82,11 @@ pub fn show(a: ShowArgs) -> Result<u8, Fatal> {
         Ok(_) => None,
         Err(_) => thresh_fetch::canonical(std::path::Path::new(&a.id)).ok(),
     };
-    let found = match canonical {
+    let by_path = match canonical {
         Some(c) => store.document(&c.to_string_lossy())?,
         None => None,
     };
-    let found = match found {
+    let found = match by_path {
         Some(v) => Some(v),
         None => store.document(&a.id)?,
     };

@@ -24,8 +24,8 @@ pub struct Prints {
     /// MinHash signature (None when near-dup detection is off).
     pub minhash: Option<(Vec<u8>, u32, [i64; thresh_dedup::minhash::BANDS])>,
     /// The input as it is to be stored (compressed here, in parallel, not
-    /// in the writer).
-    pub raw: thresh_store::StoredRaw,
+    /// in the writer); None where nothing is stored.
+    pub raw: Option<thresh_store::StoredRaw>,
 }
 
 impl Prints {
@@ -53,25 +53,16 @@ pub struct Stages {
     pub site: Option<crate::site::SiteView>,
     /// [`PANIC_ON`], read once.
     pub panic_on: Option<String>,
-    /// What is kept of each input in the database (`Keep`, which costs the
-    /// workers nothing, where nothing is stored: extract).
-    pub raw: thresh_store::RawMode,
+    /// What is kept of each input in the database; None where nothing is
+    /// stored (extract).
+    pub raw: Option<thresh_store::RawMode>,
 }
 
 impl Stages {
     /// Stages for cleaning alone.
     pub fn new(load: LoadConfig, cleaner: Cleaner) -> Stages {
         let panic_on = std::env::var(PANIC_ON).ok().filter(|s| !s.is_empty());
-        Stages {
-            load,
-            cleaner,
-            minhasher: None,
-            http: None,
-            manifest: None,
-            site: None,
-            panic_on,
-            raw: thresh_store::RawMode::Keep,
-        }
+        Stages { load, cleaner, minhasher: None, http: None, manifest: None, site: None, panic_on, raw: None }
     }
 }
 
@@ -265,7 +256,8 @@ pub fn process(job: Job, st: &Stages) -> Processed {
     };
     match verdict {
         Verdict::Keep(doc) => {
-            let prints = fingerprint(&doc, st);
+            let mut prints = fingerprint(&doc, st);
+            prints.raw = st.raw.map(|mode| thresh_store::StoredRaw::encode(&doc.raw, mode));
             Processed::Kept(Box::new(doc), prints)
         }
         Verdict::Drop(doc, reason) => Processed::Dropped(Box::new(doc), reason),
@@ -339,7 +331,7 @@ pub fn fingerprint(doc: &Doc, st: &Stages) -> Prints {
         let sig = m.signature(&text);
         (sig.to_bytes(), sig.shingles, sig.bands())
     });
-    Prints { sha, minhash, raw: thresh_store::StoredRaw::encode(&doc.raw, st.raw) }
+    Prints { sha, minhash, raw: None }
 }
 
 /// Run every job through [`process`] on `pool`, handing each batch, in

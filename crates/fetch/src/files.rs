@@ -118,7 +118,7 @@ pub fn enumerate_walk(paths: &[PathBuf], walk: &Walk) -> Enumerated {
             // A URL where a path goes (as trafilatura takes one): say how thresh fetches.
             Err(e) if e.kind() == io::ErrorKind::NotFound && looks_like_url(p) => out.push(Err(FetchError::Io {
                 path: p.clone(),
-                source: io::Error::other("no such file; to fetch URLs, list them in a file: thresh ingest --urls LIST"),
+                source: io::Error::other(format!("no such file; {URL_HINT}")),
             })),
             Err(e) => out.push(Err(FetchError::Io { path: p.clone(), source: e })),
             Ok(m) if m.is_dir() => {
@@ -176,6 +176,9 @@ pub fn enumerate_walk(paths: &[PathBuf], walk: &Walk) -> Enumerated {
 pub fn canonical(p: &Path) -> Result<PathBuf, FetchError> {
     std::fs::canonicalize(p).map_err(|source| FetchError::Io { path: p.to_path_buf(), source })
 }
+
+/// What to say of a URL given where a path goes.
+pub const URL_HINT: &str = "to fetch URLs, list them in a file: thresh ingest --urls LIST";
 
 /// An `http://` or `https://` URL given where a path goes.
 pub fn looks_like_url(p: &Path) -> bool {

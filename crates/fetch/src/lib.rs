@@ -23,7 +23,7 @@ pub mod warc;
 pub use charset::{decode, sniff_media_type};
 pub use files::{
     canonical, check_text, decode_bytes, enumerate, enumerate_walk, load, load_bytes, looks_like_url, read_maybe_gzip,
-    skipped_summary, Enumerated, Input, LoadConfig, Walk,
+    skipped_summary, Enumerated, Input, LoadConfig, Walk, URL_HINT,
 };
 pub use http::{Fetched, HttpConfig, HttpFetcher, Validators};
 pub use warc::{WarcItem, WarcRecords};

@@ -270,10 +270,7 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let raw = self
             .conn
-            .query_row("SELECT body FROM document_raw WHERE document_id = ?1", [id], |r| {
-                crate::raw::body(r.get_ref(0)?)
-                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(e)))
-            })
+            .query_row("SELECT body FROM document_raw WHERE document_id = ?1", [id], |r| crate::raw::body(r, 0))
             .optional()
             .map_err(e)?;
         let mut st = self

@@ -68,17 +68,17 @@ fn compress(raw: &str) -> Vec<u8> {
     zstd::bulk::compress(raw.as_bytes(), LEVEL).expect("compressing to memory cannot fail")
 }
 
-/// A stored body, decompressed if it was compressed.
-pub(crate) fn body(v: ValueRef<'_>) -> rusqlite::types::FromSqlResult<String> {
-    use rusqlite::types::FromSqlError;
-    match v {
-        ValueRef::Text(t) => Ok(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => {
-            let bytes = zstd::stream::decode_all(b).map_err(|e| FromSqlError::Other(Box::new(e)))?;
-            String::from_utf8(bytes).map_err(|e| FromSqlError::Other(Box::new(e)))
-        }
+/// The stored body in column `idx` of `row`, decompressed if it was compressed.
+pub(crate) fn body(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<String> {
+    use rusqlite::types::{FromSqlError, Type};
+    let decoded = match row.get_ref(idx)? {
+        ValueRef::Text(t) => return Ok(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => zstd::stream::decode_all(b)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|e| FromSqlError::Other(Box::new(e)))),
         _ => Err(FromSqlError::InvalidType),
-    }
+    };
+    decoded.map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Blob, Box::new(e)))
 }
 
 impl Store {

@@ -178,10 +178,7 @@ impl Store {
                         locator: r.get(1)?,
                     };
                     let media_type = MediaType::parse(&media).unwrap_or_default();
-                    let body = crate::raw::body(r.get_ref(4)?).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Blob, Box::new(e))
-                    })?;
-                    let mut doc = Doc::new(source, media_type, body);
+                    let mut doc = Doc::new(source, media_type, crate::raw::body(r, 4)?);
                     doc.url = r.get(3)?;
                     doc.charset = r.get::<_, Option<String>>(5)?.unwrap_or_default();
                     doc.raw_sha256 = r.get::<_, Option<String>>(6)?.unwrap_or_default();
