@@ -84,6 +84,7 @@ fn write(store: &mut Store, run: i64, batch: &[Prepared]) -> Vec<Outcome> {
             doc: &p.doc,
             fp: Fingerprint { text_sha256: &p.sha, minhash: Some(&p.sig), shingles: p.shingles, bands: &p.bands },
             raw: None,
+            seq: None,
         })
         .collect();
     store.write_batch(run, &items).expect("write")

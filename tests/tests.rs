@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `thresh` binary on real files, then queries on
 //! the SQLite file it wrote.
 
+mod shards;
 mod site_learning;
 mod util;
 

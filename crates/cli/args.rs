@@ -107,6 +107,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Compress inputs stored before compression, and give freed space back to the file system.
     Vacuum(VacuumArgs),
+    /// Join the databases of a split run (`ingest --shard K/N`) into one, deciding
+    /// duplicates and learning site lines as one run over all the inputs would.
+    Merge(MergeArgs),
 }
 
 /// How cleaning behaves (shared by ingest and extract).
@@ -198,6 +201,25 @@ pub struct VacuumArgs {
     pub db: PathBuf,
 }
 
+/// `thresh merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The merged database (created if missing; merging into one that holds
+    /// earlier merges adds what is new).
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// The shard databases, in any order.
+    #[arg(required = true, value_name = "SHARD_DB")]
+    pub shards: Vec<PathBuf>,
+    /// Give the same cleaning options as the shards' ingest (documents a
+    /// learned line touches are cleaned again with them).
+    #[command(flatten)]
+    pub clean: CleanArgs,
+    /// And the same duplicate options.
+    #[command(flatten)]
+    pub dedup: DedupArgs,
+}
+
 /// Duplicate detection options.
 #[derive(Debug, Args, Clone)]
 pub struct DedupArgs {
@@ -220,8 +242,11 @@ impl DedupArgs {
         if self.site_min_docs < 2 {
             anyhow::bail!("--site-min-docs must be at least 2, got {}", self.site_min_docs);
         }
-        Ok((!self.no_site_learning)
-            .then_some(thresh_store::SiteConfig { min_docs: self.site_min_docs, sample: crate::site::sample }))
+        Ok((!self.no_site_learning).then_some(thresh_store::SiteConfig {
+            min_docs: self.site_min_docs,
+            learn: true,
+            sample: crate::site::sample,
+        }))
     }
 
     pub fn near_config(&self) -> anyhow::Result<Option<thresh_store::NearDupConfig>> {

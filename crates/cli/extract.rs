@@ -116,7 +116,11 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
     }
     let inputs = if paths.is_empty() { Vec::new() } else { a.input.enumerate(&paths, g.quiet).inputs };
     let count = pipeline::known_len(&inputs).map(|n| n + urls.len());
-    let url_jobs = urls.into_iter().map(|u| Job::Url(u.to_string_lossy().into_owned(), None));
+    let first_url = inputs.len();
+    let url_jobs = urls
+        .into_iter()
+        .enumerate()
+        .map(move |(i, u)| (pipeline::seq(first_url + i, 0), Job::Url(u.to_string_lossy().into_owned(), None)));
     let jobs = pipeline::jobs(inputs).chain(url_jobs);
     let mut out_dir = a.output_dir.as_deref().map(|d| OutDir::create(d, a.format)).transpose()?;
     let pool = pipeline::pool(g.threads())?;
@@ -127,7 +131,7 @@ pub fn run(g: &Global, a: ExtractArgs, show_progress: bool) -> Result<u8, Fatal>
     let mut io_error = None;
     let json = a.format != Format::Text;
     pipeline::run_batches(jobs, &pool, &stages, &progress, |batch| {
-        for p in batch {
+        for (_, p) in batch {
             let r = match (&p, out_dir.as_mut()) {
                 (Processed::Kept(doc, _), Some(dir)) => {
                     let path = dir.path_for(&doc.source.locator);

@@ -119,28 +119,40 @@ pub fn run(g: &Global, a: IngestArgs, show_progress: bool) -> Result<u8, Fatal> 
     let walked = a.input.enumerate(&a.paths, g.quiet);
     let skipped_ext = walked.skipped.len() as u64;
     let shard = a.shard.unwrap_or(pipeline::Shard::ALL);
-    // Files and URLs outside this shard are left out before anything is
-    // read; a WARC's records as they are read.
-    let inputs: Vec<_> = walked
-        .inputs
-        .into_iter()
+    // Jobs are numbered over all the inputs (so every shard numbers them
+    // alike), then those of other shards are left out: a file before it is
+    // read, a WARC record as it is read.
+    let inputs = walked.inputs;
+    let owned_files = inputs
+        .iter()
         .filter(|i| match i {
             // (The key of a file's job, see Job::shard_key.)
             Ok(file @ Input::File(_)) => shard.owns_key(&file.locator()),
             _ => true,
         })
-        .collect();
-    let urls: Vec<String> = urls.into_iter().filter(|u| shard.owns_key(u)).collect();
-    let count = pipeline::known_len(&inputs).map(|n| n + urls.len());
-    let url_jobs = urls.into_iter().map(move |u| {
+        .count();
+    let first_url = inputs.len();
+    let count = pipeline::known_len(&inputs).map(|_| owned_files + urls.iter().filter(|u| shard.owns_key(u)).count());
+    let url_jobs = urls.into_iter().enumerate().map(move |(i, u)| {
         let v = validators.get(&u).cloned().map(|(etag, last_modified)| Validators { etag, last_modified });
-        Job::Url(u, v)
+        (pipeline::seq(first_url + i, 0), Job::Url(u, v))
     });
-    let jobs = pipeline::jobs(inputs).chain(url_jobs).filter(move |j| shard.owns(j));
+    let jobs = pipeline::jobs(inputs).chain(url_jobs).filter(move |(_, j)| shard.owns(j));
     let http = (a.urls.is_some()).then(|| a.http.config());
     let load = a.input.load_config(&a.clean, None);
     store.set_raw_mode(a.storage.raw_mode());
-    execute(g, &mut store, "ingest", &a.clean, &a.dedup, http, jobs, count, show_progress, (load, skipped_ext))
+    let run = Spec { command: "ingest", shard: a.shard };
+    execute(g, &mut store, run, &a.clean, &a.dedup, http, jobs, count, show_progress, (load, skipped_ext))
+}
+
+/// What kind of run [`execute`] records.
+struct Spec {
+    /// `ingest` or `refresh`.
+    command: &'static str,
+    /// The shard of a split run: its database is one part of a merge, so
+    /// site lines are counted but learned only when the parts are merged
+    /// (a shard sees a fraction of each site's pages).
+    shard: Option<pipeline::Shard>,
 }
 
 pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fatal> {
@@ -152,11 +164,30 @@ pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fa
     });
     let sources = store.url_sources(cutoff.as_deref(), a.include_gone)?;
     let count = Some(sources.len());
-    let jobs =
-        sources.into_iter().map(|(url, (etag, last_modified))| Job::Url(url, Some(Validators { etag, last_modified })));
+    let jobs = sources.into_iter().enumerate().map(|(i, (url, (etag, last_modified)))| {
+        (pipeline::seq(i, 0), Job::Url(url, Some(Validators { etag, last_modified })))
+    });
     let load = a.clean.load_config();
     store.set_raw_mode(a.storage.raw_mode());
-    execute(g, &mut store, "refresh", &a.clean, &a.dedup, Some(a.http.config()), jobs, count, show_progress, (load, 0))
+    let run = Spec { command: "refresh", shard: None };
+    execute(g, &mut store, run, &a.clean, &a.dedup, Some(a.http.config()), jobs, count, show_progress, (load, 0))
+}
+
+/// The configuration a writing run records (`runs.config`): how it cleans,
+/// and how it decides duplicates and learns site lines.
+pub fn run_config(
+    clean: &thresh_clean::CleanConfig,
+    near: Option<thresh_store::NearDupConfig>,
+    site: Option<thresh_store::SiteConfig>,
+) -> serde_json::Value {
+    let near = near.map(|n| {
+        serde_json::json!({"threshold": n.threshold, "shingle_words": 5, "permutations": 128, "bands": 16, "rows": 8, "exact_check_margin": n.verify.map(|_| n.verify_margin)})
+    });
+    serde_json::json!({
+        "clean": clean,
+        "near_dups": near,
+        "site_learning": site.map(|s| serde_json::json!({"min_docs": s.min_docs, "learn": s.learn})),
+    })
 }
 
 /// Run jobs through the workers into the writer; record the run.
@@ -164,11 +195,11 @@ pub fn refresh(g: &Global, a: RefreshArgs, show_progress: bool) -> Result<u8, Fa
 fn execute(
     g: &Global,
     store: &mut Store,
-    command: &str,
+    spec: Spec,
     clean: &crate::args::CleanArgs,
     dedup: &crate::args::DedupArgs,
     http: Option<thresh_fetch::HttpConfig>,
-    jobs: impl Iterator<Item = Job>,
+    jobs: impl Iterator<Item = (pipeline::Seq, Job)>,
     count: Option<usize>,
     show_progress: bool,
     // How inputs load, and how many files a directory walk skipped.
@@ -197,7 +228,8 @@ fn execute(
             "robots": h.robots, "max_redirects": h.max_redirects,
         })
     });
-    let site = dedup.site_config()?;
+    let command = spec.command;
+    let site = dedup.site_config()?.map(|s| thresh_store::SiteConfig { learn: spec.shard.is_none(), ..s });
     let mut stages = Stages::new(load, Cleaner::new(&clean_cfg)?);
     stages.minhasher = near.map(|_| thresh_dedup::MinHasher::new());
     stages.raw = Some(store.raw_mode());
@@ -207,18 +239,14 @@ fn execute(
     store.set_near_dups(near);
     store.set_site_learning(site);
     let args_json = serde_json::to_string(&std::env::args().collect::<Vec<_>>())?;
-    let near_json = near.map(|n| {
-        serde_json::json!({"threshold": n.threshold, "shingle_words": 5, "permutations": 128, "bands": 16, "rows": 8, "exact_check_margin": n.verify.map(|_| n.verify_margin)})
-    });
-    let config_json = serde_json::json!({
-        "clean": clean_cfg,
-        "max_input_bytes": stages.load.max_bytes,
-        "near_dups": near_json,
-        "site_learning": site.map(|s| serde_json::json!({"min_docs": s.min_docs})),
-        "http": http_json,
-    })
-    .to_string();
+    let mut config = run_config(&clean_cfg, near, site);
+    config["max_input_bytes"] = stages.load.max_bytes.into();
+    config["http"] = http_json.into();
+    let config_json = config.to_string();
     let run = store.begin_run(command, &args_json, &config_json, threads)?;
+    if let Some(shard) = spec.shard {
+        store.set_run_shard(run, &shard.to_string())?;
+    }
     if site.is_some() {
         stages.site = Some(crate::site::SiteView::open(store.path(), run)?);
     }
@@ -226,7 +254,7 @@ fn execute(
     let progress = pipeline::progress_bar(count, show_progress, command);
 
     // The single writer thread owns the connection; batches arrive in input order.
-    let (tx, rx) = sync_channel::<Vec<Processed>>(2);
+    let (tx, rx) = sync_channel::<Vec<(pipeline::Seq, Processed)>>(2);
     let result = std::thread::scope(|scope| {
         let writer = scope.spawn(
             || -> (Summary, StageStats, std::collections::BTreeMap<String, u64>, Option<thresh_store::StoreError>) {
@@ -247,10 +275,13 @@ fn execute(
                 for batch in rx {
                     let items: Vec<Item<'_>> = batch
                         .iter()
-                        .map(|p| match p {
-                            Processed::Kept(doc, prints) => {
-                                Item::Doc { doc, fp: prints.fingerprint(), raw: prints.raw.as_ref() }
-                            }
+                        .map(|(seq, p)| match p {
+                            Processed::Kept(doc, prints) => Item::Doc {
+                                doc,
+                                fp: prints.fingerprint(),
+                                raw: prints.raw.as_ref(),
+                                seq: Some(*seq as i64),
+                            },
                             Processed::Dropped(doc, reason) => Item::Dropped { doc, reason: *reason },
                             Processed::Skipped(locator, reason) => Item::Skipped { locator, reason },
                             Processed::NotModified(locator) => Item::NotModified { locator },
@@ -270,7 +301,7 @@ fn execute(
                         std::process::abort();
                     }
                     assert!(panic_after != Some(batches), "fault injected by {PANIC_AFTER}");
-                    for (p, o) in batch.iter().zip(&outcomes) {
+                    for ((_, p), o) in batch.iter().zip(&outcomes) {
                         match p {
                             Processed::Kept(doc, _) => stats.count(doc, None),
                             Processed::Dropped(doc, r) => stats.count(doc, Some(*r)),
@@ -304,11 +335,15 @@ fn execute(
                             Outcome::Error => summary.errors += 1,
                         }
                     }
-                    // Lines of a site were learned: clean its affected documents again.
-                    match crate::site::reclean(store, stages, pool) {
-                        Ok(n) => stats.recleaned += n as u64,
-                        Err(e) => return (summary, stats, skipped, Some(e)),
-                    }
+                }
+                // Lines of a site were learned: clean its affected documents
+                // again, once every input is in. (Not after each batch: the
+                // decisions of a run then depend on nothing but its inputs'
+                // order, not on where batches happened to end, so the shards
+                // of a run merge into what the one run gives.)
+                match crate::site::reclean(store, stages, pool) {
+                    Ok(n) => stats.recleaned += n as u64,
+                    Err(e) => return (summary, stats, skipped, Some(e)),
                 }
                 (summary, stats, skipped, None)
             },

@@ -28,6 +28,7 @@ mod args;
 mod extract;
 mod ingest;
 mod inspect;
+mod merge;
 mod output;
 mod pipeline;
 mod report;
@@ -111,6 +112,7 @@ fn main() -> ExitCode {
         args::Command::Schema => inspect::schema(),
         args::Command::Report(a) => report::run(a),
         args::Command::Vacuum(a) => ingest::vacuum(a),
+        args::Command::Merge(a) => merge::run(&cli.global, a, show_progress),
     };
     match result {
         Ok(code) => ExitCode::from(code),

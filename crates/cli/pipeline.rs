@@ -144,6 +144,12 @@ impl Shard {
     }
 }
 
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
 impl Job {
     /// What decides a job's shard (see [`Shard`]).
     pub fn shard_key(&self) -> String {
@@ -163,27 +169,42 @@ pub fn known_len(inputs: &[Result<Input, FetchError>]) -> Option<usize> {
     (!inputs.iter().any(|i| matches!(i, Ok(Input::Warc(_))))).then_some(inputs.len())
 }
 
+/// Where a job stands in its run: the input's position in the run's list of
+/// inputs times 2^32, plus the record's number within a WARC archive (0 for
+/// anything else). Every shard of a run numbers its jobs alike, so the
+/// documents of shards interleave back into the one run's order
+/// (`documents.input_seq`, `thresh merge`).
+pub type Seq = u64;
+
+/// The [`Seq`] of input `input`'s record `record`.
+pub fn seq(input: usize, record: usize) -> Seq {
+    ((input as u64) << 32) | (record as u64 & 0xFFFF_FFFF)
+}
+
 /// Expand inputs into jobs lazily: a WARC archive becomes its records one
 /// at a time, so memory stays bounded by the batch, not the archive.
-pub fn jobs(inputs: Vec<Result<Input, FetchError>>) -> impl Iterator<Item = Job> {
-    let mut inputs = inputs.into_iter();
-    let mut archive: Option<WarcRecords> = None;
+pub fn jobs(inputs: Vec<Result<Input, FetchError>>) -> impl Iterator<Item = (Seq, Job)> {
+    let mut inputs = inputs.into_iter().enumerate();
+    let mut archive: Option<(usize, usize, WarcRecords)> = None;
     std::iter::from_fn(move || loop {
-        if let Some(a) = archive.as_mut() {
+        if let Some((i, n, a)) = archive.as_mut() {
+            let at = seq(*i, *n);
+            *n += 1;
             match a.next() {
-                Some(Ok(WarcItem::Doc(d))) => return Some(Job::Loaded(d)),
-                Some(Ok(WarcItem::Skipped { locator, reason })) => return Some(Job::Skipped(locator, reason)),
-                Some(Err(e)) => return Some(Job::Failed(e)),
+                Some(Ok(WarcItem::Doc(d))) => return Some((at, Job::Loaded(d))),
+                Some(Ok(WarcItem::Skipped { locator, reason })) => return Some((at, Job::Skipped(locator, reason))),
+                Some(Err(e)) => return Some((at, Job::Failed(e))),
                 None => archive = None,
             }
         }
-        match inputs.next()? {
+        let (i, input) = inputs.next()?;
+        match input {
             Ok(Input::Warc(p)) => match WarcRecords::open(&p) {
-                Ok(a) => archive = Some(a),
-                Err(e) => return Some(Job::Failed(e)),
+                Ok(a) => archive = Some((i, 0, a)),
+                Err(e) => return Some((seq(i, 0), Job::Failed(e))),
             },
-            Ok(input) => return Some(Job::Load(input)),
-            Err(e) => return Some(Job::Failed(e)),
+            Ok(input) => return Some((seq(i, 0), Job::Load(input))),
+            Err(e) => return Some((seq(i, 0), Job::Failed(e))),
         }
     })
 }
@@ -337,19 +358,19 @@ pub fn fingerprint(doc: &Doc, st: &Stages) -> Prints {
 /// Run every job through [`process`] on `pool`, handing each batch, in
 /// input order, to `sink`. Stops early if `sink` returns false.
 pub fn run_batches(
-    mut jobs: impl Iterator<Item = Job>,
+    mut jobs: impl Iterator<Item = (Seq, Job)>,
     pool: &rayon::ThreadPool,
     stages: &Stages,
     progress: &ProgressBar,
-    mut sink: impl FnMut(Vec<Processed>) -> bool,
+    mut sink: impl FnMut(Vec<(Seq, Processed)>) -> bool,
 ) {
-    let mut next: Option<Job> = None;
+    let mut next: Option<(Seq, Job)> = None;
     loop {
-        let mut chunk: Vec<Job> = Vec::with_capacity(BATCH);
+        let mut chunk: Vec<(Seq, Job)> = Vec::with_capacity(BATCH);
         let mut bytes = 0u64;
         while chunk.len() < BATCH {
             let Some(job) = next.take().or_else(|| jobs.next()) else { break };
-            let size = job.size_hint(stages.load.max_bytes);
+            let size = job.1.size_hint(stages.load.max_bytes);
             if !chunk.is_empty() && bytes + size > BATCH_BYTES {
                 next = Some(job);
                 break;
@@ -360,13 +381,13 @@ pub fn run_batches(
         if chunk.is_empty() {
             break;
         }
-        let batch: Vec<Processed> = pool.install(|| {
+        let batch: Vec<(Seq, Processed)> = pool.install(|| {
             chunk
                 .into_par_iter()
-                .map(|job| {
+                .map(|(at, job)| {
                     let p = process_guarded(job, stages);
                     progress.inc(1);
-                    p
+                    (at, p)
                 })
                 .collect()
         });

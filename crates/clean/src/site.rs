@@ -69,6 +69,11 @@ impl Learned {
         !self.keys.is_empty() && folded_key(folded).is_some_and(|k| self.keys.contains(&k))
     }
 
+    /// Is the line with this key learned boilerplate?
+    pub fn has_key(&self, key: LineKey) -> bool {
+        self.keys.contains(&key)
+    }
+
     /// Nothing learned.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()

@@ -196,6 +196,26 @@ impl Doc {
         Doc { source, media_type, raw, ..Doc::default() }
     }
 
+    /// The document as it was loaded, before cleaning: its source, input and
+    /// what fetching said of it, with nothing the cleaner fills in.
+    pub fn uncleaned(&self) -> Doc {
+        Doc {
+            source: self.source.clone(),
+            media_type: self.media_type,
+            raw: self.raw.clone(),
+            raw_sha256: self.raw_sha256.clone(),
+            charset: self.charset.clone(),
+            url: self.url.clone(),
+            fetched_at: self.fetched_at.clone(),
+            etag: self.etag.clone(),
+            last_modified: self.last_modified.clone(),
+            archive: self.archive.clone(),
+            redirects: self.redirects.clone(),
+            http_status: self.http_status,
+            ..Doc::default()
+        }
+    }
+
     /// The clean body: paragraphs joined by `\n`.
     pub fn text(&self) -> String {
         self.paragraphs.join("\n")

@@ -348,8 +348,11 @@ mod tests {
             mk("c", "Bridge reopens", "The harbour bridge reopened on Tuesday.", "mirror.example", "2021-03-05"),
         ];
         let shas: Vec<String> = docs.iter().map(|d| format!("{:0>64}", d.text().len())).collect();
-        let items: Vec<Item<'_>> =
-            docs.iter().zip(&shas).map(|(d, s)| Item::Doc { doc: d, fp: Fingerprint::exact(s), raw: None }).collect();
+        let items: Vec<Item<'_>> = docs
+            .iter()
+            .zip(&shas)
+            .map(|(d, s)| Item::Doc { doc: d, fp: Fingerprint::exact(s), raw: None, seq: None })
+            .collect();
         s.write_batch(run, &items).unwrap();
         (dir, s)
     }

@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 mod inspect;
+mod merge;
 pub mod query;
 mod raw;
 mod read;
@@ -25,6 +26,7 @@ mod sources;
 mod write;
 
 pub use inspect::{BadQuery, DocView, Hit, Hits, RemovedRow, SearchFilter, EXPORT_COLUMNS};
+pub use merge::{ShardDoc, ShardDocKey, ShardRun};
 pub use raw::{RawMode, StoredRaw};
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
 pub use site::{learning_host, SampleFn, SiteConfig, SiteReader, StoredInput};
@@ -273,6 +275,14 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Record that `run` is shard `shard` ('K/N') of a split run.
+    pub fn set_run_shard(&mut self, run: i64, shard: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE runs SET shard = ?1 WHERE id = ?2", rusqlite::params![shard, run])
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Close a run with the status it ended in.

@@ -27,6 +27,10 @@ pub type SampleFn = fn(&Doc, u64) -> Option<String>;
 pub struct SiteConfig {
     /// A line on this many original documents of a host is boilerplate there.
     pub min_docs: u32,
+    /// Whether lines are learned (and documents cleaned again) as they cross
+    /// `min_docs`. Off for a shard of a split run: its lines are counted
+    /// (`site_line_docs`), and learned when the shards are merged.
+    pub learn: bool,
     /// Recovers a line's text from a document and its key.
     pub sample: SampleFn,
 }
@@ -83,7 +87,7 @@ pub(crate) fn learn(
             continue;
         }
         member.execute(params![host, key, id, counted])?;
-        if !counted {
+        if !counted || !cfg.learn {
             continue;
         }
         let n: i64 = count.query_row(params![host, key], |r| r.get(0))?;
@@ -100,7 +104,7 @@ pub(crate) fn learn(
 }
 
 /// The keys learned for `host` in runs before `before_run`.
-fn learned_keys(conn: &Connection, host: &str, before_run: i64) -> rusqlite::Result<Vec<u64>> {
+pub(crate) fn learned_keys(conn: &Connection, host: &str, before_run: i64) -> rusqlite::Result<Vec<u64>> {
     let mut st = conn.prepare_cached("SELECT line_key FROM site_lines WHERE host = ?1 AND learned_run < ?2")?;
     let keys = st.query_map(params![host, before_run], |r| r.get::<_, i64>(0))?;
     keys.map(|k| k.map(|k| k as u64)).collect()

@@ -64,6 +64,8 @@ pub enum Item<'a> {
         /// Its input as it is to be stored, encoded already (by a worker);
         /// None: the writer encodes it as the store's [`crate::RawMode`] says.
         raw: Option<&'a crate::StoredRaw>,
+        /// Where its input stood in the run (`documents.input_seq`).
+        seq: Option<i64>,
     },
     /// A document that was read but not kept.
     Dropped {
@@ -152,7 +154,7 @@ impl Store {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let o = match item {
-                Item::Doc { doc, fp, raw: stored } => {
+                Item::Doc { doc, fp, raw: stored, seq } => {
                     let encoded;
                     let stored = match stored {
                         Some(s) => *s,
@@ -161,7 +163,7 @@ impl Store {
                             &encoded
                         }
                     };
-                    write_doc(&tx, run, doc, fp, near.as_ref(), stored).and_then(|o| {
+                    write_doc(&tx, run, doc, fp, near.as_ref(), stored, *seq).and_then(|o| {
                         if let (Some(cfg), Outcome::New { id, dup_of } | Outcome::Updated { id, dup_of }) = (&site, o) {
                             crate::site::learn(&tx, run, id, doc, dup_of.is_none(), cfg)?;
                         }
@@ -493,15 +495,16 @@ fn drop_signature(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<()> {
 const INSERT_DOC: &str =
     "INSERT INTO documents(source, source_id, url, canonical_url, title, published_at, author, site,
         lang, text, text_sha256, dup_of, dup_kind, media_type, charset, method, raw_sha256,
-        raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity, host, published_local)
-    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23,?24,?25)
+        raw_bytes, n_chars, n_removed, first_run, last_run, created_at, updated_at, dup_similarity, host, published_local,
+        input_run, input_seq)
+    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?21,?22,?22,?23,?24,?25,?21,?26)
     RETURNING id";
 
 /// Update a document row in place (`?1` is its id); same values as [`INSERT_DOC`].
 const UPDATE_DOC: &str = "UPDATE documents SET source_id=?2, url=?3, canonical_url=?4, title=?5, published_at=?6,
         author=?7, site=?8, lang=?9, text=?10, text_sha256=?11, dup_of=?12, dup_kind=?13, media_type=?14,
         charset=?15, method=?16, raw_sha256=?17, raw_bytes=?18, n_chars=?19, n_removed=?20,
-        last_run=?21, updated_at=?22, dup_similarity=?23, host=?24, published_local=?25
+        last_run=?21, updated_at=?22, dup_similarity=?23, host=?24, published_local=?25, input_run=?21, input_seq=?26
     WHERE id=?1 RETURNING id";
 
 /// Run [`INSERT_DOC`] or [`UPDATE_DOC`] with a document's values; the row id.
@@ -518,6 +521,7 @@ fn put_document(
     d: &DupDecision,
     run: i64,
     now: &str,
+    seq: Option<i64>,
 ) -> rusqlite::Result<i64> {
     tx.prepare_cached(sql)?.query_row(
         params![
@@ -545,7 +549,8 @@ fn put_document(
             now,
             d.similarity,
             doc.host(),
-            doc.published
+            doc.published,
+            seq
         ],
         |r| r.get(0),
     )
@@ -558,6 +563,7 @@ fn write_doc(
     fp: &Fingerprint<'_>,
     near: Option<&NearDupConfig>,
     raw: &crate::StoredRaw,
+    seq: Option<i64>,
 ) -> rusqlite::Result<Outcome> {
     let sha = fp.text_sha256;
     let existing: Option<(i64, String, Option<String>)> = tx
@@ -581,7 +587,7 @@ fn write_doc(
                 drop_signature(tx, id)?;
             }
             let d = decide(tx, fp, &text, id, near)?;
-            put_document(tx, UPDATE_DOC, &id, doc, source_id, &url, &text, sha, &d, run, &now)?;
+            put_document(tx, UPDATE_DOC, &id, doc, source_id, &url, &text, sha, &d, run, &now, seq)?;
             if text_changed {
                 repoint_duplicates_of(tx, id, sha)?;
             }
@@ -599,8 +605,20 @@ fn write_doc(
         None => {
             let source_id = upsert_source(tx, run, doc, "new")?;
             let d = decide(tx, fp, &text, -1, near)?;
-            let id =
-                put_document(tx, INSERT_DOC, &doc.source.locator, doc, source_id, &url, &text, sha, &d, run, &now)?;
+            let id = put_document(
+                tx,
+                INSERT_DOC,
+                &doc.source.locator,
+                doc,
+                source_id,
+                &url,
+                &text,
+                sha,
+                &d,
+                run,
+                &now,
+                seq,
+            )?;
             if d.kind != Some("exact") {
                 put_signature(tx, id, fp)?;
             }
@@ -752,18 +770,20 @@ mod tests {
             .write_batch(
                 run,
                 &[
-                    Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None },
-                    Item::Doc { doc: &b, fp: Fingerprint::exact(&sb), raw: None },
+                    Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None, seq: None },
+                    Item::Doc { doc: &b, fp: Fingerprint::exact(&sb), raw: None, seq: None },
                 ],
             )
             .unwrap();
         assert_eq!(out, vec![Outcome::New { id: 1, dup_of: None }, Outcome::New { id: 2, dup_of: Some(1) }]);
-        let out = s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None }]).unwrap();
+        let out =
+            s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None, seq: None }]).unwrap();
         assert_eq!(out, vec![Outcome::Unchanged { id: 1 }]);
         // a changes: b becomes the original of its text
         let a2 = doc("a", "gamma text");
         let sa2 = sha(&a2.text());
-        let out = s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2), raw: None }]).unwrap();
+        let out =
+            s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2), raw: None, seq: None }]).unwrap();
         assert_eq!(out, vec![Outcome::Updated { id: 1, dup_of: None }]);
         let b_dup: Option<i64> = s.conn.query_row("SELECT dup_of FROM documents WHERE id=2", [], |r| r.get(0)).unwrap();
         assert_eq!(b_dup, None);
@@ -786,7 +806,7 @@ mod tests {
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let a = doc("a", "the quick brown fox");
         let sa = sha(&a.text());
-        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None }]).unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None, seq: None }]).unwrap();
         let hit: i64 = s
             .conn
             .query_row("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0))
@@ -794,7 +814,7 @@ mod tests {
         assert_eq!(hit, 1);
         let a2 = doc("a", "a lazy dog");
         let sa2 = sha(&a2.text());
-        s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2), raw: None }]).unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a2, fp: Fingerprint::exact(&sa2), raw: None, seq: None }]).unwrap();
         let n: i64 = s
             .conn
             .query_row("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'brown'", [], |r| r.get(0))
@@ -809,7 +829,7 @@ mod tests {
         let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
         let a = doc("a", "text");
         let sa = sha(&a.text());
-        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None }]).unwrap();
+        s.write_batch(run, &[Item::Doc { doc: &a, fp: Fingerprint::exact(&sa), raw: None, seq: None }]).unwrap();
         s.write_batch(run, &[Item::Error { locator: "a", stage: "fetch", kind: "gzip", message: "a: broken" }])
             .unwrap();
         let (n, status): (i64, String) = s
@@ -857,7 +877,8 @@ mod tests {
         };
         let leak = |v: Vec<u8>| -> &'static [u8] { Box::leak(v.into_boxed_slice()) };
         let (sa, sb, sc, sd) = (leak(sa), leak(sb), leak(sc), leak(sd));
-        let out = s.write_batch(run, &[Item::Doc { doc: &docs[0], fp: fp(0, sa, &[7, 1]), raw: None }]).unwrap();
+        let out =
+            s.write_batch(run, &[Item::Doc { doc: &docs[0], fp: fp(0, sa, &[7, 1]), raw: None, seq: None }]).unwrap();
         assert_eq!(out, [Outcome::New { id: 1, dup_of: None }]);
         // A later run: b is 0.9 similar to a, c is 0.8 to a and 0.9 to b; d is unrelated.
         let run2 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
@@ -865,9 +886,9 @@ mod tests {
             .write_batch(
                 run2,
                 &[
-                    Item::Doc { doc: &docs[1], fp: fp(1, sb, &[7, 2]), raw: None },
-                    Item::Doc { doc: &docs[2], fp: fp(2, sc, &[8, 2]), raw: None },
-                    Item::Doc { doc: &docs[3], fp: fp(3, sd, &[7, 3]), raw: None },
+                    Item::Doc { doc: &docs[1], fp: fp(1, sb, &[7, 2]), raw: None, seq: None },
+                    Item::Doc { doc: &docs[2], fp: fp(2, sc, &[8, 2]), raw: None, seq: None },
+                    Item::Doc { doc: &docs[3], fp: fp(3, sd, &[7, 3]), raw: None, seq: None },
                 ],
             )
             .unwrap();
@@ -892,7 +913,7 @@ mod tests {
         d2.raw_sha256 = "f".repeat(64);
         let sh = sha(&d2.text());
         let f = Fingerprint { text_sha256: &sh, minhash: Some(sd), shingles: 10, bands: &[5, 6] };
-        s.write_batch(run2, &[Item::Doc { doc: &d2, fp: f, raw: None }]).unwrap();
+        s.write_batch(run2, &[Item::Doc { doc: &d2, fp: f, raw: None, seq: None }]).unwrap();
         let old: i64 = s
             .conn
             .query_row("SELECT count(*) FROM minhash_bands WHERE document_id=4 AND key IN (7, 3)", [], |r| r.get(0))
@@ -909,7 +930,7 @@ mod tests {
         let f = Fingerprint { text_sha256: &she, minhash: Some(se), shingles: 10, bands: &[7, 6] };
         // make d's stored signature close to e's so the confirmation passes
         s.conn.execute("UPDATE minhash_signatures SET sig = ?1 WHERE document_id = 4", [se]).unwrap();
-        let out = s.write_batch(run2, &[Item::Doc { doc: &e, fp: f, raw: None }]).unwrap();
+        let out = s.write_batch(run2, &[Item::Doc { doc: &e, fp: f, raw: None, seq: None }]).unwrap();
         assert_eq!(out, [Outcome::New { id: 5, dup_of: Some(1) }]);
         let d_root: i64 = s.conn.query_row("SELECT dup_of FROM documents WHERE id = 4", [], |r| r.get(0)).unwrap();
         assert_eq!(d_root, 1);

@@ -1,0 +1,279 @@
+//! `thresh merge`: the databases of a split run (`ingest --shard K/N`) joined
+//! into one, as if one run had read every input.
+//!
+//! A shard counts its site lines but learns none, and numbers its inputs as
+//! the whole run does (`documents.input_seq`). The merge writes every shard
+//! document again through the ordinary writer, in the one run's order (the
+//! rank of the shard run that wrote it, then its input's number), so exact
+//! and near duplicates are decided, and lines learned, as that run would
+//! have: across shards, pointing at the earliest document. Documents a line
+//! learned here touches are cleaned again from their stored input, as in an
+//! ingest. Then each shard's record (runs, errors, drops, counters,
+//! versions) is copied with the shard's name. Merging again adds only runs
+//! not merged before; the order of the shard arguments does not matter.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use rayon::prelude::*;
+use thresh_clean::Cleaner;
+use thresh_doc::{Doc, DropReason, Verdict};
+use thresh_store::{Item, Outcome, RunStatus, ShardDoc, ShardDocKey, ShardRun, Store};
+
+use crate::args::{Global, MergeArgs};
+use crate::ingest::{lock, RunLock};
+use crate::pipeline::{self, Prints, Stages};
+use crate::{exit, Fatal};
+
+/// One shard database, locked for the merge.
+struct Shard {
+    path: std::path::PathBuf,
+    store: Store,
+    /// Its `database_identity`.
+    id: String,
+    /// Its runs not merged before.
+    runs: Vec<ShardRun>,
+    _lock: RunLock,
+}
+
+/// A shard document after the parallel stage.
+enum Ready {
+    Kept(Box<Doc>, Box<Prints>, thresh_store::StoredRaw, Option<i64>),
+    Dropped(Box<Doc>, DropReason),
+    Failed { locator: String, message: String },
+}
+
+pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
+    let _lock = lock(&a.db)?;
+    let mut store = Store::open(&a.db)?;
+    let out_path = a.db.canonicalize().with_context(|| format!("{}: cannot resolve", a.db.display()))?;
+    let mut failed = 0u64;
+
+    // Open and lock every shard (no ingest may write one while it is read).
+    // One that cannot be used is reported and left out; the others merge,
+    // and a later merge adds it.
+    let mut shards: Vec<Shard> = Vec::new();
+    for path in &a.shards {
+        match open_shard(path, &out_path, &store, &shards) {
+            Ok(s) => shards.push(s),
+            Err(e) => {
+                failed += 1;
+                eprintln!("thresh: error: {}", crate::one_line(&e));
+            }
+        }
+    }
+    // A stable order whatever order the shards were named in.
+    shards.sort_by(|x, y| x.id.cmp(&y.id));
+
+    let clean_cfg = a.clean.clean_config();
+    let near = a.dedup.near_config()?;
+    let site = a.dedup.site_config()?;
+    let mut stages = Stages::new(a.clean.load_config(), Cleaner::new(&clean_cfg)?);
+    stages.minhasher = near.map(|_| thresh_dedup::MinHasher::new());
+    store.set_near_dups(near);
+    store.set_site_learning(site);
+    let ours = serde_json::to_value(&clean_cfg)?;
+    for s in &shards {
+        if s.runs.iter().any(|r| r.command == "ingest" && r.shard.is_none()) {
+            eprintln!(
+                "thresh: warning: {}: holds runs of ingest without --shard; their documents merge as cleaned there",
+                s.path.display()
+            );
+        }
+        if s.runs.iter().any(|r| r.clean_config.as_ref().is_some_and(|c| *c != ours)) {
+            eprintln!(
+                "thresh: warning: {}: its runs cleaned with other options than this merge's; documents cleaned \
+                 again here (a learned line touches them) are cleaned with this merge's",
+                s.path.display()
+            );
+        }
+    }
+
+    // The shards' runs are replayed rank by rank: the k-th runs of the
+    // shards are one run of the split job, and become one merge run here,
+    // which cleans again what its learned lines touch before the next.
+    let ranks: std::collections::BTreeSet<u32> = shards.iter().flat_map(|s| s.runs.iter().map(|r| r.rank)).collect();
+    if ranks.is_empty() {
+        if !g.quiet && failed == 0 {
+            eprintln!("thresh: {}: nothing new to merge", a.db.display());
+        }
+        return Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK });
+    }
+    let mut plan: BTreeMap<u32, Vec<ShardDocKey>> = BTreeMap::new();
+    for (i, s) in shards.iter().enumerate() {
+        for k in s.store.shard_doc_keys(&s.runs, i)? {
+            plan.entry(k.rank).or_default().push(k);
+        }
+    }
+    let args_json = serde_json::to_string(&std::env::args().collect::<Vec<_>>())?;
+    let mut config = crate::ingest::run_config(&clean_cfg, near, site);
+    config["shards"] = shards.iter().map(|s| serde_json::json!({"path": s.path, "id": s.id})).collect();
+    let threads = g.threads();
+    let pool = pipeline::pool(threads)?;
+    let total = plan.values().map(Vec::len).sum::<usize>();
+    let progress = pipeline::progress_bar(Some(total), show_progress, "merge");
+    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut recleaned = 0;
+    let mut merge_runs = Vec::new();
+    for rank in ranks {
+        let run = store.begin_run("merge", &args_json, &config.to_string(), threads)?;
+        merge_runs.push(run);
+        if site.is_some() {
+            stages.site = Some(crate::site::SiteView::open(store.path(), run)?);
+        }
+        let mut keys = plan.remove(&rank).unwrap_or_default();
+        keys.sort_unstable();
+        let phase = merge_documents(&mut store, run, &keys, &shards, &stages, &pool, &progress, &mut counts);
+        let n = match phase {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = store.finish_run(run, RunStatus::Failed);
+                return Err(e);
+            }
+        };
+        recleaned += n;
+        for s in &shards {
+            let runs: Vec<ShardRun> = s.runs.iter().filter(|r| r.rank == rank).cloned().collect();
+            store.copy_shard_history(run, &s.path, &s.id, &runs)?;
+        }
+        store.put_run_stats(run, "merge", &[("shards".into(), shards.len() as u64), ("recleaned".into(), n)])?;
+        store.finish_run(run, RunStatus::completed(counts.get("failed").copied().unwrap_or(0)))?;
+    }
+    progress.finish_and_clear();
+    failed += counts.get("failed").copied().unwrap_or(0);
+    if show_progress || (!g.quiet && failed > 0) {
+        let n = |k: &str| counts.get(k).copied().unwrap_or(0);
+        let runs: Vec<String> = merge_runs.iter().map(i64::to_string).collect();
+        eprintln!(
+            "thresh: merge run {}: {} shards; {} new ({} duplicates), {} updated, {} unchanged, {} dropped, {} failed; {recleaned} cleaned again",
+            runs.join(", "),
+            shards.len(),
+            n("new"),
+            n("duplicates"),
+            n("updated"),
+            n("unchanged"),
+            n("dropped"),
+            failed
+        );
+    }
+    Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK })
+}
+
+fn open_shard(path: &Path, out_path: &Path, out: &Store, others: &[Shard]) -> anyhow::Result<Shard> {
+    if !path.exists() {
+        anyhow::bail!("{}: no such database", path.display());
+    }
+    let canonical = path.canonicalize().with_context(|| format!("{}: cannot resolve", path.display()))?;
+    if canonical == out_path {
+        anyhow::bail!("{}: is the database being merged into", path.display());
+    }
+    if let Some(o) = others.iter().find(|o| o.path == canonical) {
+        anyhow::bail!("{}: named twice (as {})", path.display(), o.path.display());
+    }
+    let lock = lock(path).map_err(|f| f.error)?;
+    let store = Store::open_existing(path)?;
+    let id = store.identity()?;
+    if id == out.identity()? {
+        anyhow::bail!("{}: a copy of the database being merged into", path.display());
+    }
+    if let Some(o) = others.iter().find(|o| o.id == id) {
+        anyhow::bail!("{}: a copy of {}", path.display(), o.path.display());
+    }
+    let merged = out.merged_runs(&id)?;
+    let runs = store.shard_runs()?.into_iter().filter(|r| !merged.contains(&r.id)).collect();
+    Ok(Shard { path: canonical, store, id, runs, _lock: lock })
+}
+
+/// Write the shard documents `keys`, in order, as merge run `run`; then
+/// clean again what the lines it learned touch. Counts outcomes into
+/// `counts`; returns how many documents were cleaned again.
+#[allow(clippy::too_many_arguments)]
+fn merge_documents(
+    store: &mut Store,
+    run: i64,
+    keys: &[ShardDocKey],
+    shards: &[Shard],
+    stages: &Stages,
+    pool: &rayon::ThreadPool,
+    progress: &indicatif::ProgressBar,
+    counts: &mut BTreeMap<&'static str, u64>,
+) -> Result<u64, Fatal> {
+    // What an earlier run queued for cleaning again and did not get to.
+    let mut recleaned = crate::site::reclean(store, stages, pool)? as u64;
+    for chunk in keys.chunks(pipeline::BATCH) {
+        let loaded: Vec<Result<ShardDoc, String>> = chunk
+            .iter()
+            .map(|k| {
+                let s = &shards[k.shard];
+                match s.store.shard_doc(k.id) {
+                    Ok(Some(d)) => Ok(d),
+                    Ok(None) => Err(format!("{}: document {} went away during the merge", s.path.display(), k.id)),
+                    Err(e) => Err(format!("{}: document {}: {e}", s.path.display(), k.id)),
+                }
+            })
+            .collect();
+        let ready: Vec<Ready> = pool.install(|| loaded.into_par_iter().map(|d| prepare(d, stages)).collect());
+        let items: Vec<Item<'_>> = ready
+            .iter()
+            .map(|r| match r {
+                Ready::Kept(doc, prints, raw, seq) => {
+                    Item::Doc { doc, fp: prints.fingerprint(), raw: Some(raw), seq: *seq }
+                }
+                Ready::Dropped(doc, reason) => Item::Dropped { doc, reason: *reason },
+                Ready::Failed { locator, message } => Item::Error { locator, stage: "merge", kind: "shard", message },
+            })
+            .collect();
+        for (o, r) in store.write_batch(run, &items)?.into_iter().zip(&ready) {
+            let key = match o {
+                Outcome::New { dup_of: Some(_), .. } | Outcome::Updated { dup_of: Some(_), .. } => {
+                    *counts.entry("duplicates").or_default() += 1;
+                    if matches!(o, Outcome::New { .. }) {
+                        "new"
+                    } else {
+                        "updated"
+                    }
+                }
+                Outcome::New { .. } => "new",
+                Outcome::Updated { .. } => "updated",
+                Outcome::Unchanged { .. } => "unchanged",
+                Outcome::Dropped => "dropped",
+                _ => "failed",
+            };
+            if let Ready::Failed { message, .. } = r {
+                eprintln!("thresh: error: {message}");
+            }
+            *counts.entry(key).or_default() += 1;
+        }
+        progress.inc(chunk.len() as u64);
+    }
+    recleaned += crate::site::reclean(store, stages, pool)? as u64;
+    Ok(recleaned)
+}
+
+/// A shard document as one run's worker would have handed it to the writer.
+/// The shard cleaned it knowing no learned lines; one run would have cleaned
+/// it with the lines learned before it (in earlier runs of the merged
+/// database), so when it holds one of those it is cleaned again with them.
+/// Then its fingerprints.
+fn prepare(d: Result<ShardDoc, String>, stages: &Stages) -> Ready {
+    let ShardDoc { doc, raw, seq } = match d {
+        Ok(d) => d,
+        Err(message) => {
+            let locator = message.split(": ").next().unwrap_or_default().to_string();
+            return Ready::Failed { locator, message };
+        }
+    };
+    let learned = stages.site.as_ref().map(|s| s.learned_for(&doc)).unwrap_or_default();
+    let stale = !learned.is_empty() && doc.site_keys.iter().any(|&k| learned.has_key(k));
+    let doc = if stale && raw != thresh_store::StoredRaw::Nothing {
+        match stages.cleaner.apply_with(doc.uncleaned(), &learned) {
+            Verdict::Keep(doc) => doc,
+            Verdict::Drop(doc, reason) => return Ready::Dropped(Box::new(doc), reason),
+        }
+    } else {
+        doc
+    };
+    let prints = pipeline::fingerprint(&doc, stages);
+    Ready::Kept(Box::new(doc), Box::new(prints), raw, seq)
+}

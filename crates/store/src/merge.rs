@@ -1,0 +1,298 @@
+//! Reading a shard's database for `thresh merge`, and copying its history
+//! (runs, errors, drops, counters, versions, sources) into the merged one.
+//!
+//! The merge itself is the ordinary writer: each shard document is written
+//! again, in the order one run would have met it ([`ShardDocKey`]), so the
+//! duplicate decisions and the learned site lines are those of one run. What
+//! lives here is what reads a shard and what carries its record across.
+
+use std::borrow::Cow;
+
+use rusqlite::{params, OptionalExtension};
+use thresh_doc::{Doc, MediaType, Removed, Source, SourceKind};
+
+use crate::{classify, Store, StoreError, StoredRaw};
+
+/// A run of a shard's database, as the merge sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardRun {
+    /// Its id in the shard's database.
+    pub id: i64,
+    /// `ingest`, `refresh`, `merge`.
+    pub command: String,
+    /// Its place among the shard's runs, from 1: the runs of the shards of
+    /// one split job have the same rank when the shards ran alike.
+    pub rank: u32,
+    /// `K/N` for a run of `ingest --shard K/N`.
+    pub shard: Option<String>,
+    /// Its clean configuration (`runs.config`, `"clean"`), to check the
+    /// shards were cleaned alike.
+    pub clean_config: Option<serde_json::Value>,
+}
+
+/// Where a shard document stands in the order one run would have met it:
+/// the rank of the run that last wrote it, then its input's place in that
+/// run (`documents.input_seq`); its shard's and its own id break ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ShardDocKey {
+    /// [`ShardRun::rank`] of the document's last run.
+    pub rank: u32,
+    /// `documents.input_seq` (None, first, for documents written before it).
+    pub seq: Option<i64>,
+    /// The shard's place among the merged shards.
+    pub shard: usize,
+    /// The document's id in its shard.
+    pub id: i64,
+}
+
+/// A shard document, ready to be written again.
+#[derive(Debug)]
+pub struct ShardDoc {
+    /// The document as the shard's cleaner left it: input metadata, clean
+    /// text (one paragraph per line), removals, and its site line keys.
+    pub doc: Doc,
+    /// Its stored input, as stored.
+    pub raw: StoredRaw,
+    /// `documents.input_seq`.
+    pub seq: Option<i64>,
+}
+
+impl Store {
+    /// This database's name for merges (`database_identity`).
+    pub fn identity(&self) -> Result<String, StoreError> {
+        self.conn.query_row("SELECT id FROM database_identity", [], |r| r.get(0)).map_err(|e| self.err(e))
+    }
+
+    /// Every run of this database, in id order, ranked.
+    pub fn shard_runs(&self) -> Result<Vec<ShardRun>, StoreError> {
+        let mut st =
+            self.conn.prepare("SELECT id, command, config, shard FROM runs ORDER BY id").map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+            .map_err(|e| self.err(e))?;
+        Ok(rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, command, config, shard))| ShardRun {
+                id,
+                command,
+                shard,
+                rank: i as u32 + 1,
+                clean_config: config
+                    .and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok())
+                    .and_then(|mut v| v.get_mut("clean").map(serde_json::Value::take)),
+            })
+            .collect())
+    }
+
+    /// The runs of database `origin` already merged into this one (their ids there).
+    pub fn merged_runs(&self, origin: &str) -> Result<std::collections::HashSet<i64>, StoreError> {
+        let mut st = self.conn.prepare("SELECT origin_run FROM runs WHERE origin_db = ?1").map_err(|e| self.err(e))?;
+        let ids = st.query_map([origin], |r| r.get(0)).and_then(Iterator::collect).map_err(|e| self.err(e));
+        ids
+    }
+
+    /// The documents decided (stored new, or changed) by one of `runs` (a
+    /// shard's runs not yet merged), keyed for the merge order; `shard` is
+    /// the shard's place.
+    pub fn shard_doc_keys(&self, runs: &[ShardRun], shard: usize) -> Result<Vec<ShardDocKey>, StoreError> {
+        let rank: std::collections::HashMap<i64, u32> = runs.iter().map(|r| (r.id, r.rank)).collect();
+        let mut st = self
+            .conn
+            .prepare("SELECT id, coalesce(input_run, last_run), input_seq FROM documents ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?)))
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (id, run, seq) = row.map_err(|e| self.err(e))?;
+            if let Some(&rank) = run.and_then(|r| rank.get(&r)) {
+                out.push(ShardDocKey { rank, seq, shard, id });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Shard document `id`, as [`ShardDoc`]. An input that cannot be read
+    /// back (a damaged compressed body) is an error naming the document.
+    pub fn shard_doc(&self, id: i64) -> Result<Option<ShardDoc>, StoreError> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT d.source, s.kind, d.media_type, s.url, d.raw_sha256, d.charset, s.fetched_at, s.etag,
+                        s.last_modified, s.archive, s.redirects, s.http_status, d.title, d.published_local, d.author,
+                        d.site, d.lang, d.canonical_url, d.text, d.method, d.input_seq, r.body, typeof(r.body)
+                 FROM documents d LEFT JOIN sources s ON s.id = d.source_id
+                 LEFT JOIN document_raw r ON r.document_id = d.id WHERE d.id = ?1",
+            )
+            .and_then(|mut st| {
+                st.query_row([id], |r| {
+                    let kind: Option<String> = r.get(1)?;
+                    let media: String = r.get(2)?;
+                    let source = Source {
+                        kind: kind.as_deref().and_then(SourceKind::parse).unwrap_or(SourceKind::File),
+                        locator: r.get(0)?,
+                    };
+                    let body_type: Option<String> = r.get(22)?;
+                    let (raw, stored) = match body_type.as_deref() {
+                        Some("blob") => (crate::raw::body(r, 21)?, StoredRaw::Zstd(r.get(21)?)),
+                        Some("text") => (r.get(21)?, StoredRaw::Text),
+                        _ => (String::new(), StoredRaw::Nothing),
+                    };
+                    let mut doc = Doc::new(source, MediaType::parse(&media).unwrap_or_default(), raw);
+                    doc.url = r.get(3)?;
+                    doc.raw_sha256 = r.get::<_, Option<String>>(4)?.unwrap_or_default();
+                    doc.charset = r.get::<_, Option<String>>(5)?.unwrap_or_default();
+                    doc.fetched_at = r.get(6)?;
+                    doc.etag = r.get(7)?;
+                    doc.last_modified = r.get(8)?;
+                    doc.archive = r.get(9)?;
+                    doc.redirects =
+                        r.get::<_, Option<String>>(10)?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+                    doc.http_status = r.get(11)?;
+                    doc.title = r.get(12)?;
+                    doc.published = r.get(13)?;
+                    doc.author = r.get(14)?;
+                    doc.site = r.get(15)?;
+                    doc.lang = r.get(16)?;
+                    doc.canonical_url = r.get(17)?;
+                    doc.paragraphs = r.get::<_, String>(18)?.split('\n').map(str::to_string).collect();
+                    doc.method = r.get(19)?;
+                    Ok(ShardDoc { doc, raw: stored, seq: r.get(20)? })
+                })
+                .optional()
+            })
+            .map_err(|e| self.err(e))?;
+        let Some(mut sd) = row else { return Ok(None) };
+        sd.doc.removed = self
+            .conn
+            .prepare_cached("SELECT kind, rule, text FROM removed_segments WHERE document_id = ?1 ORDER BY seq")
+            .and_then(|mut st| {
+                st.query_map([id], |r| {
+                    Ok(Removed { kind: Cow::Owned(r.get(0)?), rule: Cow::Owned(r.get(1)?), text: r.get(2)? })
+                })?
+                .collect()
+            })
+            .map_err(|e| self.err(e))?;
+        sd.doc.site_keys = self
+            .conn
+            .prepare_cached("SELECT line_key FROM site_line_docs WHERE document_id = ?1 ORDER BY line_key")
+            .and_then(|mut st| st.query_map([id], |r| r.get::<_, i64>(0).map(|k| k as u64))?.collect())
+            .map_err(|e| self.err(e))?;
+        // (As the cleaner lists them: thresh_clean::site::keys.)
+        sd.doc.site_keys.sort_unstable();
+        Ok(Some(sd))
+    }
+
+    /// Copy the record of a shard's `runs` (not merged before) into this
+    /// database, under merge run `merge`: the runs (with the shard's name for
+    /// itself and their ids there), their errors, drops and counters, and
+    /// the sources that have no document here. (Earlier versions of changed
+    /// documents are not copied: the merge's writer keeps them, as one run's
+    /// would.) One transaction: a merge killed before it leaves the runs
+    /// unmerged, and the next merge writes their documents again (unchanged
+    /// ones are recognised) and copies them then.
+    pub fn copy_shard_history(
+        &mut self,
+        merge: i64,
+        shard: &std::path::Path,
+        origin: &str,
+        runs: &[ShardRun],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |e| classify(&path, e);
+        self.conn.execute("ATTACH DATABASE ?1 AS shard", [shard.to_string_lossy()]).map_err(|e| classify(shard, e))?;
+        let copied = (|| -> rusqlite::Result<()> {
+            let tx = self.conn.transaction()?;
+            tx.execute("CREATE TEMP TABLE IF NOT EXISTS merging(id INTEGER PRIMARY KEY)", [])?;
+            tx.execute("DELETE FROM temp.merging", [])?;
+            {
+                let mut put = tx.prepare("INSERT INTO temp.merging(id) VALUES (?1)")?;
+                for r in runs {
+                    put.execute([r.id])?;
+                }
+            }
+            tx.execute(
+                "INSERT INTO main.runs(started_at, finished_at, status, command, args, config, threads,
+                     thresh_version, n_inputs, n_new, n_updated, n_unchanged, n_duplicates, n_dropped, n_errors,
+                     n_skipped, n_gone, shard, origin_db, origin_run, merged_by)
+                 SELECT started_at, finished_at, CASE status WHEN 'running' THEN 'interrupted' ELSE status END,
+                     command, args, config, threads, thresh_version, n_inputs, n_new, n_updated, n_unchanged,
+                     n_duplicates, n_dropped, n_errors, n_skipped, n_gone, shard, ?1, id, ?2
+                 FROM shard.runs WHERE id IN (SELECT id FROM temp.merging) ORDER BY id",
+                params![origin, merge],
+            )?;
+            // A shard run's id here.
+            let here = "(SELECT m.id FROM main.runs m WHERE m.origin_db = ?1 AND m.origin_run = x)";
+            let mapped = |col: &str| here.replace('x', col);
+            tx.execute(
+                &format!(
+                    "INSERT INTO main.errors(run_id, locator, stage, kind, message, at)
+                     SELECT {}, locator, stage, kind, message, at FROM shard.errors
+                     WHERE run_id IN (SELECT id FROM temp.merging) ORDER BY id",
+                    mapped("run_id")
+                ),
+                [origin],
+            )?;
+            tx.execute(
+                &format!(
+                    "INSERT INTO main.drops(run_id, locator, reason, at)
+                     SELECT {}, locator, reason, at FROM shard.drops
+                     WHERE run_id IN (SELECT id FROM temp.merging) ORDER BY id",
+                    mapped("run_id")
+                ),
+                [origin],
+            )?;
+            tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO main.run_stats(run_id, stage, name, value)
+                     SELECT {}, stage, name, value FROM shard.run_stats WHERE run_id IN (SELECT id FROM temp.merging)",
+                    mapped("run_id")
+                ),
+                [origin],
+            )?;
+            // Sources of inputs that left no document here (dropped, failed,
+            // gone); those of documents were written with them.
+            tx.execute(
+                &format!(
+                    "INSERT INTO main.sources(locator, kind, url, raw_sha256, etag, last_modified, fetched_at,
+                         first_run, last_run, last_status, last_error, archive, http_status, final_url, redirects,
+                         gone_at)
+                     SELECT s.locator, s.kind, s.url, s.raw_sha256, s.etag, s.last_modified, s.fetched_at,
+                         coalesce({}, ?2), coalesce({}, ?2), s.last_status, s.last_error, s.archive,
+                         s.http_status, s.final_url, s.redirects, s.gone_at
+                     FROM shard.sources s WHERE s.last_run IN (SELECT id FROM temp.merging)
+                         AND NOT EXISTS (SELECT 1 FROM main.documents d WHERE d.source = s.locator)
+                     ORDER BY s.id
+                     ON CONFLICT(locator) DO UPDATE SET last_run = excluded.last_run,
+                         last_status = excluded.last_status, last_error = excluded.last_error,
+                         http_status = excluded.http_status, gone_at = excluded.gone_at,
+                         fetched_at = coalesce(excluded.fetched_at, fetched_at)",
+                    mapped("s.first_run"),
+                    mapped("s.last_run")
+                ),
+                params![origin, merge],
+            )?;
+            tx.commit()
+        })();
+        let detached = self.conn.execute("DETACH DATABASE shard", []);
+        copied.map_err(err)?;
+        detached.map_err(err)?;
+        Ok(())
+    }
+
+    /// The keys learned for `host` in runs before `run` (what a run's
+    /// workers clean with).
+    pub fn learned_before(&self, host: &str, run: i64) -> Result<Vec<u64>, StoreError> {
+        crate::site::learned_keys(&self.conn, host, run).map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,20 @@
+#!/bin/bash
+# Submit a split thresh run to Slurm: N shard tasks, then the merge.
+#   deploy/slurm/submit.sh N OUT_DIR INPUT...
+# e.g. THRESH=/opt/thresh/bin/thresh deploy/slurm/submit.sh 16 /shared/crawl-2026-12 /shared/warc/*.warc.gz
+# Prints the merge job's id. THRESH_ARGS (ingest options) and
+# THRESH_MERGE_ARGS (the same cleaning and dedup options, for the merge)
+# pass through; sbatch options such as --partition go in SBATCH_* variables.
+set -eu
+if [ $# -lt 3 ]; then
+    sed -n '2,7p' "$0" >&2
+    exit 2
+fi
+n=$1 out=$2
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$out"
+export THRESH_INPUTS="$*" THRESH_OUT="$out" THRESH_SHARDS="$n"
+array=$(sbatch --parsable --export=ALL --array="1-$n" --chdir="$out" "$here/shard.sbatch")
+array=${array%%;*}
+sbatch --parsable --export=ALL --dependency="afterok:$array" --kill-on-invalid-dep=yes --chdir="$out" "$here/merge.sbatch"
