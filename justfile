@@ -56,6 +56,15 @@ fuzz TARGET="all" SECS="1800":
     cargo +nightly install cargo-fuzz --locked --quiet || true
     fuzz/run.sh {{TARGET}} {{SECS}}
 
+# a split run on a real one-node Slurm cluster (installs slurm-wlm and munge; as root): 4 shards, merge, compared with one run
+slurm-e2e:
+    deploy/slurm/e2e.sh
+
+# check the Kubernetes manifests against the Job schema (strict) and each other
+k8s-check:
+    python3 -m venv target/ci-venv && target/ci-venv/bin/pip install -q kubernetes-validate
+    target/ci-venv/bin/python deploy/k8s/check.py
+
 # crash consistency: kill -9 ingest and refresh at random points (20 trials), compare with an uninterrupted run
 crash TRIALS="20":
     cargo build --release
