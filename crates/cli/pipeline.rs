@@ -346,10 +346,10 @@ const WORKER: &str = "thresh-worker-";
 
 /// A clean document's fingerprints.
 pub fn fingerprint(doc: &Doc, st: &Stages) -> Prints {
-    let text = doc.text();
-    let sha = thresh_dedup::text_sha256(&text);
+    let norm = thresh_dedup::normalize(&doc.text());
+    let sha = thresh_dedup::normalized_sha256(&norm);
     let minhash = st.minhasher.as_ref().map(|m| {
-        let sig = m.signature(&text);
+        let sig = m.signature_of_normalized(&norm);
         (sig.to_bytes(), sig.shingles, sig.bands())
     });
     Prints { sha, minhash, raw: None }

@@ -75,8 +75,12 @@ impl MinHasher {
 
     /// The signature of a text (normalised here).
     pub fn signature(&self, text: &str) -> Signature {
-        let norm = crate::normalize(text);
-        let mut hashes = shingle_hashes(&norm);
+        self.signature_of_normalized(&crate::normalize(text))
+    }
+
+    /// The signature of a text already [`normalize`](crate::normalize)d.
+    pub fn signature_of_normalized(&self, norm: &str) -> Signature {
+        let mut hashes = shingle_hashes(norm);
         hashes.sort_unstable();
         hashes.dedup();
         let mut mins = [u64::MAX; PERMUTATIONS];
