@@ -226,7 +226,7 @@ pub fn runs(a: StatsArgs) -> Result<u8, Fatal> {
         return Ok(exit::OK);
     }
     say!(
-        "{:>4}  {:<8} {:<11} {:<24} {:>8} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>7} {:>5} {:>6}",
+        "{:>4}  {:<8} {:<11} {:<24} {:>8} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>7} {:>5} {:>6}  {}",
         "id",
         "command",
         "status",
@@ -240,13 +240,21 @@ pub fn runs(a: StatsArgs) -> Result<u8, Fatal> {
         "drops",
         "skipped",
         "gone",
-        "errors"
+        "errors",
+        "shard"
     );
     for r in &rows {
         let n = |k: &str| r[k].as_i64().unwrap_or(0);
         let secs = r["seconds"].as_f64().map_or("-".to_string(), |s| format!("{s:.2}"));
-        say!(
-            "{:>4}  {:<8} {:<11} {:<24} {:>8} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>7} {:>5} {:>6}",
+        // A shard's run: its K/N, and the merge run that copied it here.
+        let shard = match (r["shard"].as_str(), r["merged_by"].as_i64()) {
+            (Some(s), Some(m)) => format!("{s} (merged by run {m})"),
+            (Some(s), None) => s.to_string(),
+            (None, Some(m)) => format!("(merged by run {m})"),
+            (None, None) => String::new(),
+        };
+        let line = format!(
+            "{:>4}  {:<8} {:<11} {:<24} {:>8} {:>6} {:>5} {:>5} {:>7} {:>9} {:>5} {:>7} {:>5} {:>6}  {}",
             n("id"),
             r["command"].as_str().unwrap_or(""),
             r["status"].as_str().unwrap_or(""),
@@ -260,8 +268,10 @@ pub fn runs(a: StatsArgs) -> Result<u8, Fatal> {
             n("n_dropped"),
             n("n_skipped"),
             n("n_gone"),
-            n("n_errors")
+            n("n_errors"),
+            shard
         );
+        say!("{}", line.trim_end());
     }
     Ok(exit::OK)
 }

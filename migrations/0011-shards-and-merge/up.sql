@@ -30,3 +30,12 @@ CREATE TABLE database_identity (
     id TEXT NOT NULL PRIMARY KEY               -- 32 hex digits, random, made once
 ) WITHOUT ROWID;
 INSERT INTO database_identity(id) VALUES (lower(hex(randomblob(16))));
+
+-- The run history shows which shard a run was, and which merge brought it.
+DROP VIEW run_summary;
+CREATE VIEW run_summary AS
+    SELECT id, command, status, started_at, finished_at,
+           round((julianday(finished_at) - julianday(started_at)) * 86400.0, 3) AS seconds,
+           n_inputs, n_new, n_updated, n_unchanged, n_duplicates, n_dropped, n_skipped, n_gone, n_errors,
+           shard, merged_by
+    FROM runs ORDER BY id;
