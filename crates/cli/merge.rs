@@ -19,7 +19,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use thresh_clean::Cleaner;
 use thresh_doc::{Doc, DropReason, Verdict};
-use thresh_store::{Item, Outcome, RunStatus, ShardDoc, ShardDocKey, ShardRun, Store};
+use thresh_store::{Item, Outcome, RunStatus, ShardDoc, ShardRun, Store};
 
 use crate::args::{Global, MergeArgs};
 use crate::ingest::{lock, RunLock};
@@ -100,10 +100,11 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         }
         return Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK });
     }
-    let mut plan: BTreeMap<u32, Vec<ShardDocKey>> = BTreeMap::new();
-    for (i, s) in shards.iter().enumerate() {
-        for k in s.store.shard_doc_keys(&s.runs, i)? {
-            plan.entry(k.rank).or_default().push(k);
+    // Documents per rank, for the progress bar.
+    let mut total = 0u64;
+    for s in &shards {
+        for r in &s.runs {
+            total += s.store.count_documents_of_run(r.id)?;
         }
     }
     let args_json = serde_json::to_string(&std::env::args().collect::<Vec<_>>())?;
@@ -111,8 +112,7 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
     config["shards"] = shards.iter().map(|s| serde_json::json!({"path": s.path, "id": s.id})).collect();
     let threads = g.threads();
     let pool = pipeline::pool(threads)?;
-    let total = plan.values().map(Vec::len).sum::<usize>();
-    let progress = pipeline::progress_bar(Some(total), show_progress, "merge");
+    let progress = pipeline::progress_bar(Some(total as usize), show_progress, "merge");
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut recleaned = 0;
     let mut merge_runs = Vec::new();
@@ -122,9 +122,9 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         if site.is_some() {
             stages.site = Some(crate::site::SiteView::open(store.path(), run)?);
         }
-        let mut keys = plan.remove(&rank).unwrap_or_default();
-        keys.sort_unstable();
-        let phase = merge_documents(&mut store, run, &keys, &shards, &stages, &pool, &progress, &mut counts);
+        let phase = Interleave::new(&shards, rank)
+            .map_err(Fatal::from)
+            .and_then(|order| merge_documents(&mut store, run, order, &shards, &stages, &pool, &progress, &mut counts));
         let n = match phase {
             Ok(n) => n,
             Err(e) => {
@@ -185,14 +185,70 @@ fn open_shard(path: &Path, out_path: &Path, out: &Store, others: &[Shard]) -> an
     Ok(Shard { path: canonical, store, id, runs, _lock: lock })
 }
 
-/// Write the shard documents `keys`, in order, as merge run `run`; then
+/// Documents read from a shard database at a time.
+const PAGE: usize = 1024;
+
+/// The documents of the shard runs of one rank, in the one run's order: a
+/// k-way merge of each shard's documents in input order (`input_seq`; ties,
+/// which one split run cannot make, go by the shards' order, then id), read
+/// a page at a time, so memory does not grow with the crawl.
+struct Interleave<'a> {
+    shards: &'a [Shard],
+    /// Per shard: the run of this rank (if the shard has one), the documents
+    /// read and not yet handed out, and where the next page starts.
+    cursors: Vec<(Option<i64>, std::collections::VecDeque<(i64, i64)>, (i64, i64))>,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize, i64)>>,
+}
+
+impl<'a> Interleave<'a> {
+    fn new(shards: &'a [Shard], rank: u32) -> Result<Interleave<'a>, thresh_store::StoreError> {
+        let cursors = shards
+            .iter()
+            .map(|s| (s.runs.iter().find(|r| r.rank == rank).map(|r| r.id), Default::default(), (i64::MIN, i64::MIN)))
+            .collect();
+        let mut it = Interleave { shards, cursors, heap: Default::default() };
+        for i in 0..shards.len() {
+            it.advance(i)?;
+        }
+        Ok(it)
+    }
+
+    /// Put shard `i`'s next document on the heap, reading a page if needed.
+    fn advance(&mut self, i: usize) -> Result<(), thresh_store::StoreError> {
+        let (run, buf, after) = &mut self.cursors[i];
+        let Some(run) = *run else { return Ok(()) };
+        if buf.is_empty() {
+            buf.extend(self.shards[i].store.documents_of_run(run, *after, PAGE)?);
+            if let Some(&last) = buf.back() {
+                *after = last;
+            }
+        }
+        if let Some((seq, id)) = buf.pop_front() {
+            self.heap.push(std::cmp::Reverse((seq, i, id)));
+        }
+        Ok(())
+    }
+
+    /// The next `n` documents, as (shard, id).
+    fn take(&mut self, n: usize) -> Result<Vec<(usize, i64)>, thresh_store::StoreError> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let Some(std::cmp::Reverse((_, i, id))) = self.heap.pop() else { break };
+            out.push((i, id));
+            self.advance(i)?;
+        }
+        Ok(out)
+    }
+}
+
+/// Write the shard documents `order` hands out, as merge run `run`; then
 /// clean again what the lines it learned touch. Counts outcomes into
 /// `counts`; returns how many documents were cleaned again.
 #[allow(clippy::too_many_arguments)]
 fn merge_documents(
     store: &mut Store,
     run: i64,
-    keys: &[ShardDocKey],
+    mut order: Interleave<'_>,
     shards: &[Shard],
     stages: &Stages,
     pool: &rayon::ThreadPool,
@@ -201,15 +257,19 @@ fn merge_documents(
 ) -> Result<u64, Fatal> {
     // What an earlier run queued for cleaning again and did not get to.
     let mut recleaned = crate::site::reclean(store, stages, pool)? as u64;
-    for chunk in keys.chunks(pipeline::BATCH) {
+    loop {
+        let chunk = order.take(pipeline::BATCH)?;
+        if chunk.is_empty() {
+            break;
+        }
         let loaded: Vec<Result<ShardDoc, String>> = chunk
             .iter()
-            .map(|k| {
-                let s = &shards[k.shard];
-                match s.store.shard_doc(k.id) {
+            .map(|&(i, id)| {
+                let s = &shards[i];
+                match s.store.shard_doc(id) {
                     Ok(Some(d)) => Ok(d),
-                    Ok(None) => Err(format!("{}: document {} went away during the merge", s.path.display(), k.id)),
-                    Err(e) => Err(format!("{}: document {}: {e}", s.path.display(), k.id)),
+                    Ok(None) => Err(format!("{}: document {id} went away during the merge", s.path.display())),
+                    Err(e) => Err(format!("{}: document {id}: {e}", s.path.display())),
                 }
             })
             .collect();

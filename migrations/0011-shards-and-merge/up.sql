@@ -39,3 +39,9 @@ CREATE VIEW run_summary AS
            n_inputs, n_new, n_updated, n_unchanged, n_duplicates, n_dropped, n_skipped, n_gone, n_errors,
            shard, merged_by
     FROM runs ORDER BY id;
+
+-- Documents stored before this migration: each run wrote them in input
+-- order, so their ids order them within the run.
+UPDATE documents SET input_run = last_run, input_seq = id;
+-- A merge reads each shard run's documents in input order, a page at a time.
+CREATE INDEX documents_input ON documents(input_run, input_seq, id);

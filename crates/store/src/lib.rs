@@ -26,7 +26,7 @@ mod sources;
 mod write;
 
 pub use inspect::{BadQuery, DocView, Hit, Hits, RemovedRow, SearchFilter, EXPORT_COLUMNS};
-pub use merge::{ShardDoc, ShardDocKey, ShardRun};
+pub use merge::{ShardDoc, ShardRun};
 pub use raw::{RawMode, StoredRaw};
 pub use read::{Cluster, DocRef, DupMember, RunStats, Stats, StoredValidators};
 pub use site::{learning_host, SampleFn, SiteConfig, SiteReader, StoredInput};

@@ -2,9 +2,9 @@
 //! (runs, errors, drops, counters, versions, sources) into the merged one.
 //!
 //! The merge itself is the ordinary writer: each shard document is written
-//! again, in the order one run would have met it ([`ShardDocKey`]), so the
-//! duplicate decisions and the learned site lines are those of one run. What
-//! lives here is what reads a shard and what carries its record across.
+//! again, in the order one run would have met it (`documents.input_seq`), so
+//! the duplicate decisions and the learned site lines are those of one run.
+//! What lives here is what reads a shard and what carries its record across.
 
 use std::borrow::Cow;
 
@@ -28,21 +28,6 @@ pub struct ShardRun {
     /// Its clean configuration (`runs.config`, `"clean"`), to check the
     /// shards were cleaned alike.
     pub clean_config: Option<serde_json::Value>,
-}
-
-/// Where a shard document stands in the order one run would have met it:
-/// the rank of the run that last wrote it, then its input's place in that
-/// run (`documents.input_seq`); its shard's and its own id break ties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ShardDocKey {
-    /// [`ShardRun::rank`] of the document's last run.
-    pub rank: u32,
-    /// `documents.input_seq` (None, first, for documents written before it).
-    pub seq: Option<i64>,
-    /// The shard's place among the merged shards.
-    pub shard: usize,
-    /// The document's id in its shard.
-    pub id: i64,
 }
 
 /// A shard document, ready to be written again.
@@ -100,26 +85,28 @@ impl Store {
         ids
     }
 
-    /// The documents decided (stored new, or changed) by one of `runs` (a
-    /// shard's runs not yet merged), keyed for the merge order; `shard` is
-    /// the shard's place.
-    pub fn shard_doc_keys(&self, runs: &[ShardRun], shard: usize) -> Result<Vec<ShardDocKey>, StoreError> {
-        let rank: std::collections::HashMap<i64, u32> = runs.iter().map(|r| (r.id, r.rank)).collect();
+    /// Up to `limit` documents decided (stored new, or changed) by run
+    /// `run`, in its input order, after `after` (`(input_seq, id)`): what a
+    /// merge reads of a shard, a page at a time.
+    pub fn documents_of_run(&self, run: i64, after: (i64, i64), limit: usize) -> Result<Vec<(i64, i64)>, StoreError> {
         let mut st = self
             .conn
-            .prepare("SELECT id, coalesce(input_run, last_run), input_seq FROM documents ORDER BY id")
+            .prepare_cached(&format!(
+                "SELECT input_seq, id FROM documents WHERE input_run = ?1 AND (input_seq, id) > (?2, ?3)
+                 ORDER BY input_seq, id LIMIT {limit}"
+            ))
             .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        let rows = st
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?)))
-            .map_err(|e| self.err(e))?;
-        for row in rows {
-            let (id, run, seq) = row.map_err(|e| self.err(e))?;
-            if let Some(&rank) = run.and_then(|r| rank.get(&r)) {
-                out.push(ShardDocKey { rank, seq, shard, id });
-            }
-        }
-        Ok(out)
+        let rows = st.query_map(params![run, after.0, after.1], |r| Ok((r.get(0)?, r.get(1)?)));
+        rows.and_then(Iterator::collect).map_err(|e| self.err(e))
+    }
+
+    /// How many documents run `run` decided.
+    pub fn count_documents_of_run(&self, run: i64) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM documents WHERE input_run = ?1", [run], |r| {
+                r.get::<_, i64>(0).map(|n| n as u64)
+            })
+            .map_err(|e| self.err(e))
     }
 
     /// Shard document `id`, as [`ShardDoc`]. An input that cannot be read
