@@ -188,15 +188,18 @@ fn open_shard(path: &Path, out_path: &Path, out: &Store, others: &[Shard]) -> an
 /// Documents read from a shard database at a time.
 const PAGE: usize = 1024;
 
+/// Where a merge stands in one shard run: the run of this rank (if the
+/// shard has one), the documents read and not yet handed out (`(input_seq,
+/// id)`), and where the next page starts.
+type Cursor = (Option<i64>, std::collections::VecDeque<(i64, i64)>, (i64, i64));
+
 /// The documents of the shard runs of one rank, in the one run's order: a
 /// k-way merge of each shard's documents in input order (`input_seq`; ties,
 /// which one split run cannot make, go by the shards' order, then id), read
 /// a page at a time, so memory does not grow with the crawl.
 struct Interleave<'a> {
     shards: &'a [Shard],
-    /// Per shard: the run of this rank (if the shard has one), the documents
-    /// read and not yet handed out, and where the next page starts.
-    cursors: Vec<(Option<i64>, std::collections::VecDeque<(i64, i64)>, (i64, i64))>,
+    cursors: Vec<Cursor>,
     heap: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize, i64)>>,
 }
 
