@@ -46,6 +46,9 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations/ is compiled in and validated by a test")
 });
 
+/// SQLite's page cache per connection, in MiB (its default is 2).
+const CACHE_MIB: u32 = 256;
+
 /// How long a writer waits for another connection's lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -213,7 +216,11 @@ impl Store {
         // Migrations run with foreign keys off, as SQLite's procedure for
         // rebuilding a table asks (0008 rebuilds `runs`, which other tables
         // point at); every reference is checked before they are turned on.
-        conn.execute_batch("PRAGMA foreign_keys=OFF; PRAGMA synchronous=NORMAL;").map_err(|e| classify(path, e))?;
+        conn.execute_batch(&format!(
+            "PRAGMA foreign_keys=OFF; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{};",
+            CACHE_MIB * 1024
+        ))
+        .map_err(|e| classify(path, e))?;
         MIGRATIONS.to_latest(&mut conn).map_err(|source| match source {
             rusqlite_migration::Error::RusqliteError { err, .. } => classify(path, err),
             source => StoreError::Migration { path: path.to_path_buf(), source },

@@ -65,7 +65,22 @@ pub(crate) fn put(tx: &Transaction<'_>, id: i64, raw: &str, stored: &StoredRaw) 
 }
 
 fn compress(raw: &str) -> Vec<u8> {
-    zstd::bulk::compress(raw.as_bytes(), LEVEL).expect("compressing to memory cannot fail")
+    thread_local! {
+        /// One compression context per thread, reused: making one per input
+        /// (what `zstd::bulk::compress` does) allocated and zeroed its tables
+        /// every time, which showed as page faults in a profile.
+        static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    COMPRESSOR
+        .with(|c| {
+            let mut c = c.borrow_mut();
+            if c.is_none() {
+                *c = Some(zstd::bulk::Compressor::new(LEVEL)?);
+            }
+            c.as_mut().expect("made above").compress(raw.as_bytes())
+        })
+        .expect("compressing to memory cannot fail")
 }
 
 /// The stored body in column `idx` of `row`, decompressed if it was compressed.
