@@ -122,6 +122,42 @@ fn four_shards_merged_are_one_run_in_any_order_and_again_after_a_second_crawl() 
     assert_eq!(count(&at_once, "SELECT count(*) FROM runs WHERE command = 'merge'"), 2);
 }
 
+/// A merge killed after its first batch (learned lines not yet cleaned
+/// away, the shards' runs not yet copied) is finished by the next merge,
+/// which ends where an uninterrupted one does.
+#[test]
+fn a_merge_killed_midway_is_finished_by_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    make_corpus(&corpus, 1);
+    let one = tmp.path().join("one.db");
+    ingest_corpus(&corpus, &one, &[]);
+    let shards: Vec<PathBuf> = (1..=3).map(|k| tmp.path().join(format!("shard{k}.db"))).collect();
+    for (k, db) in shards.iter().enumerate() {
+        ingest_corpus(&corpus, db, &["--shard", &format!("{}/3", k + 1)]);
+    }
+    let merged = tmp.path().join("merged.db");
+    let mut args = vec!["merge", "--db", merged.to_str().unwrap()];
+    args.extend(shards.iter().map(|s| s.to_str().unwrap()));
+    let out = assert_cmd::Command::cargo_bin("thresh")
+        .unwrap()
+        .args(&args)
+        .env("THRESH_TEST_ABORT_AFTER_BATCHES", "1")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the merge was to abort");
+    let written = count(&merged, "SELECT count(*) FROM documents");
+    assert!(written > 0 && written < count(&one, "SELECT count(*) FROM documents"), "{written}");
+    let out = thresh(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("continuing it"), "{}", stderr(&out));
+    assert_same(&one, &merged);
+    // One merge run, continued: finished, with the three shard runs under it.
+    assert_eq!(count(&merged, "SELECT count(*) FROM runs WHERE command = 'merge' AND status = 'finished'"), 1);
+    assert_eq!(count(&merged, "SELECT count(*) FROM runs WHERE command = 'merge'"), 1);
+    assert_eq!(count(&merged, "SELECT count(*) FROM runs WHERE shard IS NOT NULL AND merged_by = 1"), 3);
+}
+
 #[test]
 fn shards_that_cannot_be_merged_are_named_and_the_rest_merge() {
     let tmp = tempfile::tempdir().unwrap();

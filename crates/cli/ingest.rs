@@ -53,7 +53,7 @@ fn lock_path(db: &Path) -> PathBuf {
 
 /// Fault injection for tests: the process aborts (as if killed) right after
 /// committing this many batches.
-const STOP_AFTER: &str = "THRESH_TEST_ABORT_AFTER_BATCHES";
+pub const STOP_AFTER: &str = "THRESH_TEST_ABORT_AFTER_BATCHES";
 /// Fault injection for tests: the writer thread panics (a bug in it) right
 /// after committing this many batches.
 const PANIC_AFTER: &str = "THRESH_TEST_WRITER_PANIC_AFTER_BATCHES";

@@ -116,15 +116,37 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut recleaned = 0;
     let mut merge_runs = Vec::new();
+    let shard_ids: Vec<&str> = shards.iter().map(|s| s.id.as_str()).collect();
     for rank in ranks {
-        let run = store.begin_run("merge", &args_json, &config.to_string(), threads)?;
+        config["rank"] = rank.into();
+        // A merge killed during this very phase (the last run, over the same
+        // shards and rank) is continued where it stopped, as the same run:
+        // its documents are not written twice, and what it learned is cleaned
+        // away at the end, exactly as in a merge that was never killed.
+        let resumed = store.resumable_run("merge", |c| {
+            c.get("rank") == config.get("rank")
+                && c.get("shards").and_then(|v| v.as_array()).is_some_and(|a| {
+                    a.iter().filter_map(|x| x.get("id")?.as_str()).eq(shard_ids.iter().copied())
+                })
+        })?;
+        let (run, skip) = match resumed {
+            Some((run, written)) => {
+                if !g.quiet {
+                    eprintln!("thresh: merge run {run} was stopped after {written} documents; continuing it");
+                }
+                (run, written)
+            }
+            None => (store.begin_run("merge", &args_json, &config.to_string(), threads)?, 0),
+        };
         merge_runs.push(run);
         if site.is_some() {
             stages.site = Some(crate::site::SiteView::open(store.path(), run)?);
         }
         let phase = Interleave::new(&shards, rank)
             .map_err(Fatal::from)
-            .and_then(|order| merge_documents(&mut store, run, order, &shards, &stages, &pool, &progress, &mut counts));
+            .and_then(|order| {
+                merge_documents(&mut store, run, order, skip, &shards, &stages, &pool, &progress, &mut counts)
+            });
         let n = match phase {
             Ok(n) => n,
             Err(e) => {
@@ -244,22 +266,39 @@ impl<'a> Interleave<'a> {
     }
 }
 
-/// Write the shard documents `order` hands out, as merge run `run`; then
-/// clean again what the lines it learned touch. Counts outcomes into
-/// `counts`; returns how many documents were cleaned again.
+/// Write the shard documents `order` hands out, as merge run `run`, but for
+/// the first `skip` (written before the run was stopped); then clean again
+/// what the lines it learned touch. Counts outcomes into `counts`; returns
+/// how many documents were cleaned again.
 #[allow(clippy::too_many_arguments)]
 fn merge_documents(
     store: &mut Store,
     run: i64,
     mut order: Interleave<'_>,
+    skip: u64,
     shards: &[Shard],
     stages: &Stages,
     pool: &rayon::ThreadPool,
     progress: &indicatif::ProgressBar,
     counts: &mut BTreeMap<&'static str, u64>,
 ) -> Result<u64, Fatal> {
-    // What an earlier run queued for cleaning again and did not get to.
-    let mut recleaned = crate::site::reclean(store, stages, pool)? as u64;
+    // What an earlier run queued for cleaning again and did not get to
+    // (a continued run's own queue waits for its end, as it would have).
+    let mut recleaned = 0;
+    if skip == 0 {
+        recleaned += crate::site::reclean(store, stages, pool)? as u64;
+    }
+    let mut skipped = 0;
+    while skipped < skip {
+        let n = order.take(pipeline::BATCH.min((skip - skipped) as usize))?.len() as u64;
+        if n == 0 {
+            break;
+        }
+        skipped += n;
+        progress.inc(n);
+    }
+    let stop_after: Option<u64> = std::env::var(crate::ingest::STOP_AFTER).ok().and_then(|v| v.parse().ok());
+    let mut batches = 0u64;
     loop {
         let chunk = order.take(pipeline::BATCH)?;
         if chunk.is_empty() {
@@ -287,7 +326,13 @@ fn merge_documents(
                 Ready::Failed { locator, message } => Item::Error { locator, stage: "merge", kind: "shard", message },
             })
             .collect();
-        for (o, r) in store.write_batch(run, &items)?.into_iter().zip(&ready) {
+        let outcomes = store.write_batch(run, &items)?;
+        batches += 1;
+        if stop_after == Some(batches) {
+            // A crash right after a commit, as kill -9 would make it (tests).
+            std::process::abort();
+        }
+        for (o, r) in outcomes.into_iter().zip(&ready) {
             let key = match o {
                 Outcome::New { dup_of: Some(_), .. } | Outcome::Updated { dup_of: Some(_), .. } => {
                     *counts.entry("duplicates").or_default() += 1;

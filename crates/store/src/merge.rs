@@ -100,6 +100,33 @@ impl Store {
         rows.and_then(Iterator::collect).map_err(|e| self.err(e))
     }
 
+    /// The last run, when it is a `command` run that did not finish (killed:
+    /// `running`, or `interrupted` by a later start) and `same(its config)`
+    /// holds: it is marked running again, and returned with how many inputs
+    /// it had committed (`runs.n_inputs`, counted in each batch's transaction).
+    pub fn resumable_run(
+        &mut self,
+        command: &str,
+        same: impl Fn(&serde_json::Value) -> bool,
+    ) -> Result<Option<(i64, u64)>, StoreError> {
+        let last: Option<(i64, String, String, Option<String>, i64)> = self
+            .conn
+            .query_row("SELECT id, command, status, config, n_inputs FROM runs ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((id, cmd, status, config, n_inputs)) = last else { return Ok(None) };
+        let config = config.and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok());
+        if cmd != command || !matches!(status.as_str(), "running" | "interrupted") || !config.is_some_and(|c| same(&c)) {
+            return Ok(None);
+        }
+        self.conn
+            .execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?1", [id])
+            .map_err(|e| self.err(e))?;
+        Ok(Some((id, n_inputs as u64)))
+    }
+
     /// How many documents run `run` decided.
     pub fn count_documents_of_run(&self, run: i64) -> Result<u64, StoreError> {
         self.conn
@@ -219,34 +246,23 @@ impl Store {
                 params![origin, merge],
             )?;
             // A shard run's id here.
-            let here = "(SELECT m.id FROM main.runs m WHERE m.origin_db = ?1 AND m.origin_run = x)";
-            let mapped = |col: &str| here.replace('x', col);
-            tx.execute(
-                &format!(
-                    "INSERT INTO main.errors(run_id, locator, stage, kind, message, at)
-                     SELECT {}, locator, stage, kind, message, at FROM shard.errors
-                     WHERE run_id IN (SELECT id FROM temp.merging) ORDER BY id",
-                    mapped("run_id")
-                ),
-                [origin],
-            )?;
-            tx.execute(
-                &format!(
-                    "INSERT INTO main.drops(run_id, locator, reason, at)
-                     SELECT {}, locator, reason, at FROM shard.drops
-                     WHERE run_id IN (SELECT id FROM temp.merging) ORDER BY id",
-                    mapped("run_id")
-                ),
-                [origin],
-            )?;
-            tx.execute(
-                &format!(
-                    "INSERT OR REPLACE INTO main.run_stats(run_id, stage, name, value)
-                     SELECT {}, stage, name, value FROM shard.run_stats WHERE run_id IN (SELECT id FROM temp.merging)",
-                    mapped("run_id")
-                ),
-                [origin],
-            )?;
+            let mapped =
+                |col: &str| format!("(SELECT m.id FROM main.runs m WHERE m.origin_db = ?1 AND m.origin_run = {col})");
+            // What each run recorded, under its id here: (how, table, columns, order).
+            for (how, table, cols, order) in [
+                ("INSERT", "errors", "locator, stage, kind, message, at", "ORDER BY id"),
+                ("INSERT", "drops", "locator, reason, at", "ORDER BY id"),
+                ("INSERT OR REPLACE", "run_stats", "stage, name, value", ""),
+            ] {
+                tx.execute(
+                    &format!(
+                        "{how} INTO main.{table}(run_id, {cols}) SELECT {}, {cols} FROM shard.{table}
+                         WHERE run_id IN (SELECT id FROM temp.merging) {order}",
+                        mapped("run_id")
+                    ),
+                    [origin],
+                )?;
+            }
             // Sources of inputs that left no document here (dropped, failed,
             // gone); those of documents were written with them.
             tx.execute(
