@@ -503,8 +503,9 @@ fn url_list_then_refresh_against_a_local_server() {
     assert_eq!(count(&db, "SELECT n_inputs FROM runs WHERE id = 4"), 2);
 }
 
-/// A run killed mid-way leaves a consistent database; the next run marks it
-/// interrupted and completes the work.
+/// A run killed mid-way leaves a consistent database. The same command run
+/// again continues it (one run, finished, as if never killed); another
+/// command marks it interrupted.
 #[test]
 fn a_killed_run_is_completed_by_the_next() {
     let tmp = tempfile::tempdir().unwrap();
@@ -521,9 +522,23 @@ fn a_killed_run_is_completed_by_the_next() {
     let out = ingest(&db, &[&input], &["--quiet"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(count(&db, "SELECT count(*) FROM documents"), 800);
+    assert_eq!(count(&db, "SELECT count(*) FROM runs"), 1);
     let first: String = open(&db).query_row("SELECT status FROM runs WHERE id = 1", [], |r| r.get(0)).unwrap();
-    assert_eq!(first, "interrupted");
-    assert_eq!(count(&db, "SELECT n_new + n_unchanged FROM runs WHERE id = 2"), 800);
+    assert_eq!(first, "finished");
+    assert_eq!(count(&db, "SELECT n_new FROM runs WHERE id = 1"), 800);
+
+    // Killed again, then another command: the killed run stays interrupted.
+    let more = tmp.path().join("more");
+    std::fs::create_dir(&more).unwrap();
+    let more = numbered_dumps(&more, 200);
+    assert!(!ingest_aborting_after(1, &db, &[&more], &["--quiet"]).status.success());
+    let out = ingest(&db, &[&input, &more], &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let status = |id: i64| -> String {
+        open(&db).query_row("SELECT status FROM runs WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+    };
+    assert_eq!((status(2).as_str(), status(3).as_str()), ("interrupted", "finished"));
+    assert_eq!(count(&db, "SELECT count(*) FROM documents"), 1000);
 }
 
 /// Ingest the samples plus a copy and a small HTML page; return the database.

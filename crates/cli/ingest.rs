@@ -243,7 +243,23 @@ fn execute(
     config["max_input_bytes"] = stages.load.max_bytes.into();
     config["http"] = http_json.into();
     let config_json = config.to_string();
-    let run = store.begin_run(command, &args_json, &config_json, threads)?;
+    // The same command killed last time (the last run, unfinished, same
+    // arguments and configuration) is continued as that run: what it wrote
+    // is found unchanged, the rest is written as it would have been, and
+    // what it learned is cleaned away at its end — so a killed and repeated
+    // run ends as an uninterrupted one (bench/crash.py).
+    let args_now = serde_json::Value::String(args_json.clone());
+    let resumed = store.resumable_run(command, |c, args| *c == config && args == Some(&args_now))?;
+    let run = match resumed {
+        Some((run, written)) => {
+            if !g.quiet {
+                eprintln!("thresh: {command} run {run} was stopped after {written} inputs; continuing it");
+            }
+            run
+        }
+        None => store.begin_run(command, &args_json, &config_json, threads)?,
+    };
+    let continued = resumed.is_some();
     if let Some(shard) = spec.shard {
         store.set_run_shard(run, &shard.to_string())?;
     }
@@ -267,10 +283,13 @@ fn execute(
                 let stages = &stages;
                 let pool = &pool;
                 // What an earlier run queued for re-cleaning and did not get
-                // to (it was killed) is done first.
-                match crate::site::reclean(store, stages, pool) {
-                    Ok(n) => stats.recleaned += n as u64,
-                    Err(e) => return (summary, stats, skipped, Some(e)),
+                // to (it was killed) is done first; a continued run's own
+                // queue waits for its end, as it would have.
+                if !continued {
+                    match crate::site::reclean(store, stages, pool) {
+                        Ok(n) => stats.recleaned += n as u64,
+                        Err(e) => return (summary, stats, skipped, Some(e)),
+                    }
                 }
                 for batch in rx {
                     let items: Vec<Item<'_>> = batch

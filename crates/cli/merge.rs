@@ -123,11 +123,11 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         // shards and rank) is continued where it stopped, as the same run:
         // its documents are not written twice, and what it learned is cleaned
         // away at the end, exactly as in a merge that was never killed.
-        let resumed = store.resumable_run("merge", |c| {
+        let resumed = store.resumable_run("merge", |c, _| {
             c.get("rank") == config.get("rank")
-                && c.get("shards").and_then(|v| v.as_array()).is_some_and(|a| {
-                    a.iter().filter_map(|x| x.get("id")?.as_str()).eq(shard_ids.iter().copied())
-                })
+                && c.get("shards")
+                    .and_then(|v| v.as_array())
+                    .is_some_and(|a| a.iter().filter_map(|x| x.get("id")?.as_str()).eq(shard_ids.iter().copied()))
         })?;
         let (run, skip) = match resumed {
             Some((run, written)) => {
@@ -142,11 +142,9 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         if site.is_some() {
             stages.site = Some(crate::site::SiteView::open(store.path(), run)?);
         }
-        let phase = Interleave::new(&shards, rank)
-            .map_err(Fatal::from)
-            .and_then(|order| {
-                merge_documents(&mut store, run, order, skip, &shards, &stages, &pool, &progress, &mut counts)
-            });
+        let phase = Interleave::new(&shards, rank).map_err(Fatal::from).and_then(|order| {
+            merge_documents(&mut store, run, order, skip, &shards, &stages, &pool, &progress, &mut counts)
+        });
         let n = match phase {
             Ok(n) => n,
             Err(e) => {

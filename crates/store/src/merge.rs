@@ -101,24 +101,32 @@ impl Store {
     }
 
     /// The last run, when it is a `command` run that did not finish (killed:
-    /// `running`, or `interrupted` by a later start) and `same(its config)`
-    /// holds: it is marked running again, and returned with how many inputs
-    /// it had committed (`runs.n_inputs`, counted in each batch's transaction).
+    /// `running`, or `interrupted` by a later start) and `same(its config,
+    /// its arguments)` holds: it is marked running again, and returned with
+    /// how many inputs it had committed (`runs.n_inputs`, counted in each
+    /// batch's transaction).
     pub fn resumable_run(
         &mut self,
         command: &str,
-        same: impl Fn(&serde_json::Value) -> bool,
+        same: impl Fn(&serde_json::Value, Option<&serde_json::Value>) -> bool,
     ) -> Result<Option<(i64, u64)>, StoreError> {
-        let last: Option<(i64, String, String, Option<String>, i64)> = self
+        type Last = (i64, String, String, Option<String>, Option<String>, i64);
+        let last: Option<Last> = self
             .conn
-            .query_row("SELECT id, command, status, config, n_inputs FROM runs ORDER BY id DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
+            .query_row(
+                "SELECT id, command, status, config, args, n_inputs FROM runs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
             .optional()
             .map_err(|e| self.err(e))?;
-        let Some((id, cmd, status, config, n_inputs)) = last else { return Ok(None) };
+        let Some((id, cmd, status, config, args, n_inputs)) = last else { return Ok(None) };
         let config = config.and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok());
-        if cmd != command || !matches!(status.as_str(), "running" | "interrupted") || !config.is_some_and(|c| same(&c)) {
+        let args = args.map(serde_json::Value::String);
+        if cmd != command
+            || !matches!(status.as_str(), "running" | "interrupted")
+            || !config.is_some_and(|c| same(&c, args.as_ref()))
+        {
             return Ok(None);
         }
         self.conn
