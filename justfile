@@ -32,7 +32,7 @@ eval:
     python3 ../shared/tools/score_extract.py target/release/thresh ../shared/eval/score.py ../shared/eval/scrapinghub html 0.90
     python3 ../shared/tools/score_extract.py target/release/thresh ../shared/eval/score.py ../shared/eval/scrapinghub textdump 0.0
 
-# benchmarks: extraction speed vs resiliparse on news (ScrapingHub) and modern pages (modern-dev), text MB/s, near-dup scale (needs ../shared)
+# benchmarks: extraction speed vs resiliparse on news (ScrapingHub) and modern pages (modern-dev), text MB/s, ingest vs extract, database size, split run + merge, near-dup writer scale (needs ../shared; THRESH_SCALE_SIZES=10000,100000,1000000 for the 1M row)
 bench:
     pip install -q resiliparse || true
     cargo build --release --example speed
@@ -40,6 +40,9 @@ bench:
     python3 bench/speed.py target/release/examples/speed ../shared/eval/modern-dev 5
     python3 bench/versus.py target/release/examples/speed ../shared/eval/scrapinghub/html 7
     python3 bench/versus.py target/release/examples/speed ../shared/eval/modern-dev/html 5
+    cargo build --release
+    python3 bench/writer.py target/release/thresh ../shared/eval/scrapinghub/html 5 4
+    python3 bench/writer.py target/release/thresh ../shared/eval/modern-dev/html 5 4
     cargo bench --bench dedup_scale
 
 # near-duplicate accuracy on a corpus built from the gold texts (needs ../shared)
