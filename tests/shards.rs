@@ -181,10 +181,24 @@ fn shards_that_cannot_be_merged_are_named_and_the_rest_merge() {
     assert_eq!(err.lines().count(), 5, "one line each, and the summary: {err}");
     assert_eq!(count(&out_db, "SELECT count(*) FROM documents"), 6);
 
+    // A shard document whose stored input is damaged is that document's
+    // failure, named with its shard and id; the rest merge.
+    let damaged = tmp.path().join("damaged.db");
+    assert!(ingest(&damaged, &[&input], &["--quiet"]).status.success());
+    open(&damaged).execute("UPDATE document_raw SET body = x'28b52ffd0000' WHERE document_id = 2", []).unwrap();
+    let out_damaged = tmp.path().join("out-damaged.db");
+    let out = merge(&out_damaged, &[&damaged], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("damaged.db: document 2:"), "{err}");
+    assert_eq!(count(&out_damaged, "SELECT count(*) FROM documents"), 5);
+    assert_eq!(count(&out_damaged, "SELECT count(*) FROM errors WHERE stage = 'merge'"), 1);
+    assert_eq!(count(&out_damaged, "SELECT count(*) FROM runs WHERE command = 'merge' AND status = 'partial'"), 1);
+
     // A shard being written (an ingest holds its lock) is left for a later
     // merge, which then adds it.
     std::fs::create_dir(tmp.path().join("more")).unwrap();
-    let again = numbered_dumps(&tmp.path().join("more"), 4);
+    let again = numbered_dumps(&tmp.path().join("more"), 24);
     assert!(ingest(&shards[1], &[&again], &["--quiet", "--shard", "2/2"]).status.success());
     let held = std::fs::File::create(tmp.path().join("s2.db.lock")).unwrap();
     held.lock().unwrap();
