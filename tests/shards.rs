@@ -122,6 +122,40 @@ fn four_shards_merged_are_one_run_in_any_order_and_again_after_a_second_crawl() 
     assert_eq!(count(&at_once, "SELECT count(*) FROM runs WHERE command = 'merge'"), 2);
 }
 
+/// The merge decides with the options the shards ran with (recorded in
+/// their runs), and refuses shards that ran otherwise than each other.
+#[test]
+fn the_merge_takes_the_shards_options_and_refuses_mixed_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    make_corpus(&corpus, 1);
+    let opts = ["--site-min-docs", "5", "--near-threshold", "0.9"];
+    let one = tmp.path().join("one.db");
+    ingest_corpus(&corpus, &one, &opts);
+    let default_one = tmp.path().join("default.db");
+    ingest_corpus(&corpus, &default_one, &[]);
+    let shards: Vec<PathBuf> = (1..=2).map(|k| tmp.path().join(format!("shard{k}.db"))).collect();
+    for (k, db) in shards.iter().enumerate() {
+        let shard = format!("{}/2", k + 1);
+        let mut args = opts.to_vec();
+        args.extend(["--shard", shard.as_str()]);
+        ingest_corpus(&corpus, db, &args);
+    }
+    let merged = tmp.path().join("merged.db");
+    let out = merge(&merged, &[&shards[1], &shards[0]], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_same(&one, &merged);
+    // (The options matter on this corpus: the default run differs.)
+    let differs = script("same_db.py", &[one.to_str().unwrap(), default_one.to_str().unwrap()]);
+    assert!(!differs.status.success(), "the options changed nothing here");
+
+    let mixed = tmp.path().join("mixed.db");
+    ingest_corpus(&corpus, &mixed, &["--shard", "2/2"]);
+    let out = merge(&tmp.path().join("refused.db"), &[&shards[0], &mixed], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("configured otherwise"), "{}", stderr(&out));
+}
+
 /// A merge killed after its first batch (learned lines not yet cleaned
 /// away, the shards' runs not yet copied) is finished by the next merge,
 /// which ends where an uninterrupted one does.

@@ -208,16 +208,10 @@ pub struct MergeArgs {
     /// earlier merges adds what is new).
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
-    /// The shard databases, in any order.
+    /// The shard databases, in any order. Their runs recorded how they
+    /// cleaned and decided duplicates; the merge does the same (they must agree).
     #[arg(required = true, value_name = "SHARD_DB")]
     pub shards: Vec<PathBuf>,
-    /// Give the same cleaning options as the shards' ingest (documents a
-    /// learned line touches are cleaned again with them).
-    #[command(flatten)]
-    pub clean: CleanArgs,
-    /// And the same duplicate options.
-    #[command(flatten)]
-    pub dedup: DedupArgs,
 }
 
 /// Duplicate detection options.
@@ -235,6 +229,15 @@ pub struct DedupArgs {
     /// Do not learn boilerplate per site (nor remove what was learned before).
     #[arg(long)]
     pub no_site_learning: bool,
+}
+
+impl Default for DedupArgs {
+    /// The options' defaults, as clap gives them with none given.
+    fn default() -> Self {
+        use clap::FromArgMatches;
+        let matches = DedupArgs::augment_args(clap::Command::new("defaults")).get_matches_from(["defaults"]);
+        DedupArgs::from_arg_matches(&matches).expect("the defaults parse")
+    }
 }
 
 impl DedupArgs {

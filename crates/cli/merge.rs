@@ -66,25 +66,19 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
     // A stable order whatever order the shards were named in.
     shards.sort_by(|x, y| x.id.cmp(&y.id));
 
-    let clean_cfg = a.clean.clean_config();
-    let near = a.dedup.near_config()?;
-    let site = a.dedup.site_config()?;
-    let mut stages = Stages::new(a.clean.load_config(), Cleaner::new(&clean_cfg)?);
+    // Clean and decide duplicates as the shards' runs did.
+    let settings = recorded_settings(&shards)?;
+    let clean_cfg = settings.clean;
+    let near = settings.dedup.near_config()?;
+    let site = settings.dedup.site_config()?;
+    let mut stages = Stages::new(thresh_fetch::LoadConfig::default(), Cleaner::new(&clean_cfg)?);
     stages.minhasher = near.map(|_| thresh_dedup::MinHasher::new());
     store.set_near_dups(near);
     store.set_site_learning(site);
-    let ours = serde_json::to_value(&clean_cfg)?;
     for s in &shards {
         if s.runs.iter().any(|r| r.command == "ingest" && r.shard.is_none()) {
             eprintln!(
                 "thresh: warning: {}: holds runs of ingest without --shard; their documents merge as cleaned there",
-                s.path.display()
-            );
-        }
-        if s.runs.iter().any(|r| r.clean_config.as_ref().is_some_and(|c| *c != ours)) {
-            eprintln!(
-                "thresh: warning: {}: its runs cleaned with other options than this merge's; documents cleaned \
-                 again here (a learned line touches them) are cleaned with this merge's",
                 s.path.display()
             );
         }
@@ -178,6 +172,55 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         );
     }
     Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK })
+}
+
+/// How the shards' runs to merge cleaned and decided duplicates.
+struct Settings {
+    clean: thresh_clean::CleanConfig,
+    dedup: crate::args::DedupArgs,
+}
+
+/// The settings recorded by the shards' runs not merged yet (`runs.config`),
+/// which must all agree: a merge decides as one run would, and one run has
+/// one configuration. Runs that recorded none (merges, older versions) do
+/// not count; with none at all, the defaults.
+fn recorded_settings(shards: &[Shard]) -> anyhow::Result<Settings> {
+    let mut found: Option<(serde_json::Value, String)> = None;
+    for s in shards {
+        for r in s.runs.iter().filter(|r| matches!(r.command.as_str(), "ingest" | "refresh")) {
+            let Some(c) = &r.config else { continue };
+            let key = serde_json::json!({
+                "clean": c.get("clean"),
+                "near_threshold": c.get("near_dups").map(|n| n.get("threshold")),
+                "site_min_docs": c.get("site_learning").map(|n| n.get("min_docs")),
+            });
+            let here = format!("{} run {}", s.path.display(), r.id);
+            match &found {
+                None => found = Some((key, here)),
+                Some((k, first)) if *k != key => anyhow::bail!(
+                    "{here} was configured otherwise than {first} (cleaning, --near-threshold or --site-min-docs): \
+                     the shards of one run must be run alike"
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    let Some((key, _)) = found else {
+        return Ok(Settings { clean: Default::default(), dedup: crate::args::DedupArgs::default() });
+    };
+    let clean = match key.get("clean") {
+        Some(c) if !c.is_null() => serde_json::from_value(c.clone()).context("a shard's recorded cleaning options")?,
+        _ => Default::default(),
+    };
+    let number = |k: &str| key.get(k).filter(|v| !v.is_null());
+    let defaults = crate::args::DedupArgs::default();
+    let dedup = crate::args::DedupArgs {
+        near_threshold: number("near_threshold").and_then(|v| v.as_f64()).unwrap_or(defaults.near_threshold),
+        no_near_dups: number("near_threshold").is_none(),
+        site_min_docs: number("site_min_docs").and_then(|v| v.as_u64()).map_or(defaults.site_min_docs, |n| n as u32),
+        no_site_learning: number("site_min_docs").is_none(),
+    };
+    Ok(Settings { clean, dedup })
 }
 
 fn open_shard(path: &Path, out_path: &Path, out: &Store, others: &[Shard]) -> anyhow::Result<Shard> {

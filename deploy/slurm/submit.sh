@@ -2,9 +2,9 @@
 # Submit a split thresh run to Slurm: N shard tasks, then the merge.
 #   deploy/slurm/submit.sh N OUT_DIR INPUT...
 # e.g. THRESH=/opt/thresh/bin/thresh deploy/slurm/submit.sh 16 /shared/crawl-2026-12 /shared/warc/*.warc.gz
-# Prints the merge job's id. THRESH_ARGS (ingest options) and
-# THRESH_MERGE_ARGS (the same cleaning and dedup options, for the merge)
-# pass through; sbatch options such as --partition go in SBATCH_* variables.
+# Prints the merge job's id. THRESH_ARGS (ingest options, the same for every
+# shard; the merge reads them back from the shards) passes through; sbatch
+# options such as --partition go in SBATCH_* variables.
 set -eu
 if [ $# -lt 3 ]; then
     sed -n '2,7p' "$0" >&2

@@ -25,9 +25,9 @@ pub struct ShardRun {
     pub rank: u32,
     /// `K/N` for a run of `ingest --shard K/N`.
     pub shard: Option<String>,
-    /// Its clean configuration (`runs.config`, `"clean"`), to check the
-    /// shards were cleaned alike.
-    pub clean_config: Option<serde_json::Value>,
+    /// Its configuration (`runs.config`): how it cleaned and decided
+    /// duplicates, which the merge repeats.
+    pub config: Option<serde_json::Value>,
 }
 
 /// A shard document, ready to be written again.
@@ -71,9 +71,7 @@ impl Store {
                 command,
                 shard,
                 rank: i as u32 + 1,
-                clean_config: config
-                    .and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok())
-                    .and_then(|mut v| v.get_mut("clean").map(serde_json::Value::take)),
+                config: config.and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok()),
             })
             .collect())
     }
