@@ -115,11 +115,15 @@ fn four_shards_merged_are_one_run_in_any_order_and_again_after_a_second_crawl() 
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_same(&one, &merged);
     assert_eq!(count(&merged, "SELECT count(*) FROM document_versions"), 1);
-    // Merging both crawls at once replays them as two runs: the same again.
+    // Both crawls merged at once: the shard where a page changed between
+    // them is refused (a merge sees only a document's last state), with a
+    // line saying to merge after each run; the others merge.
     let at_once = tmp.path().join("at_once.db");
-    assert!(merge(&at_once, &[&shards[1], &shards[0], &shards[3], &shards[2]], &[]).status.success());
-    assert_same(&one, &at_once);
-    assert_eq!(count(&at_once, "SELECT count(*) FROM runs WHERE command = 'merge'"), 2);
+    let out = merge(&at_once, &[&shards[1], &shards[0], &shards[3], &shards[2]], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("documents changed between runs not merged yet; merge after each run"), "{err}");
+    assert_eq!(err.lines().filter(|l| l.contains("changed between runs")).count(), 1, "{err}");
 }
 
 /// The merge decides with the options the shards ran with (recorded in
@@ -214,6 +218,23 @@ fn shards_that_cannot_be_merged_are_named_and_the_rest_merge() {
     assert!(err.contains("out.db: is the database being merged into"), "{err}");
     assert_eq!(err.lines().count(), 5, "one line each, and the summary: {err}");
     assert_eq!(count(&out_db, "SELECT count(*) FROM documents"), 6);
+
+    // A shard whose last run did not finish (killed) is left out, with what
+    // to do; run again, it continues, and the next merge adds it.
+    let cut = tmp.path().join("cut.db");
+    assert!(!ingest_aborting_after(1, &cut, &[&input], &["--quiet", "--shard", "1/1"]).status.success());
+    let out_cut = tmp.path().join("out-cut.db");
+    let out = merge(&out_cut, &[&cut], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cut.db: its last run (1) did not finish; run the same command again"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(ingest(&cut, &[&input], &["--quiet", "--shard", "1/1"]).status.success());
+    assert_eq!(count(&cut, "SELECT count(*) FROM runs"), 1, "the same run, continued");
+    assert_eq!(merge(&out_cut, &[&cut], &[]).status.code(), Some(0));
+    assert_eq!(count(&out_cut, "SELECT count(*) FROM documents"), 6);
 
     // A shard document whose stored input is damaged is that document's
     // failure, named with its shard and id; the rest merge.

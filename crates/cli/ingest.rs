@@ -229,7 +229,9 @@ fn execute(
         })
     });
     let command = spec.command;
-    let site = dedup.site_config()?.map(|s| thresh_store::SiteConfig { learn: spec.shard.is_none(), ..s });
+    // A shard learns no lines (its merge does), nor does a refresh of one.
+    let shard_db = spec.shard.is_some() || store.holds_shard_runs()?;
+    let site = dedup.site_config()?.map(|s| thresh_store::SiteConfig { learn: !shard_db, ..s });
     let mut stages = Stages::new(load, Cleaner::new(&clean_cfg)?);
     stages.minhasher = near.map(|_| thresh_dedup::MinHasher::new());
     stages.raw = Some(store.raw_mode());
@@ -260,6 +262,10 @@ fn execute(
         None => store.begin_run(command, &args_json, &config_json, threads)?,
     };
     let continued = resumed.is_some();
+    // A continued run does not read again what it has already written (its
+    // sources carry its id): their outcomes, counters and rows are there.
+    let done = if continued { store.sources_of_run(run)? } else { Default::default() };
+    let jobs = jobs.filter(move |(_, j)| done.is_empty() || !done.contains(&j.locator()));
     if let Some(shard) = spec.shard {
         store.set_run_shard(run, &shard.to_string())?;
     }

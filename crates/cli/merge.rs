@@ -110,19 +110,14 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut recleaned = 0;
     let mut merge_runs = Vec::new();
-    let shard_ids: Vec<&str> = shards.iter().map(|s| s.id.as_str()).collect();
+    let mut partial = false;
     for rank in ranks {
         config["rank"] = rank.into();
-        // A merge killed during this very phase (the last run, over the same
-        // shards and rank) is continued where it stopped, as the same run:
+        // A merge killed during this very phase (the last run, with the same
+        // shards, rank and options) is continued where it stopped, as the same run:
         // its documents are not written twice, and what it learned is cleaned
         // away at the end, exactly as in a merge that was never killed.
-        let resumed = store.resumable_run("merge", |c, _| {
-            c.get("rank") == config.get("rank")
-                && c.get("shards")
-                    .and_then(|v| v.as_array())
-                    .is_some_and(|a| a.iter().filter_map(|x| x.get("id")?.as_str()).eq(shard_ids.iter().copied()))
-        })?;
+        let resumed = store.resumable_run("merge", |c, _| *c == config)?;
         let (run, skip) = match resumed {
             Some((run, written)) => {
                 if !g.quiet {
@@ -152,7 +147,11 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
             store.copy_shard_history(run, &s.path, &s.id, &runs)?;
         }
         store.put_run_stats(run, "merge", &[("shards".into(), shards.len() as u64), ("recleaned".into(), n)])?;
-        store.finish_run(run, RunStatus::completed(counts.get("failed").copied().unwrap_or(0)))?;
+        // (From the run's own count: a continued run's includes what it
+        // recorded before it was stopped.)
+        let errors = store.run_errors(run)?;
+        partial |= errors > 0;
+        store.finish_run(run, RunStatus::completed(errors))?;
     }
     progress.finish_and_clear();
     failed += counts.get("failed").copied().unwrap_or(0);
@@ -171,7 +170,7 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
             failed
         );
     }
-    Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK })
+    Ok(if failed > 0 || partial { exit::INPUT_ERRORS } else { exit::OK })
 }
 
 /// How the shards' runs to merge cleaned and decided duplicates.
@@ -243,54 +242,92 @@ fn open_shard(path: &Path, out_path: &Path, out: &Store, others: &[Shard]) -> an
     if let Some(o) = others.iter().find(|o| o.id == id) {
         anyhow::bail!("{}: a copy of {}", path.display(), o.path.display());
     }
+    // It is read once, front to back: SQLite's small default page cache
+    // will do (the merged database's is the one that matters), so that
+    // memory does not grow with the number of shards.
+    store.conn().execute_batch("PRAGMA cache_size = -8192").map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let all = store.shard_runs()?;
+    if let Some(last) = all.last().filter(|r| !r.complete) {
+        anyhow::bail!(
+            "{}: its last run ({}) did not finish; run the same command again (it continues the run), then merge",
+            path.display(),
+            last.id
+        );
+    }
     let merged = out.merged_runs(&id)?;
-    let runs = store.shard_runs()?.into_iter().filter(|r| !merged.contains(&r.id)).collect();
+    let runs: Vec<ShardRun> = all.into_iter().filter(|r| !merged.contains(&r.id)).collect();
+    let ranks: std::collections::BTreeSet<u32> = runs.iter().map(|r| r.rank).collect();
+    if ranks.len() > 1 {
+        let n = store.redecided(&runs)?;
+        if n > 0 {
+            anyhow::bail!(
+                "{}: {n} documents changed between runs not merged yet; merge after each run of the split job \
+                 (a merge sees only a document's last state)",
+                path.display()
+            );
+        }
+    }
     Ok(Shard { path: canonical, store, id, runs, _lock: lock })
 }
 
 /// Documents read from a shard database at a time.
 const PAGE: usize = 1024;
 
-/// Where a merge stands in one shard run: the run of this rank (if the
-/// shard has one), the documents read and not yet handed out (`(input_seq,
-/// id)`), and where the next page starts.
-type Cursor = (Option<i64>, std::collections::VecDeque<(i64, i64)>, (i64, i64));
+/// Where a merge stands in one shard run: its shard, the run, the documents
+/// read and not yet handed out (`(input_seq, id)`), and where the next page
+/// starts.
+struct Cursor {
+    shard: usize,
+    run: i64,
+    read: std::collections::VecDeque<(i64, i64)>,
+    after: (i64, i64),
+}
 
 /// The documents of the shard runs of one rank, in the one run's order: a
-/// k-way merge of each shard's documents in input order (`input_seq`; ties,
-/// which one split run cannot make, go by the shards' order, then id), read
-/// a page at a time, so memory does not grow with the crawl.
+/// k-way merge of each shard run's documents in input order (`input_seq`;
+/// ties, which one split run cannot make, go by the shards' order, then id),
+/// read a page at a time, so memory does not grow with the crawl. (A shard
+/// can have two runs of a rank: one that did not finish, and its retry.)
 struct Interleave<'a> {
     shards: &'a [Shard],
     cursors: Vec<Cursor>,
-    heap: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize, i64)>>,
+    /// `(input_seq, shard, id, cursor)` of each cursor's next document.
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize, i64, usize)>>,
 }
 
 impl<'a> Interleave<'a> {
     fn new(shards: &'a [Shard], rank: u32) -> Result<Interleave<'a>, thresh_store::StoreError> {
         let cursors = shards
             .iter()
-            .map(|s| (s.runs.iter().find(|r| r.rank == rank).map(|r| r.id), Default::default(), (i64::MIN, i64::MIN)))
-            .collect();
+            .enumerate()
+            .flat_map(|(i, s)| {
+                s.runs.iter().filter(|r| r.rank == rank).map(move |r| Cursor {
+                    shard: i,
+                    run: r.id,
+                    read: Default::default(),
+                    after: (i64::MIN, i64::MIN),
+                })
+            })
+            .collect::<Vec<_>>();
+        let n = cursors.len();
         let mut it = Interleave { shards, cursors, heap: Default::default() };
-        for i in 0..shards.len() {
-            it.advance(i)?;
+        for c in 0..n {
+            it.advance(c)?;
         }
         Ok(it)
     }
 
-    /// Put shard `i`'s next document on the heap, reading a page if needed.
-    fn advance(&mut self, i: usize) -> Result<(), thresh_store::StoreError> {
-        let (run, buf, after) = &mut self.cursors[i];
-        let Some(run) = *run else { return Ok(()) };
-        if buf.is_empty() {
-            buf.extend(self.shards[i].store.documents_of_run(run, *after, PAGE)?);
-            if let Some(&last) = buf.back() {
-                *after = last;
+    /// Put cursor `c`'s next document on the heap, reading a page if needed.
+    fn advance(&mut self, c: usize) -> Result<(), thresh_store::StoreError> {
+        let cur = &mut self.cursors[c];
+        if cur.read.is_empty() {
+            cur.read.extend(self.shards[cur.shard].store.documents_of_run(cur.run, cur.after, PAGE)?);
+            if let Some(&last) = cur.read.back() {
+                cur.after = last;
             }
         }
-        if let Some((seq, id)) = buf.pop_front() {
-            self.heap.push(std::cmp::Reverse((seq, i, id)));
+        if let Some((seq, id)) = cur.read.pop_front() {
+            self.heap.push(std::cmp::Reverse((seq, cur.shard, id, c)));
         }
         Ok(())
     }
@@ -299,9 +336,9 @@ impl<'a> Interleave<'a> {
     fn take(&mut self, n: usize) -> Result<Vec<(usize, i64)>, thresh_store::StoreError> {
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
-            let Some(std::cmp::Reverse((_, i, id))) = self.heap.pop() else { break };
-            out.push((i, id));
-            self.advance(i)?;
+            let Some(std::cmp::Reverse((_, shard, id, c))) = self.heap.pop() else { break };
+            out.push((shard, id));
+            self.advance(c)?;
         }
         Ok(out)
     }

@@ -40,8 +40,11 @@ CREATE VIEW run_summary AS
            shard, merged_by
     FROM runs ORDER BY id;
 
--- Documents stored before this migration: each run wrote them in input
--- order, so their ids order them within the run.
-UPDATE documents SET input_run = last_run, input_seq = id;
+-- Documents stored before this migration: the run that last decided one is
+-- the last that changed it (it kept a version), else the one that stored
+-- it; each run wrote in input order, so ids order them within the run.
+UPDATE documents SET input_seq = id,
+    input_run = coalesce((SELECT max(v.run_id) FROM document_versions v WHERE v.document_id = documents.id),
+                         first_run);
 -- A merge reads each shard run's documents in input order, a page at a time.
 CREATE INDEX documents_input ON documents(input_run, input_seq, id);

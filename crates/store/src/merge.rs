@@ -21,8 +21,12 @@ pub struct ShardRun {
     /// `ingest`, `refresh`, `merge`.
     pub command: String,
     /// Its place among the shard's runs, from 1: the runs of the shards of
-    /// one split job have the same rank when the shards ran alike.
+    /// one split job have the same rank when the shards ran alike. A run
+    /// that did not finish (killed, failed) shares the rank of the run that
+    /// came after it: the retry of the same command.
     pub rank: u32,
+    /// Whether it went through all its inputs (`finished` or `partial`).
+    pub complete: bool,
     /// `K/N` for a run of `ingest --shard K/N`.
     pub shard: Option<String>,
     /// Its configuration (`runs.config`): how it cleaned and decided
@@ -50,30 +54,72 @@ impl Store {
 
     /// Every run of this database, in id order, ranked.
     pub fn shard_runs(&self) -> Result<Vec<ShardRun>, StoreError> {
-        let mut st =
-            self.conn.prepare("SELECT id, command, config, shard FROM runs ORDER BY id").map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                ))
-            })
-            .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+        type Row = (i64, String, Option<String>, Option<String>, String);
+        let mut st = self
+            .conn
+            .prepare("SELECT id, command, config, shard, status FROM runs WHERE origin_db IS NULL ORDER BY id")
             .map_err(|e| self.err(e))?;
-        Ok(rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, (id, command, config, shard))| ShardRun {
+        let rows: Vec<Row> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.err(e))?;
+        let mut rank = 1;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, command, config, shard, status) in rows {
+            let complete = matches!(status.as_str(), "finished" | "partial");
+            out.push(ShardRun {
                 id,
                 command,
                 shard,
-                rank: i as u32 + 1,
+                rank,
+                complete,
                 config: config.and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok()),
-            })
-            .collect())
+            });
+            rank += u32::from(complete);
+        }
+        Ok(out)
+    }
+
+    /// Documents first stored by one of `runs` and changed by a later one of
+    /// a different rank: a merge of those runs at once would see only their
+    /// last state, so it refuses them (merge after each split run).
+    pub fn redecided(&self, runs: &[ShardRun]) -> Result<u64, StoreError> {
+        let rank: std::collections::HashMap<i64, u32> = runs.iter().map(|r| (r.id, r.rank)).collect();
+        let mut st = self
+            .conn
+            .prepare("SELECT first_run, input_run FROM documents WHERE input_run != first_run")
+            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).map_err(|e| self.err(e))?;
+        let mut n = 0;
+        for row in rows {
+            let (first, last) = row.map_err(|e| self.err(e))?;
+            if let (Some(a), Some(b)) = (rank.get(&first), rank.get(&last)) {
+                n += u64::from(a != b);
+            }
+        }
+        Ok(n)
+    }
+
+    /// Errors a run recorded (`runs.n_errors`).
+    pub fn run_errors(&self, run: i64) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT n_errors FROM runs WHERE id = ?1", [run], |r| r.get::<_, i64>(0).map(|n| n as u64))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether any run of this database was a shard (`ingest --shard`).
+    pub fn holds_shard_runs(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE shard IS NOT NULL)", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// The sources a run has already written (`sources.last_run`): what a
+    /// continued run need not read again.
+    pub fn sources_of_run(&self, run: i64) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut st = self.conn.prepare("SELECT locator FROM sources WHERE last_run = ?1").map_err(|e| self.err(e))?;
+        let rows = st.query_map([run], |r| r.get(0)).and_then(Iterator::collect);
+        rows.map_err(|e| self.err(e))
     }
 
     /// The runs of database `origin` already merged into this one (their ids there).
@@ -112,7 +158,8 @@ impl Store {
         let last: Option<Last> = self
             .conn
             .query_row(
-                "SELECT id, command, status, config, args, n_inputs FROM runs ORDER BY id DESC LIMIT 1",
+                "SELECT id, command, status, config, args, n_inputs FROM runs WHERE origin_db IS NULL
+                 ORDER BY id DESC LIMIT 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )
@@ -269,8 +316,9 @@ impl Store {
                     [origin],
                 )?;
             }
-            // Sources of inputs that left no document here (dropped, failed,
-            // gone); those of documents were written with them.
+            // The sources as the shard last saw them: those of inputs that
+            // left no document here (dropped, failed, gone) and, for the rest,
+            // what the shard's later runs said (gone, errors, validators).
             tx.execute(
                 &format!(
                     "INSERT INTO main.sources(locator, kind, url, raw_sha256, etag, last_modified, fetched_at,
@@ -280,12 +328,13 @@ impl Store {
                          coalesce({}, ?2), coalesce({}, ?2), s.last_status, s.last_error, s.archive,
                          s.http_status, s.final_url, s.redirects, s.gone_at
                      FROM shard.sources s WHERE s.last_run IN (SELECT id FROM temp.merging)
-                         AND NOT EXISTS (SELECT 1 FROM main.documents d WHERE d.source = s.locator)
                      ORDER BY s.id
                      ON CONFLICT(locator) DO UPDATE SET last_run = excluded.last_run,
                          last_status = excluded.last_status, last_error = excluded.last_error,
                          http_status = excluded.http_status, gone_at = excluded.gone_at,
-                         fetched_at = coalesce(excluded.fetched_at, fetched_at)",
+                         fetched_at = coalesce(excluded.fetched_at, fetched_at),
+                         etag = coalesce(excluded.etag, etag),
+                         last_modified = coalesce(excluded.last_modified, last_modified)",
                     mapped("s.first_run"),
                     mapped("s.last_run")
                 ),
