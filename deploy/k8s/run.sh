@@ -10,19 +10,26 @@ ns=(--namespace "${1:-default}")
 kubectl "${ns[@]}" apply -f "$here/volume.yaml"
 kubectl "${ns[@]}" delete job thresh-shards thresh-merge --ignore-not-found
 kubectl "${ns[@]}" apply -f "$here/shards.yaml"
-# Complete, or failed (a shard ran out of retries): whichever comes first.
-while :; do
-    state=$(kubectl "${ns[@]}" get job thresh-shards \
-        -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}')
-    case "$state" in
-        *Failed*)
-            echo "run.sh: thresh-shards failed; see kubectl logs -l app.kubernetes.io/component=shard" >&2
-            exit 1
-            ;;
-        *Complete*) break ;;
-    esac
-    sleep 30
-done
+# Wait for a Job to be Complete (return 0) or Failed (return 1).
+wait_for() {
+    local state
+    while :; do
+        state=$(kubectl "${ns[@]}" get job "$1" \
+            -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}')
+        case "$state" in
+            *Failed*) return 1 ;;
+            *Complete*) return 0 ;;
+        esac
+        sleep 30
+    done
+}
+if ! wait_for thresh-shards; then
+    echo "run.sh: thresh-shards failed; see kubectl logs -l app.kubernetes.io/component=shard" >&2
+    exit 1
+fi
 kubectl "${ns[@]}" apply -f "$here/merge.yaml"
-kubectl "${ns[@]}" wait job/thresh-merge --for=condition=Complete --timeout=72h
+if ! wait_for thresh-merge; then
+    echo "run.sh: thresh-merge failed; see kubectl logs job/thresh-merge" >&2
+    exit 1
+fi
 kubectl "${ns[@]}" logs job/thresh-merge

@@ -10,11 +10,20 @@ if [ $# -lt 3 ]; then
     sed -n '2,7p' "$0" >&2
     exit 2
 fi
-n=$1 out=$2
-shift 2
+n=$1
+shift
+# Absolute paths: the jobs run in OUT_DIR, on other nodes.
+out=$(realpath -m "$1")
+shift
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
-export THRESH_INPUTS="$*" THRESH_OUT="$out" THRESH_SHARDS="$n"
+# The inputs go in a file (NUL-separated): a crawl's list of WARC files can
+# be longer than an environment variable may be, and paths may hold spaces.
+: > "$out/inputs.list"
+for input in "$@"; do
+    printf '%s\0' "$(realpath -m "$input")" >> "$out/inputs.list"
+done
+export THRESH_INPUTS_FILE="$out/inputs.list" THRESH_OUT="$out" THRESH_SHARDS="$n"
 array=$(sbatch --parsable --export=ALL --array="1-$n" --chdir="$out" "$here/shard.sbatch")
 array=${array%%;*}
 sbatch --parsable --export=ALL --dependency="afterok:$array" --kill-on-invalid-dep=yes --chdir="$out" "$here/merge.sbatch"
