@@ -537,6 +537,46 @@ mod tests {
     }
 
     #[test]
+    fn documents_stored_before_0011_get_their_deciding_run_and_order() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("old.db");
+        let mut conn = Connection::open(&p).unwrap();
+        // (As Store::open migrates: foreign keys off, see setup.)
+        conn.execute_batch("PRAGMA foreign_keys=OFF").unwrap();
+        MIGRATIONS.to_version(&mut conn, 10).unwrap();
+        let doc = |id: i64, first: i64, last: i64| {
+            format!(
+                "INSERT INTO documents(id, source, text, text_sha256, media_type, first_run, last_run, created_at, updated_at)
+                 VALUES ({id}, 's{id}', 't', '{}', 'text', {first}, {last}, 'a', 'a');",
+                "0".repeat(64)
+            )
+        };
+        conn.execute_batch(&format!(
+            "INSERT INTO runs(id, started_at, status, command) VALUES
+                 (1, 'a', 'finished', 'ingest'), (2, 'b', 'finished', 'ingest'), (3, 'c', 'finished', 'refresh');
+             {} {} {}
+             INSERT INTO document_versions(document_id, run_id, replaced_at, text, text_sha256) VALUES (2, 2, 'b', 'old', 'x');",
+            doc(1, 1, 3), // stored in run 1, found unchanged since: decided by run 1
+            doc(2, 1, 3), // changed by run 2 (it kept a version), unchanged in 3
+            doc(3, 2, 2),
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        drop(conn);
+        let s = Store::open(&p).unwrap();
+        let rows: Vec<(i64, i64, i64)> = s
+            .conn
+            .prepare("SELECT id, input_run, input_seq FROM documents ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, [(1, 1, 1), (2, 2, 2), (3, 2, 3)]);
+        assert_eq!(s.identity().unwrap().len(), 32);
+        assert_eq!(s.documents_of_run(2, (i64::MIN, i64::MIN), 10).unwrap(), [(2, 2), (3, 3)]);
+    }
+
+    #[test]
     fn times_out_of_range_are_clamped_not_a_panic() {
         let now = std::time::SystemTime::now();
         let ancient = now.checked_sub(std::time::Duration::from_secs(300_000 * 366 * 86_400)).unwrap();
