@@ -98,6 +98,26 @@ fn four_shards_merged_are_one_run_in_any_order_and_again_after_a_second_crawl() 
         1
     );
 
+    // The merged database is an ordinary one: a plain ingest into it learns
+    // (the shard runs it holds are copies).
+    let more = tmp.path().join("more");
+    std::fs::create_dir(&more).unwrap();
+    let merged_copy = tmp.path().join("merged-copy.db");
+    std::fs::copy(&merged, &merged_copy).unwrap();
+    let site_lines = count(&merged_copy, "SELECT count(*) FROM site_lines");
+    for i in 0..3 {
+        let page = format!("Meridian Gazette\nA line no rule knows, on every new page of the gazette, read by all.\nStory {i} tells of the {i}th bridge over the river, opened by the mayor on a winter morning at last.\n");
+        std::fs::write(more.join(format!("new-{i}.txt")), page).unwrap();
+    }
+    std::fs::write(
+        more.join("m.csv"),
+        "path,url\nnew-0.txt,https://gazette.example/n/0\nnew-1.txt,https://gazette.example/n/1\nnew-2.txt,https://gazette.example/n/2\n",
+    )
+    .unwrap();
+    let out = ingest(&merged_copy, &[&more], &["--quiet", "--manifest", more.join("m.csv").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(count(&merged_copy, "SELECT count(*) FROM site_lines") > site_lines, "nothing learned");
+
     // Merging the same shards again adds nothing, and says so.
     let out = merge(&merged, &[&shards[0], &shards[1], &shards[2], &shards[3]], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -107,10 +107,13 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Whether any run of this database was a shard (`ingest --shard`).
+    /// Whether any run of this database was a shard (`ingest --shard`); the
+    /// shard runs a merge copied in do not count (a merged database learns).
     pub fn holds_shard_runs(&self) -> Result<bool, StoreError> {
         self.conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE shard IS NOT NULL)", [], |r| r.get(0))
+            .query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE shard IS NOT NULL AND origin_db IS NULL)", [], |r| {
+                r.get(0)
+            })
             .map_err(|e| self.err(e))
     }
 
