@@ -178,6 +178,19 @@ fn the_merge_takes_the_shards_options_and_refuses_mixed_ones() {
     let out = merge(&tmp.path().join("refused.db"), &[&shards[0], &mixed], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("configured otherwise"), "{}", stderr(&out));
+
+    // The second runs do not line up (an ingest on one shard, a refresh on
+    // the other): refused, not merged as one run.
+    let mut again = opts.to_vec();
+    again.extend(["--shard", "1/2"]);
+    ingest_corpus(&corpus, &shards[0], &again);
+    let mut refresh = vec!["refresh", "--db", shards[1].to_str().unwrap(), "--quiet"];
+    refresh.extend(opts);
+    let out = thresh(&refresh);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = merge(&merged, &[&shards[0], &shards[1]], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is not the same command as"), "{}", stderr(&out));
 }
 
 /// A merge killed after its first batch (learned lines not yet cleaned

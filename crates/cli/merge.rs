@@ -94,6 +94,31 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         }
         return Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK });
     }
+    // The k-th runs of the shards must be the same command (but for the
+    // shard, the database and how it ran), or ranks do not line up: a
+    // refresh run on some shards only, say. Refused, not merged wrongly.
+    for &rank in &ranks {
+        let mut first: Option<(Vec<String>, String)> = None;
+        for s in &shards {
+            for r in s.runs.iter().filter(|r| r.rank == rank) {
+                let Some(job) = job_of(r) else { continue };
+                let here = format!("{} run {}", s.path.display(), r.id);
+                match &first {
+                    None => first = Some((job, here)),
+                    Some((j, there)) if *j != job => {
+                        return Err(anyhow::anyhow!(
+                            "{here} ({}) is not the same command as {there} ({}): the shards' runs do not line up; \
+                             run the same commands on every shard",
+                            job.join(" "),
+                            j.join(" ")
+                        )
+                        .into())
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
     // Documents per rank, for the progress bar.
     let mut total = 0u64;
     for s in &shards {
@@ -171,6 +196,25 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         );
     }
     Ok(if failed > 0 || partial { exit::INPUT_ERRORS } else { exit::OK })
+}
+
+/// A shard run's command line without what differs between the shards of
+/// one job (the program's path, `--db`, `--shard`, `--threads`, `--quiet`).
+fn job_of(run: &ShardRun) -> Option<Vec<String>> {
+    let argv: Vec<String> = serde_json::from_str(run.args.as_deref()?).ok()?;
+    let mut out = Vec::new();
+    let mut it = argv.into_iter().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--db" | "--shard" | "--threads" => {
+                it.next();
+            }
+            "--quiet" | "-q" => {}
+            _ if ["--db=", "--shard=", "--threads="].iter().any(|p| a.starts_with(p)) => {}
+            _ => out.push(a),
+        }
+    }
+    Some(out)
 }
 
 /// How the shards' runs to merge cleaned and decided duplicates.

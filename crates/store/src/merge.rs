@@ -32,6 +32,8 @@ pub struct ShardRun {
     /// Its configuration (`runs.config`): how it cleaned and decided
     /// duplicates, which the merge repeats.
     pub config: Option<serde_json::Value>,
+    /// Its command line (`runs.args`, a JSON array).
+    pub args: Option<String>,
 }
 
 /// A shard document, ready to be written again.
@@ -54,18 +56,18 @@ impl Store {
 
     /// Every run of this database, in id order, ranked.
     pub fn shard_runs(&self) -> Result<Vec<ShardRun>, StoreError> {
-        type Row = (i64, String, Option<String>, Option<String>, String);
+        type Row = (i64, String, Option<String>, Option<String>, String, Option<String>);
         let mut st = self
             .conn
-            .prepare("SELECT id, command, config, shard, status FROM runs WHERE origin_db IS NULL ORDER BY id")
+            .prepare("SELECT id, command, config, shard, status, args FROM runs WHERE origin_db IS NULL ORDER BY id")
             .map_err(|e| self.err(e))?;
         let rows: Vec<Row> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
             .and_then(Iterator::collect)
             .map_err(|e| self.err(e))?;
         let mut rank = 1;
         let mut out = Vec::with_capacity(rows.len());
-        for (id, command, config, shard, status) in rows {
+        for (id, command, config, shard, status, args) in rows {
             let complete = matches!(status.as_str(), "finished" | "partial");
             out.push(ShardRun {
                 id,
@@ -74,6 +76,7 @@ impl Store {
                 rank,
                 complete,
                 config: config.and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok()),
+                args,
             });
             rank += u32::from(complete);
         }
