@@ -188,7 +188,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         if rest.starts_with(b"!--") {
             let end = comment_end(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
-            seal(&mut out.html, bytes.get(end).copied());
+            seal(&mut out.html, bytes.get(end..).unwrap_or_default());
             copied_to = end;
             pos = end;
             continue;
@@ -219,7 +219,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
         if keep_noscript && name.eq_ignore_ascii_case(b"noscript") {
             let gt = after_tag(bytes, lt);
             push(&mut out.html, &html[copied_to..lt], pre);
-            seal(&mut out.html, bytes.get(gt).copied());
+            seal(&mut out.html, bytes.get(gt..).unwrap_or_default());
             copied_to = gt;
             pos = gt;
             continue;
@@ -274,7 +274,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             if cut {
                 let gt = after_tag(bytes, lt);
                 push(&mut out.html, &html[copied_to..lt], pre);
-                seal(&mut out.html, bytes.get(gt).copied());
+                seal(&mut out.html, bytes.get(gt..).unwrap_or_default());
                 copied_to = gt;
                 pos = gt;
                 continue;
@@ -338,7 +338,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 let glue = text_next && lt.checked_sub(1).is_some_and(|p| is_space(bytes[p]));
                 if tag.drop && apart && !glue && tables == 0 {
                     push(&mut out.html, &html[copied_to..lt], pre);
-                    seal(&mut out.html, bytes.get(tag.end).copied());
+                    seal(&mut out.html, bytes.get(tag.end..).unwrap_or_default());
                     copied_to = tag.end;
                     continue;
                 }
@@ -386,7 +386,7 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             out.json_ld.push(html[content_start..content_end].to_string());
         }
         push(&mut out.html, &html[copied_to..lt], pre);
-        seal(&mut out.html, bytes.get(end).copied());
+        seal(&mut out.html, bytes.get(end..).unwrap_or_default());
         copied_to = end;
         pos = end;
     }
@@ -646,18 +646,26 @@ fn tag_is(rest: &[u8], name: &[u8]) -> bool {
         && (is_space(rest[name.len()]) || matches!(rest[name.len()], b'>' | b'/'))
 }
 
-/// Before a cut, with the byte that follows it: a `<` left at the end of
+/// Before a cut, with what follows it: a `<` left at the end of
 /// the output (text, as the tokenizer read it) must not meet what follows
 /// the cut and open a tag ("<" + "c" after cutting "<!-->" from "<<!-->c");
 /// written as `&lt;`, it stays the same text. And whitespace must not meet
 /// text: inside a table the parser keeps a run of whitespace in place but
 /// moves text out before the table, so "\n" and "b" around a cut comment
-/// are apart there, "\nb" is not; an empty comment keeps them apart.
-fn seal(out: &mut String, next: Option<u8>) {
+/// are apart there, "\nb" is not; an empty comment keeps them apart. (A
+/// `<` that opens no tag is text too: "\n<" after a cut comment in a table.)
+fn seal(out: &mut String, rest: &[u8]) {
+    // Text follows (not a tag: a tag ends pending table text itself).
+    let text_follows = match rest {
+        [b'<', c, ..] => !(c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?')),
+        [b'<'] => true,
+        [c, ..] => !is_space(*c),
+        [] => false,
+    };
     if out.ends_with('<') {
         out.pop();
         out.push_str("&lt;");
-    } else if out.as_bytes().last().is_some_and(|&c| is_space(c)) && next.is_some_and(|c| !is_space(c) && c != b'<') {
+    } else if out.as_bytes().last().is_some_and(|&c| is_space(c)) && text_follows {
         out.push_str("<!---->");
     }
 }
