@@ -35,6 +35,21 @@ fn ingest_corpus(dir: &Path, db: &Path, extra: &[&str]) {
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
 }
 
+/// The corpus ingested as `n` shards (`--shard K/N` added to `extra`), into
+/// `dir/shardK.db`, which it returns; run again, each continues its database.
+fn ingest_shards(corpus: &Path, dir: &Path, n: usize, extra: &[&str]) -> Vec<PathBuf> {
+    (1..=n)
+        .map(|k| {
+            let db = dir.join(format!("shard{k}.db"));
+            let shard = format!("{k}/{n}");
+            let mut args = extra.to_vec();
+            args.extend(["--shard", shard.as_str()]);
+            ingest_corpus(corpus, &db, &args);
+            db
+        })
+        .collect()
+}
+
 fn merge(db: &Path, shards: &[&PathBuf], extra: &[&str]) -> std::process::Output {
     let mut args = vec!["merge", "--db", db.to_str().unwrap()];
     args.extend(shards.iter().map(|s| s.to_str().unwrap()));
@@ -55,10 +70,7 @@ fn four_shards_merged_are_one_run_in_any_order_and_again_after_a_second_crawl() 
     assert!(count(&one, "SELECT count(*) FROM site_lines") >= 12);
     assert!(count(&one, "SELECT count(*) FROM removed_segments WHERE kind = 'site-boilerplate'") >= 100);
 
-    let shards: Vec<PathBuf> = (1..=4).map(|k| tmp.path().join(format!("shard{k}.db"))).collect();
-    for (k, db) in shards.iter().enumerate() {
-        ingest_corpus(&corpus, db, &["--shard", &format!("{}/4", k + 1)]);
-    }
+    let shards = ingest_shards(&corpus, tmp.path(), 4, &[]);
     // Every document is in exactly one shard, and no shard learns alone.
     let in_shards: i64 = shards.iter().map(|s| count(s, "SELECT count(*) FROM documents")).sum();
     assert_eq!(in_shards, count(&one, "SELECT count(*) FROM documents"));
@@ -128,9 +140,7 @@ fn four_shards_merged_are_one_run_in_any_order_and_again_after_a_second_crawl() 
     // database run twice, and shards run twice then merged again, agree.
     make_corpus(&corpus, 2);
     ingest_corpus(&corpus, &one, &[]);
-    for (k, db) in shards.iter().enumerate() {
-        ingest_corpus(&corpus, db, &["--shard", &format!("{}/4", k + 1)]);
-    }
+    ingest_shards(&corpus, tmp.path(), 4, &[]);
     let out = merge(&merged, &[&shards[3], &shards[2], &shards[1], &shards[0]], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_same(&one, &merged);
@@ -158,13 +168,7 @@ fn the_merge_takes_the_shards_options_and_refuses_mixed_ones() {
     ingest_corpus(&corpus, &one, &opts);
     let default_one = tmp.path().join("default.db");
     ingest_corpus(&corpus, &default_one, &[]);
-    let shards: Vec<PathBuf> = (1..=2).map(|k| tmp.path().join(format!("shard{k}.db"))).collect();
-    for (k, db) in shards.iter().enumerate() {
-        let shard = format!("{}/2", k + 1);
-        let mut args = opts.to_vec();
-        args.extend(["--shard", shard.as_str()]);
-        ingest_corpus(&corpus, db, &args);
-    }
+    let shards = ingest_shards(&corpus, tmp.path(), 2, &opts);
     let merged = tmp.path().join("merged.db");
     let out = merge(&merged, &[&shards[1], &shards[0]], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -203,10 +207,7 @@ fn a_merge_killed_midway_is_finished_by_the_next() {
     make_corpus(&corpus, 1);
     let one = tmp.path().join("one.db");
     ingest_corpus(&corpus, &one, &[]);
-    let shards: Vec<PathBuf> = (1..=3).map(|k| tmp.path().join(format!("shard{k}.db"))).collect();
-    for (k, db) in shards.iter().enumerate() {
-        ingest_corpus(&corpus, db, &["--shard", &format!("{}/3", k + 1)]);
-    }
+    let shards = ingest_shards(&corpus, tmp.path(), 3, &[]);
     let merged = tmp.path().join("merged.db");
     let mut args = vec!["merge", "--db", merged.to_str().unwrap()];
     args.extend(shards.iter().map(|s| s.to_str().unwrap()));

@@ -78,19 +78,62 @@ pub fn vacuum(a: crate::args::VacuumArgs) -> Result<u8, Fatal> {
     Ok(exit::OK)
 }
 
-/// Counts shown in the summary line.
+/// Counts shown in the summary line (of ingest, refresh and merge).
 #[derive(Default)]
-struct Summary {
-    new: u64,
-    duplicates: u64,
-    updated: u64,
-    unchanged: u64,
-    dropped: u64,
-    skipped: u64,
-    gone: u64,
-    errors: u64,
+pub struct Summary {
+    pub new: u64,
+    pub duplicates: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub dropped: u64,
+    pub skipped: u64,
+    pub gone: u64,
+    pub errors: u64,
     /// URLs given to ingest that answered 404 / 410 (also counted as gone).
-    missing: u64,
+    pub missing: u64,
+}
+
+impl Summary {
+    /// Count what the writer did with one item.
+    pub fn add(&mut self, o: &Outcome) {
+        match o {
+            Outcome::New { dup_of, .. } => {
+                self.new += 1;
+                self.duplicates += u64::from(dup_of.is_some());
+            }
+            Outcome::Updated { dup_of, .. } => {
+                self.updated += 1;
+                self.duplicates += u64::from(dup_of.is_some());
+            }
+            Outcome::Unchanged { .. } => self.unchanged += 1,
+            Outcome::Dropped => self.dropped += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Gone => self.gone += 1,
+            Outcome::Error => self.errors += 1,
+        }
+    }
+}
+
+/// Start a run of `command`, or continue the last one when it is one that
+/// was stopped (killed) and `same(its config, its arguments)` holds: the
+/// run's id, and for a continued run how many inputs it had committed.
+pub fn start_run(
+    g: &Global,
+    store: &mut Store,
+    command: &str,
+    (args_json, config): (&str, &serde_json::Value),
+    threads: usize,
+    same: impl Fn(&serde_json::Value, Option<&serde_json::Value>) -> bool,
+) -> Result<(i64, Option<u64>), thresh_store::StoreError> {
+    match store.resumable_run(command, same)? {
+        Some((run, written)) => {
+            if !g.quiet {
+                eprintln!("thresh: {command} run {run} was stopped after {written} inputs; continuing it");
+            }
+            Ok((run, Some(written)))
+        }
+        None => Ok((store.begin_run(command, args_json, &config.to_string(), threads)?, None)),
+    }
 }
 
 /// Read a URL list: one URL per line; blank lines and `#` comments ignored.
@@ -244,23 +287,15 @@ fn execute(
     let mut config = run_config(&clean_cfg, near, site);
     config["max_input_bytes"] = stages.load.max_bytes.into();
     config["http"] = http_json.into();
-    let config_json = config.to_string();
     // The same command killed last time (the last run, unfinished, same
     // arguments and configuration) is continued as that run: what it wrote
     // is found unchanged, the rest is written as it would have been, and
     // what it learned is cleaned away at its end — so a killed and repeated
     // run ends as an uninterrupted one (bench/crash.py).
     let args_now = serde_json::Value::String(args_json.clone());
-    let resumed = store.resumable_run(command, |c, args| *c == config && args == Some(&args_now))?;
-    let run = match resumed {
-        Some((run, written)) => {
-            if !g.quiet {
-                eprintln!("thresh: {command} run {run} was stopped after {written} inputs; continuing it");
-            }
-            run
-        }
-        None => store.begin_run(command, &args_json, &config_json, threads)?,
-    };
+    let (run, resumed) = start_run(g, store, command, (&args_json, &config), threads, |c, args| {
+        *c == config && args == Some(&args_now)
+    })?;
     let continued = resumed.is_some();
     // A continued run does not read again what it has already written (its
     // sources carry its id): their outcomes, counters and rows are there.
@@ -344,21 +379,7 @@ fn execute(
                             }
                             Processed::NotModified(_) | Processed::Gone(..) => {}
                         }
-                        match o {
-                            Outcome::New { dup_of, .. } => {
-                                summary.new += 1;
-                                summary.duplicates += u64::from(dup_of.is_some());
-                            }
-                            Outcome::Updated { dup_of, .. } => {
-                                summary.updated += 1;
-                                summary.duplicates += u64::from(dup_of.is_some());
-                            }
-                            Outcome::Unchanged { .. } => summary.unchanged += 1,
-                            Outcome::Dropped => summary.dropped += 1,
-                            Outcome::Skipped => summary.skipped += 1,
-                            Outcome::Gone => summary.gone += 1,
-                            Outcome::Error => summary.errors += 1,
-                        }
+                        summary.add(o);
                     }
                 }
                 // Lines of a site were learned: clean its affected documents

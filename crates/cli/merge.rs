@@ -8,21 +8,21 @@
 //! and near duplicates are decided, and lines learned, as that run would
 //! have: across shards, pointing at the earliest document. Documents a line
 //! learned here touches are cleaned again from their stored input, as in an
-//! ingest. Then each shard's record (runs, errors, drops, counters,
-//! versions) is copied with the shard's name. Merging again adds only runs
+//! ingest (the writer keeps earlier versions of changed documents, as one
+//! run's would). Then each shard's record (runs, errors, drops, counters,
+//! source status) is copied with the shard's name. Merging again adds only runs
 //! not merged before; the order of the shard arguments does not matter.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
 use rayon::prelude::*;
 use thresh_clean::Cleaner;
 use thresh_doc::{Doc, DropReason, Verdict};
-use thresh_store::{Item, Outcome, RunStatus, ShardDoc, ShardRun, Store};
+use thresh_store::{Item, RunStatus, ShardDoc, ShardRun, Store};
 
 use crate::args::{Global, MergeArgs};
-use crate::ingest::{lock, RunLock};
+use crate::ingest::{lock, RunLock, Summary};
 use crate::pipeline::{self, Prints, Stages};
 use crate::{exit, Fatal};
 
@@ -47,6 +47,7 @@ enum Ready {
 pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
     let _lock = lock(&a.db)?;
     let mut store = Store::open(&a.db)?;
+    let own_id = store.identity()?;
     let out_path = a.db.canonicalize().with_context(|| format!("{}: cannot resolve", a.db.display()))?;
     let mut failed = 0u64;
 
@@ -55,7 +56,7 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
     // and a later merge adds it.
     let mut shards: Vec<Shard> = Vec::new();
     for path in &a.shards {
-        match open_shard(path, &out_path, &store, &shards) {
+        match open_shard(path, (&out_path, &own_id), &store, &shards) {
             Ok(s) => shards.push(s),
             Err(e) => {
                 failed += 1;
@@ -132,7 +133,7 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
     let threads = g.threads();
     let pool = pipeline::pool(threads)?;
     let progress = pipeline::progress_bar(Some(total as usize), show_progress, "merge");
-    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut summary = Summary::default();
     let mut recleaned = 0;
     let mut merge_runs = Vec::new();
     let mut partial = false;
@@ -142,22 +143,15 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         // shards, rank and options) is continued where it stopped, as the same run:
         // its documents are not written twice, and what it learned is cleaned
         // away at the end, exactly as in a merge that was never killed.
-        let resumed = store.resumable_run("merge", |c, _| *c == config)?;
-        let (run, skip) = match resumed {
-            Some((run, written)) => {
-                if !g.quiet {
-                    eprintln!("thresh: merge run {run} was stopped after {written} documents; continuing it");
-                }
-                (run, written)
-            }
-            None => (store.begin_run("merge", &args_json, &config.to_string(), threads)?, 0),
-        };
+        let (run, resumed) =
+            crate::ingest::start_run(g, &mut store, "merge", (&args_json, &config), threads, |c, _| *c == config)?;
+        let skip = resumed.unwrap_or(0);
         merge_runs.push(run);
         if site.is_some() {
             stages.site = Some(crate::site::SiteView::open(store.path(), run)?);
         }
         let phase = Interleave::new(&shards, rank).map_err(Fatal::from).and_then(|order| {
-            merge_documents(&mut store, run, order, skip, &shards, &stages, &pool, &progress, &mut counts)
+            merge_documents(&mut store, run, order, skip, &shards, &stages, &pool, &progress, &mut summary)
         });
         let n = match phase {
             Ok(n) => n,
@@ -179,19 +173,18 @@ pub fn run(g: &Global, a: MergeArgs, show_progress: bool) -> Result<u8, Fatal> {
         store.finish_run(run, RunStatus::completed(errors))?;
     }
     progress.finish_and_clear();
-    failed += counts.get("failed").copied().unwrap_or(0);
+    failed += summary.errors;
     if show_progress || (!g.quiet && failed > 0) {
-        let n = |k: &str| counts.get(k).copied().unwrap_or(0);
         let runs: Vec<String> = merge_runs.iter().map(i64::to_string).collect();
         eprintln!(
             "thresh: merge run {}: {} shards; {} new ({} duplicates), {} updated, {} unchanged, {} dropped, {} failed; {recleaned} cleaned again",
             runs.join(", "),
             shards.len(),
-            n("new"),
-            n("duplicates"),
-            n("updated"),
-            n("unchanged"),
-            n("dropped"),
+            summary.new,
+            summary.duplicates,
+            summary.updated,
+            summary.unchanged,
+            summary.dropped,
             failed
         );
     }
@@ -266,7 +259,8 @@ fn recorded_settings(shards: &[Shard]) -> anyhow::Result<Settings> {
     Ok(Settings { clean, dedup })
 }
 
-fn open_shard(path: &Path, out_path: &Path, out: &Store, others: &[Shard]) -> anyhow::Result<Shard> {
+/// `out` is the merged database, with its path and identity.
+fn open_shard(path: &Path, (out_path, out_id): (&Path, &str), out: &Store, others: &[Shard]) -> anyhow::Result<Shard> {
     if !path.exists() {
         anyhow::bail!("{}: no such database", path.display());
     }
@@ -280,7 +274,7 @@ fn open_shard(path: &Path, out_path: &Path, out: &Store, others: &[Shard]) -> an
     let lock = lock(path).map_err(|f| f.error)?;
     let store = Store::open_existing(path)?;
     let id = store.identity()?;
-    if id == out.identity()? {
+    if id == out_id {
         anyhow::bail!("{}: a copy of the database being merged into", path.display());
     }
     if let Some(o) = others.iter().find(|o| o.id == id) {
@@ -390,7 +384,7 @@ impl<'a> Interleave<'a> {
 
 /// Write the shard documents `order` hands out, as merge run `run`, but for
 /// the first `skip` (written before the run was stopped); then clean again
-/// what the lines it learned touch. Counts outcomes into `counts`; returns
+/// what the lines it learned touch. Counts outcomes into `summary`; returns
 /// how many documents were cleaned again.
 #[allow(clippy::too_many_arguments)]
 fn merge_documents(
@@ -402,7 +396,7 @@ fn merge_documents(
     stages: &Stages,
     pool: &rayon::ThreadPool,
     progress: &indicatif::ProgressBar,
-    counts: &mut BTreeMap<&'static str, u64>,
+    summary: &mut Summary,
 ) -> Result<u64, Fatal> {
     // What an earlier run queued for cleaning again and did not get to
     // (a continued run's own queue waits for its end, as it would have).
@@ -426,14 +420,20 @@ fn merge_documents(
         if chunk.is_empty() {
             break;
         }
-        let loaded: Vec<Result<ShardDoc, String>> = chunk
+        // (A document that cannot be read is that document's failure, under
+        // its shard's path.)
+        let loaded: Vec<Result<ShardDoc, Ready>> = chunk
             .iter()
             .map(|&(i, id)| {
                 let s = &shards[i];
+                let failed = |why: String| Ready::Failed {
+                    locator: s.path.display().to_string(),
+                    message: format!("{}: document {id}{why}", s.path.display()),
+                };
                 match s.store.shard_doc(id) {
                     Ok(Some(d)) => Ok(d),
-                    Ok(None) => Err(format!("{}: document {id} went away during the merge", s.path.display())),
-                    Err(e) => Err(format!("{}: document {id}: {e}", s.path.display())),
+                    Ok(None) => Err(failed(" went away during the merge".into())),
+                    Err(e) => Err(failed(format!(": {e}"))),
                 }
             })
             .collect();
@@ -454,26 +454,11 @@ fn merge_documents(
             // A crash right after a commit, as kill -9 would make it (tests).
             std::process::abort();
         }
-        for (o, r) in outcomes.into_iter().zip(&ready) {
-            let key = match o {
-                Outcome::New { dup_of: Some(_), .. } | Outcome::Updated { dup_of: Some(_), .. } => {
-                    *counts.entry("duplicates").or_default() += 1;
-                    if matches!(o, Outcome::New { .. }) {
-                        "new"
-                    } else {
-                        "updated"
-                    }
-                }
-                Outcome::New { .. } => "new",
-                Outcome::Updated { .. } => "updated",
-                Outcome::Unchanged { .. } => "unchanged",
-                Outcome::Dropped => "dropped",
-                _ => "failed",
-            };
+        for (o, r) in outcomes.iter().zip(&ready) {
             if let Ready::Failed { message, .. } = r {
                 eprintln!("thresh: error: {message}");
             }
-            *counts.entry(key).or_default() += 1;
+            summary.add(o);
         }
         progress.inc(chunk.len() as u64);
     }
@@ -486,13 +471,10 @@ fn merge_documents(
 /// it with the lines learned before it (in earlier runs of the merged
 /// database), so when it holds one of those it is cleaned again with them.
 /// Then its fingerprints.
-fn prepare(d: Result<ShardDoc, String>, stages: &Stages) -> Ready {
+fn prepare(d: Result<ShardDoc, Ready>, stages: &Stages) -> Ready {
     let ShardDoc { doc, raw, seq } = match d {
         Ok(d) => d,
-        Err(message) => {
-            let locator = message.split(": ").next().unwrap_or_default().to_string();
-            return Ready::Failed { locator, message };
-        }
+        Err(failed) => return failed,
     };
     let learned = stages.site.as_ref().map(|s| s.learned_for(&doc)).unwrap_or_default();
     let stale = !learned.is_empty() && doc.site_keys.iter().any(|&k| learned.has_key(k));
