@@ -38,7 +38,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use include_dir::{include_dir, Dir};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use rusqlite_migration::Migrations;
 
 static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/../../migrations");
@@ -282,6 +282,57 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The last run, when it is a `command` run that did not finish (killed:
+    /// `running`, or `interrupted` by a later start) and `same(its config,
+    /// its arguments)` holds: it is marked running again, and returned with
+    /// how many inputs it had committed (`runs.n_inputs`, counted in each
+    /// batch's transaction).
+    pub fn resumable_run(
+        &mut self,
+        command: &str,
+        same: impl Fn(&serde_json::Value, Option<&serde_json::Value>) -> bool,
+    ) -> Result<Option<(i64, u64)>, StoreError> {
+        type Last = (i64, String, RunStatus, Option<String>, Option<String>, i64);
+        let last: Option<Last> = self
+            .conn
+            .query_row(
+                "SELECT id, command, status, config, args, n_inputs FROM runs WHERE origin_db IS NULL
+                 ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((id, cmd, status, config, args, n_inputs)) = last else { return Ok(None) };
+        let config = config.and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok());
+        let args = args.map(serde_json::Value::String);
+        if cmd != command
+            || !matches!(status, RunStatus::Running | RunStatus::Interrupted)
+            || !config.is_some_and(|c| same(&c, args.as_ref()))
+        {
+            return Ok(None);
+        }
+        self.conn
+            .execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?1", [id])
+            .map_err(|e| self.err(e))?;
+        Ok(Some((id, n_inputs as u64)))
+    }
+
+    /// Errors a run recorded (`runs.n_errors`).
+    pub fn run_errors(&self, run: i64) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT n_errors FROM runs WHERE id = ?1", [run], |r| r.get::<_, i64>(0).map(|n| n as u64))
+            .map_err(|e| self.err(e))
+    }
+
+    /// The sources a run has already written (`sources.last_run`): what a
+    /// continued run need not read again.
+    pub fn sources_of_run(&self, run: i64) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut st = self.conn.prepare("SELECT locator FROM sources WHERE last_run = ?1").map_err(|e| self.err(e))?;
+        let rows = st.query_map([run], |r| r.get(0)).and_then(Iterator::collect);
+        rows.map_err(|e| self.err(e))
     }
 
     /// Record that `run` is shard `shard` ('K/N') of a split run.

@@ -56,7 +56,7 @@ impl Store {
 
     /// Every run of this database, in id order, ranked.
     pub fn shard_runs(&self) -> Result<Vec<ShardRun>, StoreError> {
-        type Row = (i64, String, Option<String>, Option<String>, String, Option<String>);
+        type Row = (i64, String, Option<String>, Option<String>, crate::RunStatus, Option<String>);
         let mut st = self
             .conn
             .prepare("SELECT id, command, config, shard, status, args FROM runs WHERE origin_db IS NULL ORDER BY id")
@@ -68,7 +68,7 @@ impl Store {
         let mut rank = 1;
         let mut out = Vec::with_capacity(rows.len());
         for (id, command, config, shard, status, args) in rows {
-            let complete = matches!(status.as_str(), "finished" | "partial");
+            let complete = matches!(status, crate::RunStatus::Finished | crate::RunStatus::Partial);
             out.push(ShardRun {
                 id,
                 command,
@@ -103,13 +103,6 @@ impl Store {
         Ok(n)
     }
 
-    /// Errors a run recorded (`runs.n_errors`).
-    pub fn run_errors(&self, run: i64) -> Result<u64, StoreError> {
-        self.conn
-            .query_row("SELECT n_errors FROM runs WHERE id = ?1", [run], |r| r.get::<_, i64>(0).map(|n| n as u64))
-            .map_err(|e| self.err(e))
-    }
-
     /// Whether any run of this database was a shard (`ingest --shard`); the
     /// shard runs a merge copied in do not count (a merged database learns).
     pub fn holds_shard_runs(&self) -> Result<bool, StoreError> {
@@ -118,14 +111,6 @@ impl Store {
                 r.get(0)
             })
             .map_err(|e| self.err(e))
-    }
-
-    /// The sources a run has already written (`sources.last_run`): what a
-    /// continued run need not read again.
-    pub fn sources_of_run(&self, run: i64) -> Result<std::collections::HashSet<String>, StoreError> {
-        let mut st = self.conn.prepare("SELECT locator FROM sources WHERE last_run = ?1").map_err(|e| self.err(e))?;
-        let rows = st.query_map([run], |r| r.get(0)).and_then(Iterator::collect);
-        rows.map_err(|e| self.err(e))
     }
 
     /// The runs of database `origin` already merged into this one (their ids there).
@@ -148,42 +133,6 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let rows = st.query_map(params![run, after.0, after.1], |r| Ok((r.get(0)?, r.get(1)?)));
         rows.and_then(Iterator::collect).map_err(|e| self.err(e))
-    }
-
-    /// The last run, when it is a `command` run that did not finish (killed:
-    /// `running`, or `interrupted` by a later start) and `same(its config,
-    /// its arguments)` holds: it is marked running again, and returned with
-    /// how many inputs it had committed (`runs.n_inputs`, counted in each
-    /// batch's transaction).
-    pub fn resumable_run(
-        &mut self,
-        command: &str,
-        same: impl Fn(&serde_json::Value, Option<&serde_json::Value>) -> bool,
-    ) -> Result<Option<(i64, u64)>, StoreError> {
-        type Last = (i64, String, String, Option<String>, Option<String>, i64);
-        let last: Option<Last> = self
-            .conn
-            .query_row(
-                "SELECT id, command, status, config, args, n_inputs FROM runs WHERE origin_db IS NULL
-                 ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        let Some((id, cmd, status, config, args, n_inputs)) = last else { return Ok(None) };
-        let config = config.and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok());
-        let args = args.map(serde_json::Value::String);
-        if cmd != command
-            || !matches!(status.as_str(), "running" | "interrupted")
-            || !config.is_some_and(|c| same(&c, args.as_ref()))
-        {
-            return Ok(None);
-        }
-        self.conn
-            .execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?1", [id])
-            .map_err(|e| self.err(e))?;
-        Ok(Some((id, n_inputs as u64)))
     }
 
     /// How many documents run `run` decided.
@@ -352,11 +301,5 @@ impl Store {
         copied.map_err(err)?;
         detached.map_err(err)?;
         Ok(())
-    }
-
-    /// The keys learned for `host` in runs before `run` (what a run's
-    /// workers clean with).
-    pub fn learned_before(&self, host: &str, run: i64) -> Result<Vec<u64>, StoreError> {
-        crate::site::learned_keys(&self.conn, host, run).map_err(|e| self.err(e))
     }
 }

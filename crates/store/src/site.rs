@@ -104,7 +104,7 @@ pub(crate) fn learn(
 }
 
 /// The keys learned for `host` in runs before `before_run`.
-pub(crate) fn learned_keys(conn: &Connection, host: &str, before_run: i64) -> rusqlite::Result<Vec<u64>> {
+fn learned_keys(conn: &Connection, host: &str, before_run: i64) -> rusqlite::Result<Vec<u64>> {
     let mut st = conn.prepare_cached("SELECT line_key FROM site_lines WHERE host = ?1 AND learned_run < ?2")?;
     let keys = st.query_map(params![host, before_run], |r| r.get::<_, i64>(0))?;
     keys.map(|k| k.map(|k| k as u64)).collect()
