@@ -281,7 +281,7 @@ fn edited_copy_in_a_later_run_is_a_near_duplicate() {
         "same-topic articles stay apart"
     );
     assert_eq!(count(&db, "SELECT count(*) FROM minhash_signatures"), 6);
-    assert_eq!(count(&db, "SELECT count(*) FROM minhash_bands"), 6 * 16);
+    assert_eq!(count(&db, "SELECT count(*) FROM minhash_signatures WHERE length(bands) = 16 * 8"), 6);
 
     let out = thresh(&["dups", "--db", db.to_str().unwrap(), "--format", "json"]);
     let all: Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -294,7 +294,7 @@ fn edited_copy_in_a_later_run_is_a_near_duplicate() {
     let db2 = tmp.path().join("exact.db");
     assert!(ingest(&db2, &[&samples(), &copy], &["--quiet", "--no-near-dups"]).status.success());
     assert_eq!(count(&db2, "SELECT count(*) FROM documents WHERE dup_of IS NOT NULL"), 0);
-    assert_eq!(count(&db2, "SELECT count(*) FROM minhash_bands"), 0);
+    assert_eq!(count(&db2, "SELECT count(*) FROM minhash_signatures"), 0);
 }
 
 /// A copy with one word in forty changed everywhere: its 5-gram resemblance

@@ -16,6 +16,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod bands;
 mod inspect;
 mod merge;
 pub mod query;
@@ -47,7 +48,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
 });
 
 /// SQLite's page cache per connection, in MiB (its default is 2).
-const CACHE_MIB: u32 = 256;
+const CACHE_MIB: u32 = 64;
 
 /// How long a writer waits for another connection's lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -137,6 +138,7 @@ pub struct Store {
     near: Option<NearDupConfig>,
     site: Option<SiteConfig>,
     raw: RawMode,
+    bands: bands::LiveBands,
 }
 
 impl Store {
@@ -179,7 +181,14 @@ impl Store {
         if version < latest {
             return Err(StoreError::ReadOnlyBehind { path: path.to_path_buf(), version, latest });
         }
-        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None, raw: RawMode::default() })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            near: None,
+            site: None,
+            raw: RawMode::default(),
+            bands: Default::default(),
+        })
     }
 
     fn setup(mut conn: Connection, path: &Path, create: bool) -> Result<Store, StoreError> {
@@ -232,7 +241,14 @@ impl Store {
             return Err(StoreError::BrokenReferences { path: path.to_path_buf(), count: broken });
         }
         conn.execute_batch("PRAGMA foreign_keys=ON").map_err(|e| classify(path, e))?;
-        Ok(Store { conn, path: path.to_path_buf(), near: None, site: None, raw: RawMode::default() })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            near: None,
+            site: None,
+            raw: RawMode::default(),
+            bands: Default::default(),
+        })
     }
 
     /// Turn on near-duplicate detection for the documents written from now on.
