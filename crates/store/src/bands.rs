@@ -19,13 +19,20 @@
 //! document whose key differs: callers check each candidate's stored bands
 //! before they count it (`write::decide`). [`reference::Model`] is the plain
 //! version a proptest holds this one to.
+//!
+//! Limits: document ids below 2^31 (a larger one is an error, not a wrong
+//! answer). A commit by another connection (seen through `data_version`)
+//! means a full rebuild inside the next write transaction: thresh's own
+//! writers take the run lock, so this is the rare case of an outside writer.
 
 /// Values below this in a slot are a document id; at or above, a chain.
 const CHAIN: u32 = 1 << 31;
 /// Largest load before a table grows (by half).
 const MAX_LOAD: f64 = 0.8;
-/// Number of LSH bands.
+/// Number of LSH bands thresh writes (a signature with more gets more tables).
 pub(crate) const BANDS: usize = 16;
+/// Most slots a table starts with (it grows past this as entries come).
+const MAX_START: usize = 1 << 24;
 
 /// A document id the index cannot hold (2^31 and above).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +82,7 @@ fn doc_id(doc: i64) -> Result<u32, IdTooLarge> {
 
 impl Table {
     fn with_capacity(entries: usize) -> Table {
-        let cap = ((entries as f64 / MAX_LOAD * 1.25) as usize).max(64);
+        let cap = ((entries as f64 / MAX_LOAD * 1.25) as usize).clamp(64, MAX_START);
         Table { slots: vec![0; cap], len: 0 }
     }
 
@@ -99,6 +106,8 @@ impl Table {
         if ((self.len + 1) as f64) <= self.slots.len() as f64 * MAX_LOAD {
             return;
         }
+        // (Capacity stays below 2^32, so `home` cannot overflow: 2^31 ids
+        // per band at most, at a load of 0.8.)
         let cap = self.slots.len() + self.slots.len() / 2;
         let old = std::mem::replace(&mut self.slots, vec![0; cap]);
         for s in old.into_iter().filter(|&s| s != 0) {
@@ -142,6 +151,13 @@ impl BandIndex {
         }
     }
 
+    fn table(&mut self, band: usize) -> &mut Table {
+        while self.tables.len() <= band {
+            self.tables.push(Table::with_capacity(0));
+        }
+        &mut self.tables[band]
+    }
+
     fn alloc(&mut self, doc: u32, next: u32) -> u32 {
         let node = Node { doc, next };
         if let Some(i) = self.free.pop() {
@@ -153,11 +169,21 @@ impl BandIndex {
         }
     }
 
+    /// Room for two more chain nodes, or the error (before anything is linked).
+    fn room_for_nodes(&self) -> Result<(), IdTooLarge> {
+        let next = self.nodes.len() + 2;
+        if self.free.len() >= 2 || next < CHAIN as usize {
+            Ok(())
+        } else {
+            Err(IdTooLarge(next as i64))
+        }
+    }
+
     /// Record that `doc` has `key` in `band` (nothing if it is there already).
     pub(crate) fn insert(&mut self, band: usize, key: i64, doc: i64) -> Result<(), IdTooLarge> {
         let d = doc_id(doc)?;
         let fp = fingerprint(key);
-        self.tables[band].grow_if_full();
+        self.table(band).grow_if_full();
         let (i, found) = self.tables[band].find(fp);
         if !found {
             self.tables[band].slots[i] = slot(fp, d);
@@ -165,6 +191,7 @@ impl BandIndex {
             return Ok(());
         }
         let v = val_of(self.tables[band].slots[i]);
+        self.room_for_nodes()?;
         let tail = if v < CHAIN {
             if v == d {
                 return Ok(());
@@ -198,9 +225,6 @@ impl BandIndex {
                 t
             }
         };
-        if tail >= CHAIN {
-            return Err(IdTooLarge(i64::from(tail)));
-        }
         self.tables[band].slots[i] = slot(fp, CHAIN + tail);
         Ok(())
     }
@@ -209,7 +233,8 @@ impl BandIndex {
     pub(crate) fn remove(&mut self, band: usize, key: i64, doc: i64) {
         let Ok(d) = doc_id(doc) else { return };
         let fp = fingerprint(key);
-        let (i, found) = self.tables[band].find(fp);
+        let Some(table) = self.tables.get(band) else { return };
+        let (i, found) = table.find(fp);
         if !found {
             return;
         }
@@ -248,9 +273,11 @@ impl BandIndex {
 
     /// The documents filed under `key`'s fingerprint in `band`, ascending.
     pub(crate) fn bucket(&self, band: usize, key: i64) -> Bucket<'_> {
-        let (i, found) = self.tables[band].find(fingerprint(key));
+        let done = Bucket { nodes: &self.nodes, state: State::Done };
+        let Some(table) = self.tables.get(band) else { return done };
+        let (i, found) = table.find(fingerprint(key));
         if !found {
-            return Bucket { nodes: &self.nodes, state: State::Done };
+            return done;
         }
         let v = val_of(self.tables[band].slots[i]);
         let state = if v < CHAIN {
@@ -260,6 +287,12 @@ impl BandIndex {
             State::Chain { at: self.nodes[t as usize].next, tail: t }
         };
         Bucket { nodes: &self.nodes, state }
+    }
+
+    /// Chain nodes in use (a test checks none leak).
+    #[cfg(test)]
+    pub(crate) fn live_nodes(&self) -> usize {
+        self.nodes.len() - self.free.len()
     }
 
     /// Bytes of memory the index takes.
@@ -308,6 +341,8 @@ impl Iterator for Bucket<'_> {
 pub(crate) struct LiveBands {
     index: Option<BandIndex>,
     version: i64,
+    /// Times the index was built (a test tells keeping in step from rebuilding).
+    pub(crate) builds: u32,
 }
 
 impl LiveBands {
@@ -338,20 +373,31 @@ impl LiveBands {
     pub(crate) fn get(&mut self, conn: &rusqlite::Connection) -> rusqlite::Result<&BandIndex> {
         if self.index.is_none() {
             self.version = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-            let top: Option<i64> =
-                conn.query_row("SELECT max(document_id) FROM minhash_signatures", [], |r| r.get(0))?;
-            let mut index = BandIndex::with_capacity(usize::try_from(top.unwrap_or(0)).unwrap_or(0));
+            // Sized for the signatures there can be: no more than the
+            // largest id, nor than the file has room for (a signature row
+            // is over 512 bytes), whatever ids a damaged database holds.
+            let (top, bytes): (Option<i64>, i64) = conn.query_row(
+                "SELECT (SELECT max(document_id) FROM minhash_signatures),
+                        (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let expected = top.unwrap_or(0).min(bytes / 512).max(0);
+            let mut index = BandIndex::with_capacity(usize::try_from(expected).unwrap_or(0));
             let mut st = conn.prepare("SELECT document_id, bands FROM minhash_signatures")?;
             let mut rows = st.query([])?;
             while let Some(row) = rows.next()? {
                 let id: i64 = row.get(0)?;
-                let bands = row.get_ref(1)?.as_blob()?;
-                for (band, key) in bands.chunks_exact(8).take(BANDS).enumerate() {
+                // Keys that are not a blob (a damaged row): that document is
+                // no one's candidate, as the writer checks keys against it.
+                let bands = row.get_ref(1)?.as_blob().unwrap_or_default();
+                for (band, key) in bands.chunks_exact(8).enumerate() {
                     let key = i64::from_le_bytes(key.try_into().expect("8-byte chunk"));
                     index.insert(band, key, id).map_err(too_large)?;
                 }
             }
             self.index = Some(index);
+            self.builds += 1;
         }
         Ok(self.index.as_ref().expect("built above"))
     }
@@ -383,6 +429,10 @@ pub(crate) mod reference {
                 }
             }
         }
+        /// Documents in buckets of two or more (what the index chains).
+        pub(crate) fn chained(&self) -> usize {
+            self.0.values().map(BTreeSet::len).filter(|&n| n > 1).sum()
+        }
         pub(crate) fn bucket(&self, band: usize, key: i64) -> Vec<i64> {
             self.0.get(&(band, super::fingerprint(key))).map(|s| s.iter().copied().collect()).unwrap_or_default()
         }
@@ -403,14 +453,18 @@ mod tests {
     /// Keys from a small set (shared buckets, colliding fingerprints, keys
     /// whose high half is 0) and ids from a small range (repeats).
     fn op() -> impl Strategy<Value = Op> {
+        // (High halves near 2^32 have their home at a table's end: their
+        // probe runs wrap around to its start.)
         let key = prop_oneof![
             (0i64..6).prop_map(|k| k << 32 | 7),
             (0i64..6).prop_map(|k| k << 32 | 9),
+            (1i64..8).prop_map(|k| ((u32::MAX as i64 + 1 - k) << 32) | k),
             any::<i64>(),
             Just(-1i64),
         ];
-        let band = 0usize..3;
-        let doc = 1i64..40;
+        // Bands past the 16 thresh writes, too.
+        let band = prop_oneof![0usize..3, Just(BANDS + 1)];
+        let doc = prop_oneof![1i64..40, 1i64..5_000];
         prop_oneof![
             3 => (band.clone(), key.clone(), doc.clone()).prop_map(|(b, k, d)| Op::Insert(b, k, d)),
             1 => (band, key, doc).prop_map(|(b, k, d)| Op::Remove(b, k, d)),
@@ -430,11 +484,12 @@ mod tests {
                     Op::Remove(b, k, d) => { index.remove(b, k, d); model.remove(b, k, d); keys.push(k); }
                 }
             }
-            for band in 0..3 {
+            for band in [0, 1, 2, BANDS + 1, BANDS + 5] {
                 for &k in &keys {
                     prop_assert_eq!(index.bucket(band, k).collect::<Vec<_>>(), model.bucket(band, k));
                 }
             }
+            prop_assert_eq!(index.live_nodes(), model.chained(), "no chain node leaks");
         }
     }
 

@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use thresh_doc::{Doc, DropReason};
 
-use crate::bands::{too_large, LiveBands, BANDS};
+use crate::bands::{too_large, LiveBands};
 use crate::{classify, now, Store, StoreError};
 
 /// A document's fingerprints, computed by the workers.
@@ -146,22 +146,30 @@ impl Store {
     /// in the same transaction, so a kill between batches leaves the database
     /// consistent: every committed batch is whole and counted.
     pub fn write_batch(&mut self, run: i64, items: &[Item<'_>]) -> Result<Vec<Outcome>, StoreError> {
-        let written = self.write_batch_tx(run, items);
+        // The band index is out of the store while the transaction runs: if
+        // it is rolled back (an error, or a panic unwinding), the index,
+        // which may hold what the database does not, is not put back.
+        let mut bands = std::mem::take(&mut self.bands);
+        let written = self.write_batch_tx(run, items, &mut bands);
         if written.is_err() {
-            // Rolled back: the band index may hold what the database does not.
-            self.bands.invalidate();
+            bands.invalidate();
         }
+        self.bands = bands;
         written
     }
 
-    fn write_batch_tx(&mut self, run: i64, items: &[Item<'_>]) -> Result<Vec<Outcome>, StoreError> {
+    fn write_batch_tx(
+        &mut self,
+        run: i64,
+        items: &[Item<'_>],
+        bands: &mut LiveBands,
+    ) -> Result<Vec<Outcome>, StoreError> {
         let path = self.path.clone();
         let err = |e| classify(&path, e);
         let near = self.near;
         let site = self.site;
         let raw = self.raw;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let bands = &mut self.bands;
         bands.check(&tx).map_err(err)?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
@@ -221,18 +229,25 @@ impl Store {
     /// `settled` documents (these, and those that would clean to nothing or
     /// are gone) leave the re-clean queue. One transaction.
     pub fn replace_clean(&mut self, items: &[(i64, &Doc, Fingerprint<'_>)], settled: &[i64]) -> Result<(), StoreError> {
-        let replaced = self.replace_clean_tx(items, settled);
+        // (The band index is out of the store meanwhile: see `write_batch`.)
+        let mut bands = std::mem::take(&mut self.bands);
+        let replaced = self.replace_clean_tx(items, settled, &mut bands);
         if replaced.is_err() {
-            self.bands.invalidate();
+            bands.invalidate();
         }
+        self.bands = bands;
         replaced
     }
 
-    fn replace_clean_tx(&mut self, items: &[(i64, &Doc, Fingerprint<'_>)], settled: &[i64]) -> Result<(), StoreError> {
+    fn replace_clean_tx(
+        &mut self,
+        items: &[(i64, &Doc, Fingerprint<'_>)],
+        settled: &[i64],
+        bands: &mut LiveBands,
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let err = |e| classify(&path, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let bands = &mut self.bands;
         bands.check(&tx).map_err(err)?;
         // Off the re-clean queue in the same transaction as their new text:
         // a kill leaves either both or neither.
@@ -393,16 +408,17 @@ fn decide(
         // Each candidate's stored band keys and cluster root, read once: the
         // index files keys by their high half, so a bucket member counts only
         // if its own key in that band is this one. Per band, the first
-        // `max_bucket` members that do, by id.
+        // `max_bucket` members that do, by id. (At most as many that do
+        // not are read, which bounds the work should a bucket be flooded.)
         let mut stored = tx.prepare_cached(
             "SELECT s.bands, coalesce(d.dup_of, d.id) FROM minhash_signatures s JOIN documents d ON d.id = s.document_id
              WHERE s.document_id = ?1",
         )?;
         let mut seen: std::collections::HashMap<i64, Option<(Vec<u8>, i64)>> = std::collections::HashMap::new();
         for (band, key) in fp.bands.iter().enumerate() {
-            let mut taken = 0;
+            let (mut taken, mut foreign) = (0, 0);
             for id in index.bucket(band, *key) {
-                if taken == cfg.max_bucket {
+                if taken == cfg.max_bucket || foreign > cfg.max_bucket {
                     break;
                 }
                 let known = match seen.entry(id) {
@@ -411,8 +427,12 @@ fn decide(
                         e.insert(stored.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
                     }
                 };
-                let Some((keys, root)) = known else { continue };
+                let Some((keys, root)) = known else {
+                    foreign += 1;
+                    continue;
+                };
                 if keys.get(band * 8..band * 8 + 8) != Some(&key.to_le_bytes()[..]) {
+                    foreign += 1;
                     continue;
                 }
                 taken += 1;
@@ -520,7 +540,7 @@ fn drop_signature(tx: &Transaction<'_>, bands: &mut LiveBands, id: i64) -> rusql
         .optional()?;
     if let Some(old) = old {
         if let Some(index) = bands.loaded() {
-            for (band, key) in old.chunks_exact(8).take(BANDS).enumerate() {
+            for (band, key) in old.chunks_exact(8).enumerate() {
                 index.remove(band, i64::from_le_bytes(key.try_into().expect("8-byte chunk")), id);
             }
         }
@@ -941,8 +961,42 @@ mod tests {
             &[Item::Doc { doc: &b, fp: fb, raw: None, seq: None }, Item::Doc { doc: &c, fp: fc, raw: None, seq: None }],
         );
         assert!(failed.is_err());
+        assert_eq!(s.bands.builds, 1);
         assert_eq!(candidates(&mut s, K), [1], "b's entry went with its transaction");
-        same_index(&mut s, &[K, 1 << 33, 5 << 33, 9 << 33, 11 << 33]);
+        assert_eq!(s.bands.builds, 2, "built again after the rollback");
+    }
+
+    #[test]
+    fn damaged_signature_rows_and_large_ids_do_not_stop_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
+        s.set_near_dups(Some(near_config()));
+        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        const K: i64 = 3 << 40;
+        let (a, sa, siga, ka) = with_keys("a", 1, &[K, 1 << 33]);
+        let fa = Fingerprint { text_sha256: &sa, minhash: Some(siga), shingles: 10, bands: ka };
+        s.write_batch(run, &[Item::Doc { doc: &a, fp: fa, raw: None, seq: None }]).unwrap();
+        // Ids jump to near the index's limit (a row placed there by hand), and
+        // a's keys are damaged (text, not a blob).
+        s.conn
+            .execute_batch(
+                "CREATE TEMP TABLE t AS SELECT * FROM documents WHERE id = 1;
+                 UPDATE t SET id = 1999999999, source = 'placeholder', text_sha256 = printf('%064d', 0);
+                 INSERT INTO documents SELECT * FROM t;
+                 UPDATE minhash_signatures SET bands = 'garbage' WHERE document_id = 1;",
+            )
+            .unwrap();
+        let mut fresh = Store::open(&dir.path().join("t.db")).unwrap();
+        fresh.set_near_dups(Some(near_config()));
+        let (b, sb, sigb, kb) = with_keys("b", 1, &[K, 2 << 33]);
+        let fb = Fingerprint { text_sha256: &sb, minhash: Some(sigb), shingles: 10, bands: kb };
+        let out = fresh.write_batch(run, &[Item::Doc { doc: &b, fp: fb, raw: None, seq: None }]).unwrap();
+        assert_eq!(out, [Outcome::New { id: 2_000_000_000, dup_of: None }], "a's keys cannot be read");
+        // c, a near copy of both: b is found.
+        let (c, sc, sigc, kc) = with_keys("c", 1, &[K, 5 << 33]);
+        let fc = Fingerprint { text_sha256: &sc, minhash: Some(sigc), shingles: 10, bands: kc };
+        let out = fresh.write_batch(run, &[Item::Doc { doc: &c, fp: fc, raw: None, seq: None }]).unwrap();
+        assert_eq!(out, [Outcome::New { id: 2_000_000_001, dup_of: Some(2_000_000_000) }]);
     }
 
     #[test]
@@ -972,6 +1026,7 @@ mod tests {
         let fc = Fingerprint { text_sha256: &sc, minhash: Some(sigc), shingles: 10, bands: kc };
         let out = s.write_batch(run, &[Item::Doc { doc: &c, fp: fc, raw: None, seq: None }]).unwrap();
         assert_eq!(out, [Outcome::New { id: 3, dup_of: Some(2) }]);
+        assert_eq!(s.bands.builds, 2, "built again after the other connection's commits");
         same_index(&mut s, &[K, 1 << 33, 5 << 33, 13 << 33]);
     }
 
@@ -1011,8 +1066,9 @@ mod tests {
         };
         let leak = |v: Vec<u8>| -> &'static [u8] { Box::leak(v.into_boxed_slice()) };
         let (sa, sb, sc, sd) = (leak(sa), leak(sb), leak(sc), leak(sd));
-        let out =
-            s.write_batch(run, &[Item::Doc { doc: &docs[0], fp: fp(0, sa, &[7, 1]), raw: None, seq: None }]).unwrap();
+        let out = s
+            .write_batch(run, &[Item::Doc { doc: &docs[0], fp: fp(0, sa, &[7 << 32, 1 << 32]), raw: None, seq: None }])
+            .unwrap();
         assert_eq!(out, [Outcome::New { id: 1, dup_of: None }]);
         // A later run: b is 0.9 similar to a, c is 0.8 to a and 0.9 to b; d is unrelated.
         let run2 = s.begin_run("ingest", "[]", "{}", 1).unwrap();
@@ -1020,9 +1076,9 @@ mod tests {
             .write_batch(
                 run2,
                 &[
-                    Item::Doc { doc: &docs[1], fp: fp(1, sb, &[7, 2]), raw: None, seq: None },
-                    Item::Doc { doc: &docs[2], fp: fp(2, sc, &[8, 2]), raw: None, seq: None },
-                    Item::Doc { doc: &docs[3], fp: fp(3, sd, &[7, 3]), raw: None, seq: None },
+                    Item::Doc { doc: &docs[1], fp: fp(1, sb, &[7 << 32, 2 << 32]), raw: None, seq: None },
+                    Item::Doc { doc: &docs[2], fp: fp(2, sc, &[8 << 32, 2 << 32]), raw: None, seq: None },
+                    Item::Doc { doc: &docs[3], fp: fp(3, sd, &[7 << 32, 3 << 32]), raw: None, seq: None },
                 ],
             )
             .unwrap();
@@ -1042,17 +1098,17 @@ mod tests {
         assert_eq!((kind.as_str(), sim), ("near", 0.9));
         let stored: i64 = s.conn.query_row("SELECT count(*) FROM minhash_signatures", [], |r| r.get(0)).unwrap();
         assert_eq!(stored, 4);
-        same_index(&mut s, &[1, 2, 3, 5, 6, 7, 8]);
+        same_index(&mut s, &[1 << 32, 2 << 32, 3 << 32, 5 << 32, 6 << 32, 7 << 32, 8 << 32]);
         // An update that changes the text removes the old band rows.
         let mut d2 = doc("d", "new text of d");
         d2.raw_sha256 = "f".repeat(64);
         let sh = sha(&d2.text());
-        let f = Fingerprint { text_sha256: &sh, minhash: Some(sd), shingles: 10, bands: &[5, 6] };
+        let f = Fingerprint { text_sha256: &sh, minhash: Some(sd), shingles: 10, bands: &[5 << 32, 6 << 32] };
         s.write_batch(run2, &[Item::Doc { doc: &d2, fp: f, raw: None, seq: None }]).unwrap();
         let keys: Vec<u8> =
             s.conn.query_row("SELECT bands FROM minhash_signatures WHERE document_id=4", [], |r| r.get(0)).unwrap();
-        assert_eq!(keys, [5i64.to_le_bytes(), 6i64.to_le_bytes()].concat());
-        same_index(&mut s, &[1, 2, 3, 5, 6, 7, 8]);
+        assert_eq!(keys, [(5i64 << 32).to_le_bytes(), (6i64 << 32).to_le_bytes()].concat());
+        same_index(&mut s, &[1 << 32, 2 << 32, 3 << 32, 5 << 32, 6 << 32, 7 << 32, 8 << 32]);
         let clusters = s.dup_clusters().unwrap();
         assert_eq!(clusters.len(), 1);
         assert_eq!(clusters[0].members.iter().map(|m| m.doc.id).collect::<Vec<_>>(), [2, 3]);
@@ -1061,7 +1117,7 @@ mod tests {
         let e = doc("e", "text of e");
         let she = sha(&e.text());
         let se = leak(sig(1, 1));
-        let f = Fingerprint { text_sha256: &she, minhash: Some(se), shingles: 10, bands: &[7, 6] };
+        let f = Fingerprint { text_sha256: &she, minhash: Some(se), shingles: 10, bands: &[7 << 32, 6 << 32] };
         // make d's stored signature close to e's so the confirmation passes
         s.conn.execute("UPDATE minhash_signatures SET sig = ?1 WHERE document_id = 4", [se]).unwrap();
         let out = s.write_batch(run2, &[Item::Doc { doc: &e, fp: f, raw: None, seq: None }]).unwrap();
@@ -1069,5 +1125,7 @@ mod tests {
         let d_root: i64 = s.conn.query_row("SELECT dup_of FROM documents WHERE id = 4", [], |r| r.get(0)).unwrap();
         assert_eq!(d_root, 1);
         assert_eq!(s.dup_clusters().unwrap()[0].members.len(), 4);
+        same_index(&mut s, &[1 << 32, 2 << 32, 3 << 32, 5 << 32, 6 << 32, 7 << 32, 8 << 32]);
+        assert_eq!(s.bands.builds, 1, "kept in step with every write, never built again");
     }
 }
