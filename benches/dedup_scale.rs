@@ -111,7 +111,9 @@ fn peak_rss_mib() -> f64 {
 
 fn run_one(n: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("scale.db");
+    // THRESH_SCALE_KEEP=DIR keeps the filled database there (to study it).
+    let dir_path = std::env::var_os("THRESH_SCALE_KEEP").map_or_else(|| dir.path().to_path_buf(), Into::into);
+    let path = dir_path.join("scale.db");
     let mut store = Store::open(&path).expect("open");
     store.set_near_dups(Some(near_config()));
     let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
@@ -146,19 +148,9 @@ fn run_one(n: usize) {
     let write_us = t2.elapsed().as_secs_f64() * 1e6 / PROBE as f64;
     let found = outcomes.iter().filter(|o| matches!(o, Outcome::New { dup_of: Some(_), .. })).count();
     drop(store);
-    // A later run's first document: the writer builds its band index from
-    // the stored signatures (what a small cron run into a large database pays).
-    let mut store = Store::open(&path).expect("reopen");
-    store.set_near_dups(Some(near_config()));
-    let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
-    let one = [prepare(&mh, "late/0".into(), edited(7 % n as u64))];
-    let t3 = Instant::now();
-    let late = write(&mut store, run, &one);
-    let cold_ms = t3.elapsed().as_secs_f64() * 1e3;
-    assert!(matches!(late[0], Outcome::New { dup_of: Some(_), .. }), "the edited copy is found");
-    drop(store);
+    let cold_ms = first_write_ms(&path, &mh, n, "late/0");
     let db_mib = std::fs::metadata(&path).map_or(0.0, |m| m.len() as f64 / 1048576.0)
-        + std::fs::metadata(dir.path().join("scale.db-wal")).map_or(0.0, |m| m.len() as f64 / 1048576.0);
+        + std::fs::metadata(dir_path.join("scale.db-wal")).map_or(0.0, |m| m.len() as f64 / 1048576.0);
     println!(
         "| {n:>9} | {fill:>8.1} | {:>9.0} | {sig_us:>12.1} | {write_us:>13.1} | {found:>5}/{} | {cold_ms:>10.0} | {:>13.1} | {db_mib:>8.0} |",
         n as f64 / fill,
@@ -167,7 +159,33 @@ fn run_one(n: usize) {
     );
 }
 
+/// A later run's first document: the writer builds its band index from the
+/// stored signatures (what a small cron run into a large database pays).
+fn first_write_ms(path: &std::path::Path, mh: &MinHasher, n: usize, name: &str) -> f64 {
+    let mut store = Store::open(path).expect("reopen");
+    store.set_near_dups(Some(near_config()));
+    let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
+    let one = [prepare(mh, name.into(), edited(7 % n as u64))];
+    let t = Instant::now();
+    let late = write(&mut store, run, &one);
+    let ms = t.elapsed().as_secs_f64() * 1e3;
+    assert!(matches!(late[0], Outcome::New { dup_of: Some(_), .. }), "the edited copy is found");
+    ms
+}
+
 fn main() {
+    // THRESH_SCALE_COLD=DIR: only the first write into DIR/scale.db (kept by
+    // THRESH_SCALE_KEEP), three times.
+    if let Ok(dir) = std::env::var("THRESH_SCALE_COLD") {
+        let path = std::path::Path::new(&dir).join("scale.db");
+        for i in 0..3 {
+            println!(
+                "first write after open: {:.0} ms",
+                first_write_ms(&path, &MinHasher::new(), 1000, &format!("cold/{}/{i}", std::process::id()))
+            );
+        }
+        return;
+    }
     if let Ok(n) = std::env::var("THRESH_SCALE_ONE") {
         run_one(n.parse().expect("size"));
         return;
