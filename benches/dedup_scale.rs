@@ -186,6 +186,25 @@ fn main() {
         }
         return;
     }
+    // THRESH_SCALE_PROBE=DIR: 2,000 new documents into DIR/scale.db after its
+    // first write (the index built), writer µs per document (for `perf`).
+    if let Ok(dir) = std::env::var("THRESH_SCALE_PROBE") {
+        let path = std::path::Path::new(&dir).join("scale.db");
+        let mh = MinHasher::new();
+        first_write_ms(&path, &mh, 1000, &format!("warm/{}", std::process::id()));
+        let mut store = Store::open(&path).expect("reopen");
+        store.set_near_dups(Some(near_config()));
+        let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
+        let pid = u64::from(std::process::id());
+        let batch: Vec<Prepared> = (0..PROBE as u64)
+            .map(|i| prepare(&mh, format!("p{pid}/{i}"), article(20_000_000 + pid * 10_000 + i)))
+            .collect();
+        write(&mut store, run, &batch[..1]);
+        let t = Instant::now();
+        write(&mut store, run, &batch[1..]);
+        println!("writer: {:.1} µs per document", t.elapsed().as_secs_f64() * 1e6 / (PROBE - 1) as f64);
+        return;
+    }
     if let Ok(n) = std::env::var("THRESH_SCALE_ONE") {
         run_one(n.parse().expect("size"));
         return;

@@ -154,8 +154,8 @@ impl CleanArgs {
         }
     }
 
-    pub fn manifest(&self) -> anyhow::Result<Option<crate::site::Manifest>> {
-        self.manifest.as_deref().map(crate::site::Manifest::read).transpose()
+    pub fn manifest(&self) -> anyhow::Result<Option<crate::manifest::Manifest>> {
+        self.manifest.as_deref().map(crate::manifest::Manifest::read).transpose()
     }
 
     pub fn load_config(&self) -> thresh_fetch::LoadConfig {

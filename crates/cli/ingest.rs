@@ -327,7 +327,7 @@ fn execute(
                 // to (it was killed) is done first; a continued run's own
                 // queue waits for its end, as it would have.
                 if !continued {
-                    match crate::site::reclean(store, stages, pool) {
+                    match crate::reclean::reclean(store, stages, pool) {
                         Ok(n) => stats.recleaned += n as u64,
                         Err(e) => return (summary, stats, skipped, Some(e)),
                     }
@@ -387,7 +387,7 @@ fn execute(
                 // decisions of a run then depend on nothing but its inputs'
                 // order, not on where batches happened to end, so the shards
                 // of a run merge into what the one run gives.)
-                match crate::site::reclean(store, stages, pool) {
+                match crate::reclean::reclean(store, stages, pool) {
                     Ok(n) => stats.recleaned += n as u64,
                     Err(e) => return (summary, stats, skipped, Some(e)),
                 }

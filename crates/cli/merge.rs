@@ -402,7 +402,7 @@ fn merge_documents(
     // (a continued run's own queue waits for its end, as it would have).
     let mut recleaned = 0;
     if skip == 0 {
-        recleaned += crate::site::reclean(store, stages, pool)? as u64;
+        recleaned += crate::reclean::reclean(store, stages, pool)? as u64;
     }
     let mut skipped = 0;
     while skipped < skip {
@@ -462,7 +462,7 @@ fn merge_documents(
         }
         progress.inc(chunk.len() as u64);
     }
-    recleaned += crate::site::reclean(store, stages, pool)? as u64;
+    recleaned += crate::reclean::reclean(store, stages, pool)? as u64;
     Ok(recleaned)
 }
 

@@ -48,7 +48,7 @@ pub struct Stages {
     /// Present when URLs are fetched.
     pub http: Option<HttpFetcher>,
     /// Page URLs for input files (`--manifest`).
-    pub manifest: Option<crate::site::Manifest>,
+    pub manifest: Option<crate::manifest::Manifest>,
     /// Lines learned per site before this run (ingest with learning on).
     pub site: Option<crate::site::SiteView>,
     /// [`PANIC_ON`], read once.

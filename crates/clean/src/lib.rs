@@ -32,6 +32,7 @@ pub mod scan;
 pub mod site;
 pub mod stopwords;
 pub mod text;
+pub mod title;
 
 use serde::{Deserialize, Serialize};
 use thresh_doc::{Doc, DropReason, MediaType, Removed, Verdict};

@@ -244,21 +244,6 @@ pub fn extract(dom: &Dom<'_>, json_ld: &[String], url: Option<&str>) -> Meta {
     m
 }
 
-/// The separators of "Headline | Site".
-const TITLE_SEPARATORS: [&str; 8] = [" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " // "];
-
-/// "Headline - Site" / "Headline | Site" → "Headline" (the longest part).
-pub fn strip_site_suffix(t: &str) -> String {
-    for sep in TITLE_SEPARATORS {
-        if let Some((a, b)) = t.rsplit_once(sep) {
-            if a.len() >= b.len() {
-                return a.trim().to_string();
-            }
-        }
-    }
-    t.trim().to_string()
-}
-
 /// The title: see the module documentation. Returns the `<h1>` it is, or repeats.
 fn pick_title(
     dom: &Dom<'_>,
@@ -276,7 +261,7 @@ fn pick_title(
     // An <h1> holding the site's name (a logo) is not the headline.
     let site_key = site.map(fold).filter(|s| !s.is_empty());
     let last_part = html_title.and_then(|t| {
-        let sep = TITLE_SEPARATORS.iter().find(|s| t.contains(**s))?;
+        let sep = crate::title::SEPARATORS.iter().find(|s| t.contains(**s))?;
         let parts: Vec<&str> = t.split(sep).collect();
         let last = *parts.last()?;
         (parts.len() >= 2 && parts.iter().any(|p| p.len() > last.len())).then(|| fold(last))
@@ -320,7 +305,7 @@ fn pick_title(
     let title = ld_headline
         .or(og)
         .or_else(|| found.meta(&["twitter:title", "headline", "dc.title"]))
-        .or_else(|| html_title.map(strip_site_suffix))
+        .or_else(|| html_title.map(crate::title::strip_site_suffix))
         .or_else(|| h1s.first().map(|h| h.1.clone()));
     let node = title.as_deref().and_then(|t| h1s.iter().find(|(_, h)| fold(h) == fold(t)).map(|h| h.0));
     (title, node)

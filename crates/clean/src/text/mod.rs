@@ -636,7 +636,7 @@ fn pick_title(lines: &mut [Line], out: &mut TextOutput) {
     let title = lines[i].text.to_string();
     let key = lines[i].key.clone();
     // "Headline - Site" and "Headline | Site" repeat as plain "Headline".
-    let short_key = Some(normalize::key(&crate::html::meta::strip_site_suffix(&title))).filter(|k| *k != key);
+    let short_key = Some(normalize::key(&crate::title::strip_site_suffix(&title))).filter(|k| *k != key);
     for l in lines.iter_mut().skip(i) {
         if l.key == key || short_key.as_deref() == Some(l.key.as_str()) {
             l.class = Class::Bad;
