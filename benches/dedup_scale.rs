@@ -196,13 +196,16 @@ fn main() {
         store.set_near_dups(Some(near_config()));
         let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
         let pid = u64::from(std::process::id());
-        let batch: Vec<Prepared> = (0..PROBE as u64)
-            .map(|i| prepare(&mh, format!("p{pid}/{i}"), article(20_000_000 + pid * 10_000 + i)))
-            .collect();
+        let count: u64 =
+            std::env::var("THRESH_SCALE_PROBE_N").ok().and_then(|v| v.parse().ok()).unwrap_or(PROBE as u64);
+        let batch: Vec<Prepared> =
+            (0..count).map(|i| prepare(&mh, format!("p{pid}/{i}"), article(20_000_000 + pid * 10_000 + i))).collect();
         write(&mut store, run, &batch[..1]);
         let t = Instant::now();
-        write(&mut store, run, &batch[1..]);
-        println!("writer: {:.1} µs per document", t.elapsed().as_secs_f64() * 1e6 / (PROBE - 1) as f64);
+        for chunk in batch[1..].chunks(PROBE) {
+            write(&mut store, run, chunk);
+        }
+        println!("writer: {:.1} µs per document", t.elapsed().as_secs_f64() * 1e6 / (count - 1) as f64);
         return;
     }
     if let Ok(n) = std::env::var("THRESH_SCALE_ONE") {

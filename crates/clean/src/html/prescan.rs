@@ -655,8 +655,11 @@ fn tag_is(rest: &[u8], name: &[u8]) -> bool {
 /// are apart there, "\nb" is not; an empty comment keeps them apart. (A
 /// `<` that opens no tag is text too: "\n<" after a cut comment in a table.)
 fn seal(out: &mut String, rest: &[u8]) {
-    // Text follows (not a tag: a tag ends pending table text itself).
+    // Text follows (not a tag: a tag ends pending table text itself; a
+    // doctype does not, the parser drops it where it is, so what comes after
+    // it counts).
     let text_follows = match rest {
+        [b'<', b'!', ..] if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case(b"doctype") => true,
         [b'<', c, ..] => !(c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?')),
         [b'<'] => true,
         [c, ..] => !is_space(*c),
