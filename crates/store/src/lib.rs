@@ -181,14 +181,19 @@ impl Store {
         if version < latest {
             return Err(StoreError::ReadOnlyBehind { path: path.to_path_buf(), version, latest });
         }
-        Ok(Store {
+        Ok(Store::with(conn, path))
+    }
+
+    /// A store over an open connection, with nothing set yet.
+    fn with(conn: Connection, path: &Path) -> Store {
+        Store {
             conn,
             path: path.to_path_buf(),
             near: None,
             site: None,
             raw: RawMode::default(),
             bands: Default::default(),
-        })
+        }
     }
 
     fn setup(mut conn: Connection, path: &Path, create: bool) -> Result<Store, StoreError> {
@@ -241,14 +246,7 @@ impl Store {
             return Err(StoreError::BrokenReferences { path: path.to_path_buf(), count: broken });
         }
         conn.execute_batch("PRAGMA foreign_keys=ON").map_err(|e| classify(path, e))?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-            near: None,
-            site: None,
-            raw: RawMode::default(),
-            bands: Default::default(),
-        })
+        Ok(Store::with(conn, path))
     }
 
     /// Turn on near-duplicate detection for the documents written from now on.

@@ -146,16 +146,23 @@ impl Store {
     /// in the same transaction, so a kill between batches leaves the database
     /// consistent: every committed batch is whole and counted.
     pub fn write_batch(&mut self, run: i64, items: &[Item<'_>]) -> Result<Vec<Outcome>, StoreError> {
-        // The band index is out of the store while the transaction runs: if
-        // it is rolled back (an error, or a panic unwinding), the index,
-        // which may hold what the database does not, is not put back.
+        self.with_bands(|store, bands| store.write_batch_tx(run, items, bands))
+    }
+
+    /// Run a write transaction with the band index out of the store: if it
+    /// is rolled back (an error, or a panic unwinding), the index, which may
+    /// hold what the database does not, is not put back.
+    fn with_bands<T>(
+        &mut self,
+        transaction: impl FnOnce(&mut Store, &mut LiveBands) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut bands = std::mem::take(&mut self.bands);
-        let written = self.write_batch_tx(run, items, &mut bands);
-        if written.is_err() {
+        let done = transaction(self, &mut bands);
+        if done.is_err() {
             bands.invalidate();
         }
         self.bands = bands;
-        written
+        done
     }
 
     fn write_batch_tx(
@@ -229,14 +236,7 @@ impl Store {
     /// `settled` documents (these, and those that would clean to nothing or
     /// are gone) leave the re-clean queue. One transaction.
     pub fn replace_clean(&mut self, items: &[(i64, &Doc, Fingerprint<'_>)], settled: &[i64]) -> Result<(), StoreError> {
-        // (The band index is out of the store meanwhile: see `write_batch`.)
-        let mut bands = std::mem::take(&mut self.bands);
-        let replaced = self.replace_clean_tx(items, settled, &mut bands);
-        if replaced.is_err() {
-            bands.invalidate();
-        }
-        self.bands = bands;
-        replaced
+        self.with_bands(|store, bands| store.replace_clean_tx(items, settled, bands))
     }
 
     fn replace_clean_tx(
@@ -923,27 +923,47 @@ mod tests {
         s.bands.get(&s.conn).unwrap().bucket(0, key).collect()
     }
 
-    /// A document `loc` with a signature of `fill` bytes and band keys `k0`, `k1`.
-    fn with_keys(loc: &str, fill: u8, keys: &'static [i64]) -> (Doc, String, &'static [u8], &'static [i64]) {
-        let d = doc(loc, &format!("text of {loc}"));
-        let sh = sha(&d.text());
-        (d, sh, Box::leak(vec![fill; 40].into_boxed_slice()), keys)
+    /// A test document with a signature of `fill` bytes and these band keys.
+    struct TestDoc {
+        doc: Doc,
+        sha: String,
+        sig: Vec<u8>,
+        keys: &'static [i64],
+    }
+
+    impl TestDoc {
+        fn new(loc: &str, fill: u8, keys: &'static [i64]) -> TestDoc {
+            let doc = doc(loc, &format!("text of {loc}"));
+            let sha = sha(&doc.text());
+            TestDoc { doc, sha, sig: vec![fill; 40], keys }
+        }
+
+        fn item(&self) -> Item<'_> {
+            let fp = Fingerprint { text_sha256: &self.sha, minhash: Some(&self.sig), shingles: 10, bands: self.keys };
+            Item::Doc { doc: &self.doc, fp, raw: None, seq: None }
+        }
     }
 
     fn near_config() -> NearDupConfig {
         NearDupConfig { threshold: 0.8, confirm: same_chunks, max_bucket: 16, verify: None, verify_margin: 0.0 }
     }
 
+    /// A store at `path` deciding near duplicates, and a run in it.
+    fn near_store(path: &std::path::Path) -> (Store, i64) {
+        let mut s = Store::open(path).unwrap();
+        s.set_near_dups(Some(near_config()));
+        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        (s, run)
+    }
+
+    /// A key with its high half set: a bucket of its own.
+    const K: i64 = 3 << 40;
+
     #[test]
     fn a_rolled_back_batch_leaves_no_band_entries() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
-        s.set_near_dups(Some(near_config()));
-        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
-        const K: i64 = 3 << 40;
-        let (a, sa, siga, ka) = with_keys("a", 1, &[K, 1 << 33]);
-        let fa = Fingerprint { text_sha256: &sa, minhash: Some(siga), shingles: 10, bands: ka };
-        s.write_batch(run, &[Item::Doc { doc: &a, fp: fa, raw: None, seq: None }]).unwrap();
+        let (mut s, run) = near_store(&dir.path().join("t.db"));
+        s.write_batch(run, &[TestDoc::new("a", 1, &[K, 1 << 33]).item()]).unwrap();
         assert_eq!(candidates(&mut s, K), [1]);
         // b is written, then the batch fails (a trigger refuses c) and is rolled back.
         s.conn
@@ -952,15 +972,8 @@ mod tests {
                  BEGIN SELECT RAISE(ABORT, 'refused'); END",
             )
             .unwrap();
-        let (b, sb, sigb, kb) = with_keys("b", 7, &[K, 5 << 33]);
-        let (c, sc, sigc, kc) = with_keys("c", 8, &[9 << 33, 11 << 33]);
-        let fb = Fingerprint { text_sha256: &sb, minhash: Some(sigb), shingles: 10, bands: kb };
-        let fc = Fingerprint { text_sha256: &sc, minhash: Some(sigc), shingles: 10, bands: kc };
-        let failed = s.write_batch(
-            run,
-            &[Item::Doc { doc: &b, fp: fb, raw: None, seq: None }, Item::Doc { doc: &c, fp: fc, raw: None, seq: None }],
-        );
-        assert!(failed.is_err());
+        let (b, c) = (TestDoc::new("b", 7, &[K, 5 << 33]), TestDoc::new("c", 8, &[9 << 33, 11 << 33]));
+        assert!(s.write_batch(run, &[b.item(), c.item()]).is_err());
         assert_eq!(s.bands.builds, 1);
         assert_eq!(candidates(&mut s, K), [1], "b's entry went with its transaction");
         assert_eq!(s.bands.builds, 2, "built again after the rollback");
@@ -969,13 +982,9 @@ mod tests {
     #[test]
     fn damaged_signature_rows_and_large_ids_do_not_stop_the_writer() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
-        s.set_near_dups(Some(near_config()));
-        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
-        const K: i64 = 3 << 40;
-        let (a, sa, siga, ka) = with_keys("a", 1, &[K, 1 << 33]);
-        let fa = Fingerprint { text_sha256: &sa, minhash: Some(siga), shingles: 10, bands: ka };
-        s.write_batch(run, &[Item::Doc { doc: &a, fp: fa, raw: None, seq: None }]).unwrap();
+        let path = dir.path().join("t.db");
+        let (mut s, run) = near_store(&path);
+        s.write_batch(run, &[TestDoc::new("a", 1, &[K, 1 << 33]).item()]).unwrap();
         // Ids jump to near the index's limit (a row placed there by hand), and
         // a's keys are damaged (text, not a blob).
         s.conn
@@ -986,16 +995,11 @@ mod tests {
                  UPDATE minhash_signatures SET bands = 'garbage' WHERE document_id = 1;",
             )
             .unwrap();
-        let mut fresh = Store::open(&dir.path().join("t.db")).unwrap();
-        fresh.set_near_dups(Some(near_config()));
-        let (b, sb, sigb, kb) = with_keys("b", 1, &[K, 2 << 33]);
-        let fb = Fingerprint { text_sha256: &sb, minhash: Some(sigb), shingles: 10, bands: kb };
-        let out = fresh.write_batch(run, &[Item::Doc { doc: &b, fp: fb, raw: None, seq: None }]).unwrap();
+        let (mut fresh, _) = near_store(&path);
+        let out = fresh.write_batch(run, &[TestDoc::new("b", 1, &[K, 2 << 33]).item()]).unwrap();
         assert_eq!(out, [Outcome::New { id: 2_000_000_000, dup_of: None }], "a's keys cannot be read");
         // c, a near copy of both: b is found.
-        let (c, sc, sigc, kc) = with_keys("c", 1, &[K, 5 << 33]);
-        let fc = Fingerprint { text_sha256: &sc, minhash: Some(sigc), shingles: 10, bands: kc };
-        let out = fresh.write_batch(run, &[Item::Doc { doc: &c, fp: fc, raw: None, seq: None }]).unwrap();
+        let out = fresh.write_batch(run, &[TestDoc::new("c", 1, &[K, 5 << 33]).item()]).unwrap();
         assert_eq!(out, [Outcome::New { id: 2_000_000_001, dup_of: Some(2_000_000_000) }]);
     }
 
@@ -1003,28 +1007,18 @@ mod tests {
     fn another_connections_changes_are_seen() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
-        let mut s = Store::open(&path).unwrap();
-        s.set_near_dups(Some(near_config()));
-        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
-        const K: i64 = 3 << 40;
-        let (a, sa, siga, ka) = with_keys("a", 1, &[K, 1 << 33]);
-        let fa = Fingerprint { text_sha256: &sa, minhash: Some(siga), shingles: 10, bands: ka };
-        s.write_batch(run, &[Item::Doc { doc: &a, fp: fa, raw: None, seq: None }]).unwrap();
+        let (mut s, run) = near_store(&path);
+        s.write_batch(run, &[TestDoc::new("a", 1, &[K, 1 << 33]).item()]).unwrap();
         assert_eq!(candidates(&mut s, K), [1]);
         // Another writer (its own index) stores b, a's near copy, and removes a.
-        let mut other = Store::open_existing(&path).unwrap();
-        other.set_near_dups(Some(near_config()));
-        let (b, sb, sigb, kb) = with_keys("b", 1, &[K, 5 << 33]);
-        let fb = Fingerprint { text_sha256: &sb, minhash: Some(sigb), shingles: 10, bands: kb };
-        let out = other.write_batch(run, &[Item::Doc { doc: &b, fp: fb, raw: None, seq: None }]).unwrap();
+        let (mut other, _) = near_store(&path);
+        let out = other.write_batch(run, &[TestDoc::new("b", 1, &[K, 5 << 33]).item()]).unwrap();
         assert_eq!(out, [Outcome::New { id: 2, dup_of: Some(1) }]);
         other.conn.execute("UPDATE documents SET dup_of = NULL, dup_kind = NULL WHERE id = 2", []).unwrap();
         other.conn.execute("DELETE FROM documents WHERE id = 1", []).unwrap();
         drop(other);
         // The next batch here finds b, not the removed a.
-        let (c, sc, sigc, kc) = with_keys("c", 1, &[K, 13 << 33]);
-        let fc = Fingerprint { text_sha256: &sc, minhash: Some(sigc), shingles: 10, bands: kc };
-        let out = s.write_batch(run, &[Item::Doc { doc: &c, fp: fc, raw: None, seq: None }]).unwrap();
+        let out = s.write_batch(run, &[TestDoc::new("c", 1, &[K, 13 << 33]).item()]).unwrap();
         assert_eq!(out, [Outcome::New { id: 3, dup_of: Some(2) }]);
         assert_eq!(s.bands.builds, 2, "built again after the other connection's commits");
         same_index(&mut s, &[K, 1 << 33, 5 << 33, 13 << 33]);
