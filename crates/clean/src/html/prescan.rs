@@ -379,6 +379,11 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 None => (bytes.len(), bytes.len()),
             }
         };
+        if name == b"template" && opens_a_marker(&bytes[content_start..content_end]) {
+            // Kept whole, for the parser: see `opens_a_marker`.
+            pos = end;
+            continue;
+        }
         if name == b"noscript" {
             out.noscript_bytes += content_end - content_start;
         }
@@ -762,6 +767,22 @@ fn find_tag_end(b: &[u8], mut i: usize) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// Does a template's content open an element that puts a marker on the
+/// parser's list of active formatting elements (a table cell or caption,
+/// `applet`, `marquee`, `object`, another template)? The template's end
+/// clears that list only back to the last marker, so its own marker stays
+/// and keeps formatting elements from before it from being reopened: a cut
+/// template would change where words meet (fuzz: `-<template><a><template>
+/// <th></template></template>a`). Such a template is left to the parser.
+fn opens_a_marker(content: &[u8]) -> bool {
+    const MARKERS: [&[u8]; 7] = [b"td", b"th", b"caption", b"applet", b"marquee", b"object", b"template"];
+    memchr::memchr_iter(b'<', content).any(|lt| {
+        let rest = &content[lt + 1..];
+        let n = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        MARKERS.iter().any(|m| rest[..n].eq_ignore_ascii_case(m))
+    })
 }
 
 /// Where `</name` starts and where its `>` ends, from `from` on.
