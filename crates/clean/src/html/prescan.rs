@@ -180,6 +180,9 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
     // parser (it keeps text around it apart), so it stays there.
     let mut tables = 0usize;
     let mut kept = Vec::new(); // the kept attributes of a start tag
+                               // Whether a template from here on reads its content in "column group"
+                               // mode (asked at the first template, once).
+    let mut column_group: Option<bool> = None;
     let push = |out: &mut String, s: &str, pre: usize| if pre > 0 { out.push_str(s) } else { push_collapsed(out, s) };
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
         let lt = pos + off;
@@ -361,6 +364,10 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
             }
             continue;
         };
+        if name == b"template" && *column_group.get_or_insert_with(|| column_group_template(bytes, lt)) {
+            // The rest is left to the parser: see `column_group_template`.
+            break;
+        }
         // Find the end of the opening tag.
         let Some(gt) = find_tag_end(bytes, lt + 1 + name.len()) else {
             // An unterminated start tag: the tokenizer would eat the rest too.
@@ -783,6 +790,47 @@ fn opens_a_marker(content: &[u8]) -> bool {
         let n = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
         MARKERS.iter().any(|m| rest[..n].eq_ignore_ascii_case(m))
     })
+}
+
+/// Does a template at or after `from` start its content with `<col>`? Its
+/// content is then read in "column group" mode, where the parser ignores
+/// every other start tag, so a `<script>` or `<textarea>` there opens no
+/// raw text and what follows is markup (fuzz: `<template><col><script>
+/// </template>h`). Knowing where such a template ends means following the
+/// parser's template modes; pages do not write it, so from the first
+/// template on, a page that does is left to the parser whole. (A template
+/// that only seems to be one, inside a comment or a script, costs only
+/// the pre-scan's saving.)
+fn column_group_template(b: &[u8], from: usize) -> bool {
+    memchr::memchr_iter(b'<', &b[from..]).map(|off| from + off).any(|lt| {
+        tag_is(&b[lt + 1..], b"template")
+            && find_tag_end(b, lt + 9)
+                .and_then(|gt| first_start_tag(b, gt + 1))
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"col"))
+    })
+}
+
+/// The name of the first start tag from `from` on, past text, comments,
+/// bogus comments and end tags (what a template's mode is chosen by).
+fn first_start_tag(b: &[u8], from: usize) -> Option<&[u8]> {
+    let mut i = from;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let lt = i + off;
+        let rest = &b[lt + 1..];
+        if rest.starts_with(b"!--") {
+            i = comment_end(b, lt);
+        } else if let Some(end) = bogus_comment_end(b, lt) {
+            i = end;
+        } else if rest.first() == Some(&b'/') {
+            i = after_tag(b, lt);
+        } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            let n = rest.iter().position(|&c| is_space(c) || c == b'/' || c == b'>').unwrap_or(rest.len());
+            return Some(&rest[..n]);
+        } else {
+            i = lt + 1;
+        }
+    }
+    None
 }
 
 /// Where `</name` starts and where its `>` ends, from `from` on.
