@@ -95,8 +95,8 @@ fn lower_class(l: &[u8]) -> Name {
 }
 
 /// Start tags a parser may ignore as stray: `html`, `head`, `body`, the
-/// parts of a table outside one, frames outside a frameset (and a name too
-/// long to know).
+/// parts of a table outside one, frames outside a frameset, a form inside a
+/// form (and a name too long to know).
 fn may_be_ignored(lowered: Option<&[u8]>) -> bool {
     matches!(
         lowered,
@@ -115,6 +115,7 @@ fn may_be_ignored(lowered: Option<&[u8]>) -> bool {
                 | b"colgroup"
                 | b"frame"
                 | b"frameset"
+                | b"form"
         )
     )
 }

@@ -343,6 +343,7 @@ fn prescan_fuzz_regressions() {
         // no raw text, the template ends where it says.
         "<template><col><script></template>h",
         "<TEMPLATE><!-- x --> <Col span=2><style></template>h",
+        "<form><\n<form><",
         "><table>\n<link>m",
         "><table>\n<link></i><",
         "t <table>n",
