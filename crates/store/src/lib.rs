@@ -642,6 +642,57 @@ mod tests {
     }
 
     #[test]
+    fn signatures_stored_before_0012_still_find_their_copies() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("old.db");
+        let mut conn = Connection::open(&p).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys=OFF").unwrap();
+        MIGRATIONS.to_version(&mut conn, 11).unwrap();
+        // A document with its signature and its band rows, as 0011 kept them.
+        let key: i64 = 7 << 40;
+        let keys: Vec<u8> = [key, 1 << 33].iter().flat_map(|k| k.to_le_bytes()).collect();
+        conn.execute_batch(&format!(
+            "INSERT INTO runs(id, started_at, status, command) VALUES (1, 'a', 'finished', 'ingest');
+             INSERT INTO documents(id, source, text, text_sha256, media_type, first_run, last_run, created_at, updated_at)
+                 VALUES (1, 's1', 'text of one', '{}', 'text', 1, 1, 'a', 'a');
+             INSERT INTO minhash_bands(band, key, document_id) VALUES (0, {key}, 1), (1, {}, 1);",
+            "0".repeat(64),
+            1i64 << 33
+        ))
+        .unwrap();
+        conn.execute(
+            "INSERT INTO minhash_signatures(document_id, n_shingles, sig, bands) VALUES (1, 10, ?1, ?2)",
+            rusqlite::params![vec![1u8; 40], keys],
+        )
+        .unwrap();
+        drop(conn);
+        let mut s = Store::open(&p).unwrap();
+        let left: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'minhash_bands'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+        fn same(_: &[u8], _: u32, _: &[u8], _: u32, _: f64) -> Option<f64> {
+            Some(0.9)
+        }
+        s.set_near_dups(Some(NearDupConfig {
+            threshold: 0.8,
+            confirm: same,
+            max_bucket: 16,
+            verify: None,
+            verify_margin: 0.0,
+        }));
+        let run = s.begin_run("ingest", "[]", "{}", 1).unwrap();
+        let copy =
+            thresh_doc::Doc::new(thresh_doc::Source::file("s2"), thresh_doc::MediaType::Text, "text of two".into());
+        let sha = "1".repeat(64);
+        let sig = vec![1u8; 40];
+        let fp = Fingerprint { text_sha256: &sha, minhash: Some(&sig), shingles: 10, bands: &[key, 5 << 33] };
+        let out = s.write_batch(run, &[Item::Doc { doc: &copy, fp, raw: None, seq: None }]).unwrap();
+        assert_eq!(out, [Outcome::New { id: 2, dup_of: Some(1) }], "found through the keys kept with its signature");
+    }
+
+    #[test]
     fn times_out_of_range_are_clamped_not_a_panic() {
         let now = std::time::SystemTime::now();
         let ancient = now.checked_sub(std::time::Duration::from_secs(300_000 * 366 * 86_400)).unwrap();
