@@ -344,6 +344,7 @@ fn prescan_fuzz_regressions() {
         "<template><col><script></template>h",
         "<TEMPLATE><!-- x --> <Col span=2><style></template>h",
         "<form><\n<form><",
+        "<table>e<template><l></template>\n<col>r",
         "><table>\n<link>m",
         "><table>\n<link></i><",
         "t <table>n",
