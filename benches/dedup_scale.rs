@@ -9,7 +9,8 @@
 //! signature (worker side) and for the writer (band lookups, confirmation,
 //! inserts), the near duplicates found, the time a later run's first
 //! document takes (the writer builds its band index from the stored
-//! signatures), the peak RSS of the process, and the database size. Run with `cargo bench --bench dedup_scale` or `just bench`.
+//! signatures), the peak RSS of the process, and the database size. Run
+//! with `cargo bench --bench dedup_scale` or `just bench`.
 
 use std::process::Command;
 use std::time::Instant;
@@ -101,6 +102,14 @@ fn near_config() -> NearDupConfig {
     }
 }
 
+/// The database at `path`, deciding near duplicates, and a run in it.
+fn open_run(path: &std::path::Path) -> (Store, i64) {
+    let mut store = Store::open(path).expect("open");
+    store.set_near_dups(Some(near_config()));
+    let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
+    (store, run)
+}
+
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -114,9 +123,7 @@ fn run_one(n: usize) {
     // THRESH_SCALE_KEEP=DIR keeps the filled database there (to study it).
     let dir_path = std::env::var_os("THRESH_SCALE_KEEP").map_or_else(|| dir.path().to_path_buf(), Into::into);
     let path = dir_path.join("scale.db");
-    let mut store = Store::open(&path).expect("open");
-    store.set_near_dups(Some(near_config()));
-    let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
+    let (mut store, run) = open_run(&path);
     let mh = MinHasher::new();
     let t0 = Instant::now();
     let mut k = 0u64;
@@ -162,9 +169,7 @@ fn run_one(n: usize) {
 /// A later run's first document: the writer builds its band index from the
 /// stored signatures (what a small cron run into a large database pays).
 fn first_write_ms(path: &std::path::Path, mh: &MinHasher, n: usize, name: &str) -> f64 {
-    let mut store = Store::open(path).expect("reopen");
-    store.set_near_dups(Some(near_config()));
-    let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
+    let (mut store, run) = open_run(path);
     let one = [prepare(mh, name.into(), edited(7 % n as u64))];
     let t = Instant::now();
     let late = write(&mut store, run, &one);
@@ -187,14 +192,10 @@ fn main() {
         return;
     }
     // THRESH_SCALE_PROBE=DIR: 2,000 new documents into DIR/scale.db after its
-    // first write (the index built), writer µs per document (for `perf`).
+    // first one (which builds the index), writer µs per document (for `perf`).
     if let Ok(dir) = std::env::var("THRESH_SCALE_PROBE") {
-        let path = std::path::Path::new(&dir).join("scale.db");
+        let (mut store, run) = open_run(&std::path::Path::new(&dir).join("scale.db"));
         let mh = MinHasher::new();
-        first_write_ms(&path, &mh, 1000, &format!("warm/{}", std::process::id()));
-        let mut store = Store::open(&path).expect("reopen");
-        store.set_near_dups(Some(near_config()));
-        let run = store.begin_run("bench", "[]", "{}", 1).expect("run");
         let pid = u64::from(std::process::id());
         let count: u64 =
             std::env::var("THRESH_SCALE_PROBE_N").ok().and_then(|v| v.parse().ok()).unwrap_or(PROBE as u64);

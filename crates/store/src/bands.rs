@@ -76,6 +76,25 @@ fn val_of(s: u64) -> u32 {
     s as u32
 }
 
+/// The band keys of a stored signature (`minhash_signatures.bands`: little-endian i64s).
+pub(crate) fn keys(stored: &[u8]) -> impl Iterator<Item = i64> + '_ {
+    stored.chunks_exact(8).map(|k| i64::from_le_bytes(k.try_into().expect("8-byte chunk")))
+}
+
+/// The slot after `i` in a table of `cap`, wrapping around.
+fn next_slot(i: usize, cap: usize) -> usize {
+    if i + 1 == cap {
+        0
+    } else {
+        i + 1
+    }
+}
+
+/// SQLite's count of commits by other connections, as this one sees it.
+fn data_version(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+}
+
 fn doc_id(doc: i64) -> Result<u32, IdTooLarge> {
     u32::try_from(doc).ok().filter(|&d| d < CHAIN).ok_or(IdTooLarge(doc))
 }
@@ -98,7 +117,7 @@ impl Table {
             if fp_of(s) == fp {
                 return (i, true);
             }
-            i = if i + 1 == cap { 0 } else { i + 1 };
+            i = next_slot(i, cap);
         }
     }
 
@@ -124,7 +143,7 @@ impl Table {
         self.len -= 1;
         let mut j = i;
         loop {
-            j = if j + 1 == cap { 0 } else { j + 1 };
+            j = next_slot(j, cap);
             let s = self.slots[j];
             if s == 0 {
                 return;
@@ -368,11 +387,8 @@ impl LiveBands {
     /// At the start of a write transaction: forget the index if another
     /// connection has committed since it was built.
     pub(crate) fn check(&mut self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-        if self.index.is_some() {
-            let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-            if version != self.version {
-                self.index = None;
-            }
+        if self.index.is_some() && data_version(conn)? != self.version {
+            self.index = None;
         }
         Ok(())
     }
@@ -391,7 +407,7 @@ impl LiveBands {
     /// The index, built from `minhash_signatures` if it is not yet.
     pub(crate) fn get(&mut self, conn: &rusqlite::Connection) -> rusqlite::Result<&BandIndex> {
         if self.index.is_none() {
-            self.version = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            self.version = data_version(conn)?;
             // Sized for the signatures there can be: no more than the
             // largest id, nor than the file has room for (a signature row
             // is over 512 bytes), whatever ids a damaged database holds.
@@ -412,7 +428,7 @@ impl LiveBands {
                 // no one's candidate, as the writer checks keys against it.
                 let bands = row.get_ref(1)?.as_blob().unwrap_or_default();
                 keys.clear();
-                keys.extend(bands.chunks_exact(8).map(|k| i64::from_le_bytes(k.try_into().expect("8-byte chunk"))));
+                keys.extend(self::keys(bands));
                 index.insert_all(&keys, id).map_err(too_large)?;
             }
             self.index = Some(index);

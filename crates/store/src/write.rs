@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use thresh_doc::{Doc, DropReason};
 
-use crate::bands::{too_large, LiveBands};
+use crate::bands::{keys, too_large, LiveBands};
 use crate::{classify, now, Store, StoreError};
 
 /// A document's fingerprints, computed by the workers.
@@ -427,11 +427,11 @@ fn decide(
                         e.insert(stored.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
                     }
                 };
-                let Some((keys, root)) = known else {
+                let Some((stored_keys, root)) = known else {
                     foreign += 1;
                     continue;
                 };
-                if keys.get(band * 8..band * 8 + 8) != Some(&key.to_le_bytes()[..]) {
+                if keys(stored_keys).nth(band) != Some(*key) {
                     foreign += 1;
                     continue;
                 }
@@ -519,15 +519,13 @@ fn merge_cluster(tx: &Transaction<'_>, from: i64, into: i64, cfg: &NearDupConfig
 
 fn put_signature(tx: &Transaction<'_>, bands: &mut LiveBands, id: i64, fp: &Fingerprint<'_>) -> rusqlite::Result<()> {
     let Some(sig) = fp.minhash else { return Ok(()) };
-    let keys: Vec<u8> = fp.bands.iter().flat_map(|b| b.to_le_bytes()).collect();
+    let stored: Vec<u8> = fp.bands.iter().flat_map(|b| b.to_le_bytes()).collect();
     tx.prepare_cached(
         "INSERT OR REPLACE INTO minhash_signatures(document_id, n_shingles, sig, bands) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![id, fp.shingles, sig, keys])?;
+    .execute(params![id, fp.shingles, sig, stored])?;
     if let Some(index) = bands.loaded() {
-        for (band, key) in fp.bands.iter().enumerate() {
-            index.insert(band, *key, id).map_err(too_large)?;
-        }
+        index.insert_all(fp.bands, id).map_err(too_large)?;
     }
     Ok(())
 }
@@ -540,8 +538,8 @@ fn drop_signature(tx: &Transaction<'_>, bands: &mut LiveBands, id: i64) -> rusql
         .optional()?;
     if let Some(old) = old {
         if let Some(index) = bands.loaded() {
-            for (band, key) in old.chunks_exact(8).enumerate() {
-                index.remove(band, i64::from_le_bytes(key.try_into().expect("8-byte chunk")), id);
+            for (band, key) in keys(&old).enumerate() {
+                index.remove(band, key, id);
             }
         }
         tx.prepare_cached("DELETE FROM minhash_signatures WHERE document_id = ?1")?.execute([id])?;

@@ -180,9 +180,10 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
     // Open tables: a `<link>` inside one is moved out before it by the
     // parser (it keeps text around it apart), so it stays there.
     let mut tables = 0usize;
-    let mut kept = Vec::new(); // the kept attributes of a start tag
-                               // Whether a template from here on reads its content in "column group"
-                               // mode (asked at the first template, once).
+    // The kept attributes of a start tag.
+    let mut kept = Vec::new();
+    // Whether a template from here on reads its content in "column group"
+    // mode (asked at the first template, once).
     let mut column_group: Option<bool> = None;
     let push = |out: &mut String, s: &str, pre: usize| if pre > 0 { out.push_str(s) } else { push_collapsed(out, s) };
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
@@ -816,6 +817,13 @@ fn column_group_template(b: &[u8], from: usize) -> bool {
     })
 }
 
+/// The name of the start tag `rest` (just after `<`) opens, as the tokenizer
+/// reads it: up to a space, `/` or `>` ("<y<title>" is one tag, `y<title`).
+fn start_tag_name(rest: &[u8]) -> &[u8] {
+    let n = rest.iter().position(|&c| is_space(c) || c == b'/' || c == b'>').unwrap_or(rest.len());
+    &rest[..n]
+}
+
 /// The name of the first start tag from `from` on, past text, comments,
 /// bogus comments and end tags (what a template's mode is chosen by).
 fn first_start_tag(b: &[u8], from: usize) -> Option<&[u8]> {
@@ -830,8 +838,7 @@ fn first_start_tag(b: &[u8], from: usize) -> Option<&[u8]> {
         } else if rest.first() == Some(&b'/') {
             i = after_tag(b, lt);
         } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
-            let n = rest.iter().position(|&c| is_space(c) || c == b'/' || c == b'>').unwrap_or(rest.len());
-            return Some(&rest[..n]);
+            return Some(start_tag_name(rest));
         } else {
             i = lt + 1;
         }
@@ -870,11 +877,9 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
                 continue;
             }
             if rest.first().is_some_and(u8::is_ascii_alphabetic) {
-                // A start tag, read whole as the tokenizer reads it (its
-                // name runs to a space, `/` or `>`: "<y<title>" is one tag).
-                let n = rest.iter().position(|&c| is_space(c) || c == b'/' || c == b'>').unwrap_or(rest.len());
+                // A start tag, read whole as the tokenizer reads it.
                 let gt = find_tag_end(b, lt + 1)?;
-                i = match name_class(&rest[..n]) {
+                i = match name_class(start_tag_name(rest)) {
                     Name::Verbatim(b"plaintext") => return None,
                     Name::Verbatim(inner) | Name::Cut(inner) if !matches!(inner, b"template" | b"svg" | b"math") => {
                         match find_close(b, gt + 1, inner) {
