@@ -291,6 +291,10 @@ const DATELINE_WORDS: &[&str] = &[
 /// A line that is only a date (with a few words like "Published" or "Updated"
 /// and a time): returns the ISO date.
 pub fn dateline(line: &str) -> Option<String> {
+    // (Long lines go before their words are counted.)
+    if line.len() > 200 {
+        return None;
+    }
     dateline_words(line, line.split_whitespace().count())
 }
 

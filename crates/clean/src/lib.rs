@@ -25,6 +25,7 @@ pub mod dates;
 pub mod html;
 mod lanes;
 pub mod lang;
+mod memo;
 pub mod normalize;
 pub mod phrases;
 pub mod repeats;

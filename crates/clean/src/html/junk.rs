@@ -17,14 +17,15 @@
 //! What is hidden but meant to be read stays: tab panels, `<figure>`s that
 //! hold a table, code or a quote, and React's streamed `<div hidden id="S:…">`.
 
-use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::arena::Element;
 use super::dom::{Dom, Kind, Tag};
+use crate::memo::Memo;
 use crate::Favor;
+use rustc_hash::FxHashMap;
 
 /// Why a subtree is not content: the kind its removal is recorded under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,11 +221,6 @@ impl<'a> Attrs<'a> {
     }
 }
 
-/// What the name rules say of a class or id value already seen on this page
-/// (pages repeat the same few hundred class values over thousands of
-/// elements; ids are mostly unique but short).
-type NameCache<'a> = FxHashMap<&'a str, Names>;
-
 /// What a class or id value names, each unless it also names the article.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Names {
@@ -233,7 +229,7 @@ struct Names {
     layout: bool,
 }
 
-fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, seen: &mut NameCache<'a>) -> Verdict {
+fn classify(dom: &Dom<'_>, i: usize, favor: Favor) -> Verdict {
     let Kind::Elem { tag, el } = dom.nodes[i].kind else {
         return Verdict::Keep;
     };
@@ -291,12 +287,11 @@ fn classify<'a>(dom: &Dom<'a>, i: usize, favor: Favor, seen: &mut NameCache<'a>)
     if matches!(tag, Tr | Td | Th | Tbody) {
         return Verdict::Keep;
     }
-    let mut judge = |name: &'a str| *seen.entry(name).or_insert_with(|| by_name(name));
-    let class = judge(a.class);
+    let class = by_name(a.class);
     // An id made of a heading's words ("sign-up-for-the-api") is a slug,
     // and `__next` a framework's root: neither names chrome.
     let slug = a.id.split(['-', '_']).filter(|p| !p.is_empty()).count() >= 4 || a.id.starts_with("__");
-    let id = if slug { Names::default() } else { judge(a.id) };
+    let id = if slug { Names::default() } else { by_name(a.id) };
     if class.comments || id.comments {
         Verdict::Comments
     } else if class.chrome || id.chrome {
@@ -327,28 +322,16 @@ fn heads_a_part(dom: &Dom<'_>, i: usize) -> bool {
     false
 }
 
-/// What the name rules say of one class or id value: the same few
-/// thousand values recur on every page of a crawl ("container", "row",
-/// a theme's names), so answers are kept per thread, up to a bound.
+/// What the name rules say of one class or id value, remembered per
+/// thread (see [`Memo`]).
 fn by_name(name: &str) -> Names {
     if name.is_empty() {
         return Names::default();
     }
     thread_local! {
-        static KNOWN: std::cell::RefCell<FxHashMap<Box<str>, Names>> = Default::default();
+        static KNOWN: std::cell::RefCell<Memo<Names>> = std::cell::RefCell::new(Memo::new(KNOWN_NAMES));
     }
-    KNOWN.with(|k| {
-        if let Some(n) = k.borrow().get(name) {
-            return *n;
-        }
-        let n = judge_name(name);
-        let mut k = k.borrow_mut();
-        if k.len() >= KNOWN_NAMES {
-            k.clear();
-        }
-        k.insert(name.into(), n);
-        n
-    })
+    KNOWN.with(|k| k.borrow_mut().get(name.as_bytes(), || judge_name(name)))
 }
 
 /// Class and id values whose answers a thread keeps.
@@ -393,8 +376,7 @@ pub struct Classified {
 /// Classify every node of `dom`.
 pub fn classify_page(dom: &Dom<'_>, favor: Favor) -> Classified {
     let n = dom.len();
-    let mut seen = NameCache::default();
-    let mut verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor, &mut seen)).collect();
+    let mut verdicts: Vec<Verdict> = (0..n).map(|i| classify(dom, i, favor)).collect();
 
     // Bottom-up facts: an embedded post (a tweet, an Instagram post) below,
     // data (a table, code, a quote) below.

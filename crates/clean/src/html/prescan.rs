@@ -523,22 +523,12 @@ fn names_something(value: &[u8]) -> bool {
         .expect("static regex")
     });
     // Pages repeat a few hundred class values over thousands of elements:
-    // the answers are kept per thread, up to a bound.
+    // the answers are kept per thread (see [`Memo`](crate::memo::Memo)).
     thread_local! {
-        static KNOWN: std::cell::RefCell<rustc_hash::FxHashMap<Box<[u8]>, bool>> = Default::default();
+        static KNOWN: std::cell::RefCell<crate::memo::Memo<bool>> =
+            std::cell::RefCell::new(crate::memo::Memo::new(KNOWN_CLASSES));
     }
-    KNOWN.with(|k| {
-        if let Some(&n) = k.borrow().get(value) {
-            return n;
-        }
-        let n = READ.is_match(value);
-        let mut k = k.borrow_mut();
-        if k.len() >= KNOWN_CLASSES {
-            k.clear();
-        }
-        k.insert(value.into(), n);
-        n
-    })
+    KNOWN.with(|k| k.borrow_mut().get(value, || READ.is_match(value)))
 }
 
 /// Class values whose answers a thread keeps.
@@ -925,7 +915,12 @@ fn find_script_close(b: &[u8], from: usize) -> Option<(usize, usize)> {
     }
     let mut state = State::Data;
     let mut i = from;
-    while let Some(off) = memchr::memchr2(b'<', b'-', &b[i..]) {
+    loop {
+        // Dashes matter only inside an escape ("-->"); in plain script data,
+        // minified code is full of them.
+        let off =
+            if state == State::Data { memchr::memchr(b'<', &b[i..]) } else { memchr::memchr2(b'<', b'-', &b[i..]) };
+        let Some(off) = off else { break };
         let at = i + off;
         let rest = &b[at..];
         if rest.starts_with(b"-->") && state != State::Data {
