@@ -3,8 +3,7 @@
 //!
 //! For each size N (default 10k and 100k; `THRESH_SCALE_SIZES=10000,100000,1000000`
 //! for the full table), a child process fills a fresh database with N
-//! synthetic documents through the real writer (`Store::write_batch`, MinHash
-//! bands in SQLite), then times 2,000 more documents — a fifth of them edited
+//! synthetic documents through the real writer (`Store::write_batch`), then times 2,000 more documents — a fifth of them edited
 //! copies of stored ones — and reports microseconds per document for the
 //! signature (worker side) and for the writer (band lookups, confirmation,
 //! inserts), the near duplicates found, the time a later run's first
