@@ -296,7 +296,7 @@ pub fn process_guarded(job: Job, st: &Stages) -> Processed {
     })) {
         Ok(p) => p,
         Err(payload) => {
-            let what = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| panic_text(&*payload));
+            let what = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| thresh_doc::panic_message(&*payload));
             Processed::Failed {
                 message: format!("{locator}: internal error, please report it: {what}"),
                 locator,
@@ -305,15 +305,6 @@ pub fn process_guarded(job: Job, st: &Stages) -> Processed {
             }
         }
     }
-}
-
-/// A panic's message (`panic!` makes a `&str` or a `String`).
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
 }
 
 thread_local! {
@@ -327,7 +318,7 @@ pub fn install_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if std::thread::current().name().is_some_and(|n| n.starts_with(WORKER)) {
-            let msg = panic_text(info.payload());
+            let msg = thresh_doc::panic_message(info.payload());
             let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
             LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
         } else {

@@ -441,6 +441,16 @@ impl AddAssign<&StageStats> for StageStats {
     }
 }
 
+/// A panic's message, as a failure record states it (`panic!` makes a
+/// `&str` or a `String`; anything else is an "unknown panic").
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,11 +146,7 @@ fn clean_one(
     match catch_unwind(AssertUnwindSafe(run)) {
         Ok(r) => r,
         Err(p) => {
-            let what = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
+            let what = thresh_doc::panic_message(&*p);
             Err(Failure { kind: "internal", message: format!("{locator}: internal error: {what}") })
         }
     }
