@@ -296,7 +296,8 @@ pub fn process_guarded(job: Job, st: &Stages) -> Processed {
     })) {
         Ok(p) => p,
         Err(payload) => {
-            let what = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| thresh_doc::panic_message(&*payload));
+            let what =
+                LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| thresh_doc::panic_message(&*payload));
             Processed::Failed {
                 message: format!("{locator}: internal error, please report it: {what}"),
                 locator,

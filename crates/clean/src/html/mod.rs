@@ -313,6 +313,18 @@ fn extract_prescanned(
         let lenient = ctx.container_with(junk.clone(), stats, "container-lenient");
         best.adopt_if_longer(ctx.render(&lenient), lenient.roots);
     }
+    if best.lenient && recall {
+        // A reading found only once names were ignored, that holds next to
+        // none of the body the page declares (a product's description in
+        // JSON-LD), read the wrong part of the page: the declared body is
+        // the page's own word on what it is about.
+        if let Some(body) = meta.article_body.as_ref().or(meta.product_description.as_ref()) {
+            if shared_words(body, &best.out).is_some_and(|s| s < DECLARED_SHARED) {
+                let paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+                best = Best::new(HtmlOutput { paragraphs, method: "json-ld", ..Default::default() }, Vec::new());
+            }
+        }
+    }
     if best.chars() < MIN_EXTRACTED && recall {
         // Fallback: every paragraph on the page that is not junk.
         let paragraphs = ctx.paragraphs(strict_junk.clone());
@@ -404,6 +416,30 @@ fn comment_text(dom: &dom::Dom<'_>, junk: &[junk::Junk]) -> usize {
             _ => None,
         })
         .sum()
+}
+
+/// A declared body with this many distinct long words is trusted over a
+/// lenient reading …
+const DECLARED_MIN_WORDS: usize = 8;
+/// … that holds less than this share of them.
+const DECLARED_SHARED: f64 = 0.2;
+
+/// The share of `body`'s distinct long words (five letters or more, lower-
+/// cased: words that name things, not "the" or "your") that `o`'s text
+/// holds; None when the body has too few of them to tell (a short blurb,
+/// a script written without spaces).
+fn shared_words(body: &str, o: &HtmlOutput) -> Option<f64> {
+    let long = |s: &str| {
+        let w = s.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        (w.chars().count() >= 5).then_some(w)
+    };
+    let declared: std::collections::BTreeSet<String> = body.split_whitespace().filter_map(long).collect();
+    if declared.len() < DECLARED_MIN_WORDS {
+        return None;
+    }
+    let read: std::collections::BTreeSet<String> =
+        o.paragraphs.iter().flat_map(|p| p.split_whitespace()).filter_map(long).collect();
+    Some(declared.iter().filter(|w| read.contains(*w)).count() as f64 / declared.len() as f64)
 }
 
 /// Characters of body text.

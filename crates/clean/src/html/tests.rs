@@ -68,6 +68,28 @@ fn guard_keeps_an_article_inside_a_misleading_container() {
     assert_eq!(run(&html).paragraphs.len(), 3);
 }
 
+/// A reading found only with names ignored that shares next to nothing with
+/// the product's declared description read the wrong part of the page.
+#[test]
+fn declared_description_beats_an_unrelated_lenient_reading() {
+    let description = "These quarters are engineered for comfort and designed to stand out: higher than an ankle sock, lower than a calf sock, right for a million different shoes, styles and lazy Sundays.";
+    let legal = "Notice to consumers: the company may collect identifiers, characteristics of protected classifications, commercial information and geolocation data when you visit this website, as described in our privacy policy. ";
+    let shell = |visible: &str| {
+        format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"Product","name":"Quarter Socks","description":"{description}"}}</script></head><body><div class="sidebar"><p>{visible}</p></div><div class="related"><p>{visible}</p></div></body></html>"#
+        )
+    };
+    // (Two blocks named as chrome, neither holding most of the text: the
+    // strict reading is empty, the lenient one reads them.)
+    let out = run(&shell(&legal.repeat(2)));
+    assert_eq!(out.method, "json-ld");
+    assert_eq!(out.paragraphs, [description]);
+    // The same reading holding the description stays.
+    let out = run(&shell(&format!("{description} {legal}")));
+    assert_eq!(out.method, "container-lenient");
+    assert!(out.paragraphs[0].starts_with("These quarters"));
+}
+
 #[test]
 fn json_ld_body_is_a_fallback() {
     let body = "A long declared body. ".repeat(30);
