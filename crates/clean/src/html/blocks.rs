@@ -45,7 +45,7 @@ pub struct Block {
     pub place: Place,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 struct Buf {
     text: String,
     link_chars: usize,
@@ -80,22 +80,35 @@ impl Buf {
         if t.starts_with(char::is_whitespace) && !self.text.is_empty() {
             self.space = true;
         }
-        // Most text nodes are ASCII words between single spaces (the
-        // pre-scan has taken the indentation out): one word run, pushed
-        // whole, after the first word's joining.
-        let core = t.trim_matches(' ');
-        let simple =
-            !core.is_empty() && core.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !core.contains("  ");
+        // Most text nodes are ASCII words between single spaces or line
+        // breaks (the pre-scan has taken the indentation out): one word
+        // run, pushed whole, after the first word's joining.
+        let gap = |b: u8| b == b' ' || b == b'\n';
+        let core = t.trim_matches([' ', '\n']);
+        let b = core.as_bytes();
+        let simple = !core.is_empty()
+            && b.iter().all(|&c| c.is_ascii_graphic() || gap(c))
+            && !b.windows(2).any(|w| gap(w[0]) && gap(w[1]));
         if simple {
-            let first = core.split(' ').next().unwrap_or(core);
+            let first = core.split([' ', '\n']).next().unwrap_or(core);
             self.join_before(first, in_link);
-            self.text.push_str(core);
+            if b.contains(&b'\n') {
+                self.text.extend(core.chars().map(|c| if c == '\n' { ' ' } else { c }));
+            } else {
+                self.text.push_str(core);
+            }
             if in_link {
                 self.link_chars += core.len();
             }
-            self.space = t.ends_with(' ');
+            self.space = t.ends_with([' ', '\n']);
             return;
         }
+        self.push_words(t, in_link);
+    }
+
+    /// [`Buf::push_text`] outside `<pre>`, a word at a time: the reference
+    /// its fast path is held to (a proptest).
+    fn push_words(&mut self, t: &str, in_link: bool) {
         for w in t.split_whitespace() {
             self.join_before(w, in_link);
             self.text.push_str(w);
@@ -325,4 +338,63 @@ pub fn emit(dom: &Dom<'_>, place: &[Place], cards: &[bool], root: usize) -> Vec<
         buf.flush(pl, &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What happens to a buffer between two texts.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Text(String, bool),
+        Seam,
+        Cell,
+        Newline,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            4 => ("[ab. \n\té]{0,10}", any::<bool>()).prop_map(|(t, l)| Step::Text(t, l)),
+            1 => Just(Step::Seam),
+            1 => Just(Step::Cell),
+            1 => Just(Step::Newline),
+        ]
+    }
+
+    proptest! {
+        /// The whole-run fast path of `push_text` leaves a buffer as the
+        /// word-at-a-time reference does.
+        #[test]
+        fn fast_path_is_the_reference(steps in proptest::collection::vec(step(), 0..12)) {
+            let (mut fast, mut slow) = (Buf::default(), Buf::default());
+            for s in &steps {
+                match s {
+                    Step::Text(t, in_link) => {
+                        fast.push_text(t, *in_link, None, false);
+                        if !t.is_empty() {
+                            if t.starts_with(char::is_whitespace) && !slow.text.is_empty() {
+                                slow.space = true;
+                            }
+                            slow.push_words(t, *in_link);
+                        }
+                    }
+                    Step::Seam => {
+                        fast.seam = true;
+                        slow.seam = true;
+                    }
+                    Step::Cell => {
+                        fast.cell = true;
+                        slow.cell = true;
+                    }
+                    Step::Newline => {
+                        fast.newline();
+                        slow.newline();
+                    }
+                }
+                prop_assert_eq!(&fast, &slow);
+            }
+        }
+    }
 }

@@ -313,18 +313,6 @@ fn extract_prescanned(
         let lenient = ctx.container_with(junk.clone(), stats, "container-lenient");
         best.adopt_if_longer(ctx.render(&lenient), lenient.roots);
     }
-    if best.lenient && recall {
-        // A reading found only once names were ignored, that holds next to
-        // none of the body the page declares (a product's description in
-        // JSON-LD), read the wrong part of the page: the declared body is
-        // the page's own word on what it is about.
-        if let Some(body) = meta.article_body.as_ref().or(meta.product_description.as_ref()) {
-            if shared_words(body, &best.out).is_some_and(|s| s < DECLARED_SHARED) {
-                let paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
-                best = Best::new(HtmlOutput { paragraphs, method: "json-ld", ..Default::default() }, Vec::new());
-            }
-        }
-    }
     if best.chars() < MIN_EXTRACTED && recall {
         // Fallback: every paragraph on the page that is not junk.
         let paragraphs = ctx.paragraphs(strict_junk.clone());
@@ -382,6 +370,21 @@ fn extract_prescanned(
         }
     }
     let mut out = best.out;
+    if best.lenient && recall && meta.product_page {
+        // A product page read only once names were ignored, into text that
+        // holds next to none of the description the page declares in
+        // JSON-LD, was read in the wrong place (its footer): the declared
+        // description is the page's own word on what it sells. What was
+        // read is recorded as removed.
+        if let Some(body) = meta.product_description.as_deref() {
+            if shared_words(body, &out).is_some_and(|s| s < DECLARED_SHARED) {
+                let read = std::mem::take(&mut out.paragraphs);
+                out.removed.extend(read.into_iter().map(|p| Removed::new("outside-main", "declared-description", p)));
+                out.paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+                out.method = "json-ld";
+            }
+        }
+    }
     if cfg.include_comments {
         out.comments = comments(&dom, &strict_junk);
     }
@@ -418,8 +421,8 @@ fn comment_text(dom: &dom::Dom<'_>, junk: &[junk::Junk]) -> usize {
         .sum()
 }
 
-/// A declared body with this many distinct long words is trusted over a
-/// lenient reading …
+/// A declared description with this many distinct long words is trusted
+/// over a lenient reading …
 const DECLARED_MIN_WORDS: usize = 8;
 /// … that holds less than this share of them.
 const DECLARED_SHARED: f64 = 0.2;

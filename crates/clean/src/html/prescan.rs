@@ -330,14 +330,19 @@ pub fn prescan_with(html: &str, keep_noscript: bool) -> Prescan {
                 let space = |c: Option<&u8>| c.is_none_or(|&c| is_space(c));
                 let tag_next = bytes[tag.end..].strip_prefix(b"<").is_some_and(|after| {
                     // A start tag that makes an element wherever it stands
-                    // (an end tag may be a stray one, ignored). Not a
-                    // table: text inside it that the parser moves out goes
-                    // before the table, where it would meet the text before
-                    // the link (fuzz: `P<link><table>r`).
+                    // (an end tag may be a stray one, ignored). Not one the
+                    // pre-scan cuts itself (`<script>`: no element is left
+                    // between the words), nor a table: text inside it that
+                    // the parser moves out goes before the table, where it
+                    // would meet the text before the link (fuzz:
+                    // `P<link><table>r`).
                     let n = after.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
                     let mut buf = [0u8; 12];
                     let next = lower(&after[..n], &mut buf);
-                    n > 0 && after[0].is_ascii_alphabetic() && !may_be_ignored(next) && next != Some(b"table")
+                    n > 0
+                        && after[0].is_ascii_alphabetic()
+                        && !may_be_ignored(next)
+                        && next.is_some_and(|l| l != b"table" && !matches!(lower_class(l), Name::Cut(_)))
                 });
                 let apart = space(lt.checked_sub(1).map(|p| &bytes[p])) || space(bytes.get(tag.end)) || tag_next;
                 // (Nor between whitespace and text: in a table a `<link>` is

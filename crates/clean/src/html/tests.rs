@@ -81,9 +81,12 @@ fn declared_description_beats_an_unrelated_lenient_reading() {
     };
     // (Two blocks named as chrome, neither holding most of the text: the
     // strict reading is empty, the lenient one reads them.)
-    let out = run(&shell(&legal.repeat(2)));
-    assert_eq!(out.method, "json-ld");
-    assert_eq!(out.paragraphs, [description]);
+    for repeat in [2, 10] {
+        let out = run(&shell(&legal.repeat(repeat)));
+        assert_eq!(out.method, "json-ld", "{repeat}");
+        assert_eq!(out.paragraphs, [description]);
+        assert!(out.removed.iter().any(|r| r.rule == "declared-description" && r.text.starts_with("Notice")));
+    }
     // The same reading holding the description stays.
     let out = run(&shell(&format!("{description} {legal}")));
     assert_eq!(out.method, "container-lenient");
@@ -358,6 +361,10 @@ fn prescan_fuzz_regressions() {
         // Text moved out of a table goes before it: a `<link>` dropped
         // before the table would let it meet the text before.
         "P<link><table>r",
+        // Nor before an element the pre-scan cuts whole.
+        "P<link><script></script>r",
+        "P<link><style>x</style>r",
+        "P<link><noscript>n</noscript>r",
         // Whitespace and text a cut brings together would move as one out of a table.
         "><table>\n<!-->b",
         // A doctype in a table is dropped without ending the table text
