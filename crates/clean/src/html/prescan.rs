@@ -438,8 +438,6 @@ fn push_collapsed(out: &mut String, s: &str) {
     out.push_str(&s[from..]);
 }
 
-/// The elements whose attributes are read for more than junk marking and
-/// scoring.
 /// What kind of element an attribute is on, as far as pruning goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
@@ -452,8 +450,11 @@ enum Owner {
     /// structure, only for what a class names (see [`names_something`]).
     Inline,
     /// The other formatting elements (`b`, `i`, `em` …): the parser
-    /// compares their attributes (at most three alike stay on its list of
-    /// formatting elements), so ids stay whatever they say.
+    /// compares their attributes (its "Noah's Ark" rule: at most three
+    /// alike stay on the list of formatting elements), so all of them stay:
+    /// without one, two could be alike that were not (fuzz:
+    /// `<s><s><p><s e><s></s></s></s>d</s>1`). (Never three `<a>`s are on
+    /// the list: a second one closes the first.)
     Formatting,
     Other,
 }
@@ -485,6 +486,9 @@ fn kept_attribute(name: &[u8], value: &[u8], owner: Owner) -> Keep {
     let says = |w: &[u8]| value.contains(&b'&') || value.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
     let mut buf = [0u8; 12];
     let yes = |b: bool| if b { Keep::Yes } else { Keep::No };
+    if owner == Owner::Formatting {
+        return Keep::Yes;
+    }
     match lower(name, &mut buf) {
         Some(b"class") if owner == Owner::Inline => yes(value.contains(&b'&') || names_something(value)),
         // (Only name rules read an id; React's `S:` ids mark streamed content.)
