@@ -524,14 +524,23 @@ mod tests {
         MIGRATIONS.validate().unwrap();
     }
 
+    /// A database in a temporary directory, migrated up to `version` only
+    /// (as an older thresh left it), with foreign keys on or off for the
+    /// rows a test writes into it: the directory, the file, the connection.
+    fn old_database(version: usize, foreign_keys: bool) -> (tempfile::TempDir, std::path::PathBuf, Connection) {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("old.db");
+        let mut conn = Connection::open(&p).unwrap();
+        conn.execute_batch(if foreign_keys { "PRAGMA foreign_keys=ON" } else { "PRAGMA foreign_keys=OFF" }).unwrap();
+        MIGRATIONS.to_version(&mut conn, version).unwrap();
+        (d, p, conn)
+    }
+
     /// A database written before 0005 gets its dates in UTC, the page's own
     /// form kept in published_local.
     #[test]
     fn published_at_is_migrated_to_utc() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("old.db");
-        let mut conn = Connection::open(&p).unwrap();
-        MIGRATIONS.to_version(&mut conn, 4).unwrap();
+        let (_d, p, conn) = old_database(4, false);
         let dates = ["2019-11-19", "2019-11-19T22:04:05-05:00", "2019-11-19T10:04", "not a date"];
         for (i, date) in dates.iter().enumerate() {
             conn.execute(
@@ -563,11 +572,7 @@ mod tests {
     /// point at them, and the view over it come through; `aborted` is `failed`.
     #[test]
     fn run_statuses_are_migrated_with_their_references() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("old.db");
-        let mut conn = Connection::open(&p).unwrap();
-        conn.execute_batch("PRAGMA foreign_keys=ON").unwrap();
-        MIGRATIONS.to_version(&mut conn, 7).unwrap();
+        let (_d, p, conn) = old_database(7, true);
         conn.execute_batch(
             "INSERT INTO runs(id, started_at, status, command, n_errors, n_gone) VALUES
                  (1, 'a', 'finished', 'ingest', 0, 0), (2, 'b', 'aborted', 'ingest', 3, 1), (3, 'c', 'running', 'refresh', 0, 0);
@@ -603,12 +608,8 @@ mod tests {
 
     #[test]
     fn documents_stored_before_0011_get_their_deciding_run_and_order() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("old.db");
-        let mut conn = Connection::open(&p).unwrap();
         // (As Store::open migrates: foreign keys off, see setup.)
-        conn.execute_batch("PRAGMA foreign_keys=OFF").unwrap();
-        MIGRATIONS.to_version(&mut conn, 10).unwrap();
+        let (_d, p, conn) = old_database(10, false);
         let doc = |id: i64, first: i64, last: i64| {
             format!(
                 "INSERT INTO documents(id, source, text, text_sha256, media_type, first_run, last_run, created_at, updated_at)
@@ -643,11 +644,7 @@ mod tests {
 
     #[test]
     fn signatures_stored_before_0012_still_find_their_copies() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("old.db");
-        let mut conn = Connection::open(&p).unwrap();
-        conn.execute_batch("PRAGMA foreign_keys=OFF").unwrap();
-        MIGRATIONS.to_version(&mut conn, 11).unwrap();
+        let (_d, p, conn) = old_database(11, false);
         // A document with its signature and its band rows, as 0011 kept them.
         let key: i64 = 7 << 40;
         let keys: Vec<u8> = [key, 1 << 33].iter().flat_map(|k| k.to_le_bytes()).collect();

@@ -20,12 +20,12 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use super::arena::Element;
 use super::dom::{Dom, Kind, Tag};
 use crate::memo::Memo;
 use crate::Favor;
-use rustc_hash::FxHashMap;
 
 /// Why a subtree is not content: the kind its removal is recorded under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -320,8 +320,10 @@ fn extract_prescanned(
         // Fallback: the article body (or the product description) the page
         // declares in JSON-LD.
         if let Some(body) = meta.article_body.as_ref().or(meta.product_description.as_ref()) {
-            let paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
-            best.adopt_if_longer(HtmlOutput { paragraphs, method: "json-ld", ..Default::default() }, Vec::new());
+            best.adopt_if_longer(
+                HtmlOutput { paragraphs: declared_paragraphs(body), method: "json-ld", ..Default::default() },
+                Vec::new(),
+            );
         }
     }
     if recall && words(&best.out) < THREAD_MAX_WORDS && !region::is_story(&dom, &best.roots, meta.title_node) {
@@ -380,7 +382,7 @@ fn extract_prescanned(
             if shared_words(body, &out).is_some_and(|s| s < DECLARED_SHARED) {
                 let read = std::mem::take(&mut out.paragraphs);
                 out.removed.extend(read.into_iter().map(|p| Removed::new("outside-main", "declared-description", p)));
-                out.paragraphs = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+                out.paragraphs = declared_paragraphs(body);
                 out.method = "json-ld";
             }
         }
@@ -419,6 +421,11 @@ fn comment_text(dom: &dom::Dom<'_>, junk: &[junk::Junk]) -> usize {
             _ => None,
         })
         .sum()
+}
+
+/// The paragraphs of a body the page declares in JSON-LD: its non-empty lines.
+fn declared_paragraphs(body: &str) -> Vec<String> {
+    body.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
 }
 
 /// A declared description with this many distinct long words is trusted

@@ -483,12 +483,12 @@ impl Owner {
 /// attributes nothing would read are left out. A value holding a character
 /// reference (`&…;`) is kept: what it spells is known only after parsing.
 fn kept_attribute(name: &[u8], value: &[u8], owner: Owner) -> Keep {
-    let says = |w: &[u8]| value.contains(&b'&') || value.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-    let mut buf = [0u8; 12];
-    let yes = |b: bool| if b { Keep::Yes } else { Keep::No };
     if owner == Owner::Formatting {
         return Keep::Yes;
     }
+    let says = |w: &[u8]| value.contains(&b'&') || value.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    let mut buf = [0u8; 12];
+    let yes = |b: bool| if b { Keep::Yes } else { Keep::No };
     match lower(name, &mut buf) {
         Some(b"class") if owner == Owner::Inline => yes(value.contains(&b'&') || names_something(value)),
         // (Only name rules read an id; React's `S:` ids mark streamed content.)
